@@ -1,0 +1,7 @@
+//! One module per subcommand: its clap `Args` and its `run`.
+
+pub mod demo;
+pub mod eval;
+pub mod io;
+pub mod sim;
+pub mod track;
