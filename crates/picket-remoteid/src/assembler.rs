@@ -28,12 +28,16 @@ const NO_ALTITUDE_SIGMA_M: f64 = 1000.0;
 /// Class likelihoods of a Remote ID emitter: F3411 is for unmanned aircraft.
 const DRONE_LIKELIHOOD: [f64; 4] = [0.97, 0.01, 0.01, 0.01];
 const SECONDS_PER_HOUR: f64 = 3600.0;
+/// A broadcast timestamp further than this from the receive time is not believed: F3411 asks
+/// for sub-second latency, so such a gap means the transmitter's clock (or the field) is wrong.
+const MAX_CLOCK_GAP_S: f64 = 10.0;
 
 /// One Location message as a report, with identity from `basic_id` and the operator position
 /// from `system` when given. `None` when the location has no position.
 ///
 /// Sensor time comes from the message's tenths-of-seconds-past-the-hour, placed in the hour
-/// (±30 min) around `received`; `received` itself when the timestamp is unknown.
+/// (±30 min) around `received`; `received` itself when the timestamp is unknown or more than
+/// 10 s away from it.
 pub fn to_report(
     sensor: SensorId,
     received: Timestamp,
@@ -124,6 +128,9 @@ fn sensor_time(l: &Location, received: Timestamp) -> Timestamp {
         t -= SECONDS_PER_HOUR;
     } else if r - t > SECONDS_PER_HOUR / 2.0 {
         t += SECONDS_PER_HOUR;
+    }
+    if (t - r).abs() > MAX_CLOCK_GAP_S {
+        return received;
     }
     Timestamp::from_secs(t).unwrap_or(received)
 }

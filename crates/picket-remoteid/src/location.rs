@@ -142,9 +142,11 @@ impl Location {
     }
 }
 
-/// Degrees to (count 0-179, E/W bit), rounding to the nearest degree as the reference does.
+/// Degrees to (count, E/W bit), rounding to the nearest degree as the reference does. Values
+/// above 361 (not sent by a conforming transmitter, but decodable) are kept so that decoding
+/// and re-encoding any message gives it back.
 fn encode_direction(direction_deg: f64) -> (u8, u8) {
-    let d = clamp_round(direction_deg, 0.0, 361.0);
+    let d = clamp_round(direction_deg, 0.0, 180.0 + 255.0);
     if d < 180.0 {
         (d as u8, 0)
     } else {
