@@ -1,0 +1,279 @@
+//! Alert scoring: warning time before hostile entries, and false alerts.
+//!
+//! Definitions (`formats/scenario.md`, "Scoring", with the choices the text leaves open):
+//! - A track is *assigned* to a target at a scored time when GOSPA pairs them. An alert at time
+//!   `t` concerns the target its track was paired with at the last scored time ≤ `t` at which
+//!   the track was reported; an alert on a track that was then unpaired (a false track) is
+//!   counted apart, as an alert on an unmatched track.
+//! - A hostile target (truth `role: hostile`) *enters* a protected zone at the first truth
+//!   sample inside one (footprint, floor and ceiling). Its warning time is the entry time minus
+//!   the time of the first `raised` alert concerning it, negative when late, missing when never
+//!   alerted.
+//! - A `raised` alert concerning a bird, an aircraft, or an authorized target inside its bounds
+//!   is a false alert. Authorized means truth `role: authorized` or an identity listed in an
+//!   `authorized` line; inside its bounds means within that line's `from`/`to` window and, when
+//!   the line lists zones, inside one of them (a target with the role and no line is always
+//!   inside its bounds).
+//! - Rates are per hour of scenario time (last truth t − first truth t).
+
+use crate::timeline::Timeline;
+use crate::{EvalError, Params, detect, score};
+use picket_core::Zone;
+use picket_scenario::{Authorized, Ident, Role, Scenario, Truth, convert};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt;
+
+/// One hostile entry into a protected zone.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    /// Target id.
+    pub target: String,
+    /// The protected zone entered first.
+    pub zone: String,
+    /// First truth time inside it, seconds.
+    pub entry_t: f64,
+    /// First `raised` alert concerning the target, seconds.
+    pub first_alert_t: Option<f64>,
+    /// `entry_t − first_alert_t`, seconds (negative when late).
+    pub warning_s: Option<f64>,
+}
+
+/// The alert figures of a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertScore {
+    /// `raised` alert events.
+    pub alerts_raised: usize,
+    /// Hostile targets that enter a protected zone.
+    pub hostile_entries: usize,
+    /// Of those, how many had an alert (at any time).
+    pub hostile_entries_alerted: usize,
+    /// Of those, how many had it before entry (warning time ≥ 0).
+    pub hostile_entries_warned_in_time: usize,
+    /// Mean warning time over alerted entries, seconds.
+    pub mean_warning_s: Option<f64>,
+    /// Smallest warning time, seconds.
+    pub min_warning_s: Option<f64>,
+    /// Alerts concerning birds, aircraft or authorized targets inside their bounds.
+    pub false_alerts: usize,
+    /// Alerts on tracks paired with no target at the time.
+    pub alerts_on_unmatched_tracks: usize,
+    /// Scenario time, hours.
+    pub scenario_hours: f64,
+    /// `false_alerts` per hour.
+    pub false_alerts_per_hour: Option<f64>,
+    /// `alerts_on_unmatched_tracks` per hour.
+    pub alerts_on_unmatched_tracks_per_hour: Option<f64>,
+    /// Every hostile entry.
+    pub entries: Vec<Entry>,
+}
+
+/// Per target: its first truth line's class, role and identity, and its samples in time order.
+struct TargetInfo<'a> {
+    first: &'a Truth,
+    samples: Vec<&'a Truth>,
+}
+
+fn targets<'a>(timeline: &Timeline, truth: &'a [Truth]) -> Vec<TargetInfo<'a>> {
+    let index: HashMap<&str, usize> = timeline
+        .target_names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let mut out: Vec<Option<TargetInfo>> = (0..timeline.target_names.len()).map(|_| None).collect();
+    for line in truth {
+        let Some(&i) = index.get(line.id.as_str()) else {
+            continue;
+        };
+        out[i]
+            .get_or_insert_with(|| TargetInfo {
+                first: line,
+                samples: Vec::new(),
+            })
+            .samples
+            .push(line);
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// The truth sample of a target at the last time ≤ `t` (or its first sample).
+fn sample_at<'a>(info: &TargetInfo<'a>, t: f64) -> &'a Truth {
+    let k = info.samples.partition_point(|s| s.t <= t);
+    info.samples[k.saturating_sub(1)]
+}
+
+fn inside_bounds(info: &TargetInfo, t: f64, authorized: &[Authorized], zones: &[Zone]) -> bool {
+    let lines: Vec<&Authorized> = authorized
+        .iter()
+        .filter(|a| {
+            info.first
+                .ident
+                .as_ref()
+                .is_some_and(|i: &Ident| *i == a.ident)
+        })
+        .collect();
+    if lines.is_empty() {
+        return info.first.role == Some(Role::Authorized);
+    }
+    let at = sample_at(info, t);
+    lines.iter().any(|a| {
+        let in_window = a.from.is_none_or(|from| t >= from) && a.to.is_none_or(|to| t <= to);
+        let in_zone = a.zones.is_empty()
+            || zones
+                .iter()
+                .any(|z| a.zones.contains(&z.id) && z.contains(at.x, at.y, at.z));
+        in_window && in_zone
+    })
+}
+
+fn is_false_alert(info: &TargetInfo, t: f64, authorized: &[Authorized], zones: &[Zone]) -> bool {
+    matches!(info.first.class.as_deref(), Some("bird" | "aircraft"))
+        || inside_bounds(info, t, authorized, zones)
+}
+
+/// Scores the `raised` alerts of `alerts` against `scenario`, assigning tracks (of `tracks`)
+/// to targets with GOSPA's pairs.
+pub fn score_alerts(
+    scenario: &Scenario,
+    tracks: &Scenario,
+    alerts: &Scenario,
+    params: &Params,
+) -> Result<AlertScore, EvalError> {
+    let timeline = Timeline::build(
+        &scenario.truth,
+        &scenario.file,
+        &tracks.tracks,
+        &tracks.file,
+    )?;
+    let (t_det, _) = detect::first_detection_times(scenario, &timeline)?;
+    let (_, continuity) = score::score_steps(&timeline, &t_det, params);
+    // Per track id: (scored time, paired target) wherever the track is reported.
+    let mut history: HashMap<&str, Vec<(f64, Option<usize>)>> = HashMap::new();
+    for (step, targets_of) in timeline.steps.iter().zip(&continuity.track_targets) {
+        for (&track, &target) in step.track_ids.iter().zip(targets_of) {
+            history
+                .entry(timeline.track_names[track].as_str())
+                .or_default()
+                .push((step.t, target));
+        }
+    }
+    let zones: Vec<Zone> = scenario
+        .zones
+        .iter()
+        .map(|z| {
+            convert::zone(z)
+                .map_err(|e| EvalError::Params(format!("{}: zone {:?}: {e}", scenario.file, z.id)))
+        })
+        .collect::<Result<_, _>>()?;
+    let info = targets(&timeline, &scenario.truth);
+    let mut first_alert: Vec<Option<f64>> = vec![None; info.len()];
+    let (mut raised, mut false_alerts, mut unmatched) = (0, 0, 0);
+    for alert in alerts.alerts.iter().filter(|a| a.state == "raised") {
+        raised += 1;
+        let concerned = history.get(alert.track.as_str()).and_then(|h| {
+            let k = h.partition_point(|(t, _)| *t <= alert.t);
+            k.checked_sub(1).and_then(|k| h[k].1)
+        });
+        let Some(target) = concerned else {
+            unmatched += 1;
+            continue;
+        };
+        if first_alert[target].is_none_or(|t| alert.t < t) {
+            first_alert[target] = Some(alert.t);
+        }
+        if is_false_alert(&info[target], alert.t, &scenario.authorized, &zones) {
+            false_alerts += 1;
+        }
+    }
+    let entries = hostile_entries(&info, &zones, &first_alert);
+    let warnings: Vec<f64> = entries.iter().filter_map(|e| e.warning_s).collect();
+    let (t0, t1) = (
+        timeline.steps[0].t,
+        timeline.steps[timeline.steps.len() - 1].t,
+    );
+    let hours = (t1 - t0) / 3600.0;
+    let per_hour = |n: usize| (hours > 0.0).then(|| n as f64 / hours);
+    Ok(AlertScore {
+        alerts_raised: raised,
+        hostile_entries: entries.len(),
+        hostile_entries_alerted: warnings.len(),
+        hostile_entries_warned_in_time: warnings.iter().filter(|w| **w >= 0.0).count(),
+        mean_warning_s: (!warnings.is_empty())
+            .then(|| warnings.iter().sum::<f64>() / warnings.len() as f64),
+        min_warning_s: warnings.iter().copied().reduce(f64::min),
+        false_alerts,
+        alerts_on_unmatched_tracks: unmatched,
+        scenario_hours: hours,
+        false_alerts_per_hour: per_hour(false_alerts),
+        alerts_on_unmatched_tracks_per_hour: per_hour(unmatched),
+        entries,
+    })
+}
+
+fn hostile_entries(info: &[TargetInfo], zones: &[Zone], first_alert: &[Option<f64>]) -> Vec<Entry> {
+    let protected: Vec<&Zone> = zones
+        .iter()
+        .filter(|z| z.kind == picket_core::ZoneKind::Protected)
+        .collect();
+    let mut entries = Vec::new();
+    for (target, t) in info.iter().enumerate() {
+        if t.first.role != Some(Role::Hostile) {
+            continue;
+        }
+        let entry = t.samples.iter().find_map(|s| {
+            protected
+                .iter()
+                .find(|z| z.contains(s.x, s.y, s.z))
+                .map(|z| (s.t, z.id.clone()))
+        });
+        if let Some((entry_t, zone)) = entry {
+            let first_alert_t = first_alert[target];
+            entries.push(Entry {
+                target: t.first.id.clone(),
+                zone,
+                entry_t,
+                first_alert_t,
+                warning_s: first_alert_t.map(|a| entry_t - a),
+            });
+        }
+    }
+    entries
+}
+
+impl fmt::Display for AlertScore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let opt = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.1}"));
+        writeln!(f, "alerts: {} raised", self.alerts_raised)?;
+        writeln!(
+            f,
+            "  hostile entries into protected zones: {} ({} alerted, {} before entry)",
+            self.hostile_entries, self.hostile_entries_alerted, self.hostile_entries_warned_in_time
+        )?;
+        writeln!(
+            f,
+            "  warning time (s): mean {}, min {}",
+            opt(self.mean_warning_s),
+            opt(self.min_warning_s)
+        )?;
+        for e in &self.entries {
+            writeln!(
+                f,
+                "    {} enters {} at t = {}: warning {}",
+                e.target,
+                e.zone,
+                e.entry_t,
+                e.warning_s
+                    .map_or("none (never alerted)".to_owned(), |w| format!("{w:.1} s"))
+            )?;
+        }
+        writeln!(
+            f,
+            "  false alerts: {} ({} per hour); on unmatched tracks: {} ({} per hour)",
+            self.false_alerts,
+            opt(self.false_alerts_per_hour),
+            self.alerts_on_unmatched_tracks,
+            opt(self.alerts_on_unmatched_tracks_per_hour)
+        )
+    }
+}

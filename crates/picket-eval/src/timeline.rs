@@ -1,0 +1,132 @@
+//! The scored times: truth and confirmed tracks grouped by exact time.
+//!
+//! As in the harness, the scored times are the distinct `t` of the truth lines, and a track
+//! line belongs to a scored time when its `t` is exactly equal as an f64 (so a tracker must
+//! write `t` exactly as it read it). Ids are interned to indices once, so the per-step work
+//! never hashes strings.
+
+use crate::EvalError;
+use crate::assign::Point;
+use picket_scenario::{TrackRecord, Truth};
+use std::collections::{HashMap, HashSet};
+
+/// A hashable key for a time that compares like f64 `==` (−0.0 and 0.0 are one time).
+pub fn time_key(t: f64) -> u64 {
+    (t + 0.0).to_bits()
+}
+
+/// One scored time.
+#[derive(Debug, Clone, Default)]
+pub struct Step {
+    /// Time, seconds.
+    pub t: f64,
+    /// Target index (into [`Timeline::target_names`]) of each truth, in file order.
+    pub truth_ids: Vec<usize>,
+    /// Truth positions, parallel to `truth_ids`.
+    pub truths: Vec<Point>,
+    /// Track index (into [`Timeline::track_names`]) of each confirmed track, in file order.
+    pub track_ids: Vec<usize>,
+    /// Confirmed track positions, parallel to `track_ids`.
+    pub tracks: Vec<Point>,
+}
+
+/// Truth and confirmed tracks at every scored time, ascending, and the track line counts.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// The scored times.
+    pub steps: Vec<Step>,
+    /// Truth target ids, in order of first appearance.
+    pub target_names: Vec<String>,
+    /// Confirmed track ids, in order of first appearance at a scored time.
+    pub track_names: Vec<String>,
+    /// Confirmed track lines (all times).
+    pub track_lines_confirmed: usize,
+    /// Tentative (`confirmed: false`) track lines.
+    pub track_lines_tentative: usize,
+    /// Confirmed track lines at times without truth (not scored).
+    pub track_lines_unscored_time: usize,
+}
+
+fn intern(names: &mut Vec<String>, index: &mut HashMap<String, usize>, name: &str) -> usize {
+    if let Some(&i) = index.get(name) {
+        return i;
+    }
+    names.push(name.to_owned());
+    index.insert(name.to_owned(), names.len() - 1);
+    names.len() - 1
+}
+
+impl Timeline {
+    /// Groups `truth` (from `truth_file`) and `tracks` (from `track_file`) by time.
+    pub fn build(
+        truth: &[Truth],
+        truth_file: &str,
+        tracks: &[TrackRecord],
+        track_file: &str,
+    ) -> Result<Self, EvalError> {
+        let mut timeline = Timeline::default();
+        let mut step_of: HashMap<u64, usize> = HashMap::new();
+        let mut target_index = HashMap::new();
+        let mut seen = HashSet::new();
+        for line in truth {
+            let target = intern(&mut timeline.target_names, &mut target_index, &line.id);
+            if !seen.insert((time_key(line.t), target)) {
+                return Err(EvalError::DuplicateTruth {
+                    file: truth_file.to_owned(),
+                    id: line.id.clone(),
+                    t: line.t,
+                });
+            }
+            let step = *step_of.entry(time_key(line.t)).or_insert_with(|| {
+                timeline.steps.push(Step {
+                    t: line.t,
+                    ..Step::default()
+                });
+                timeline.steps.len() - 1
+            });
+            timeline.steps[step].truth_ids.push(target);
+            timeline.steps[step].truths.push([line.x, line.y, line.z]);
+        }
+        if timeline.steps.is_empty() {
+            return Err(EvalError::NoTruth {
+                file: truth_file.to_owned(),
+            });
+        }
+        timeline.add_tracks(tracks, track_file, &step_of)?;
+        // Files are sorted by t, but the order of the steps must not depend on it.
+        timeline.steps.sort_by(|a, b| a.t.total_cmp(&b.t));
+        Ok(timeline)
+    }
+
+    fn add_tracks(
+        &mut self,
+        tracks: &[TrackRecord],
+        track_file: &str,
+        step_of: &HashMap<u64, usize>,
+    ) -> Result<(), EvalError> {
+        let mut track_index = HashMap::new();
+        let mut seen: HashSet<(u64, &str)> = HashSet::new();
+        for line in tracks {
+            if !line.confirmed {
+                self.track_lines_tentative += 1;
+                continue;
+            }
+            if !seen.insert((time_key(line.t), line.id.as_str())) {
+                return Err(EvalError::DuplicateTrack {
+                    file: track_file.to_owned(),
+                    id: line.id.clone(),
+                    t: line.t,
+                });
+            }
+            self.track_lines_confirmed += 1;
+            let Some(&step) = step_of.get(&time_key(line.t)) else {
+                self.track_lines_unscored_time += 1;
+                continue;
+            };
+            let track = intern(&mut self.track_names, &mut track_index, &line.id);
+            self.steps[step].track_ids.push(track);
+            self.steps[step].tracks.push([line.x, line.y, line.z]);
+        }
+        Ok(())
+    }
+}
