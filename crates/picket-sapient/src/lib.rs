@@ -53,12 +53,19 @@ mod generated_rules {
     include!(concat!(env!("OUT_DIR"), "/v2_0/validate.rs"));
 }
 
+pub mod builders;
+pub mod classes;
 mod codec;
 pub mod framing;
+pub mod health;
 pub mod json;
+pub mod mapping;
 pub mod rules;
+pub mod utm;
 pub mod validate;
 
 pub use codec::{DecodeError, decode_v1, decode_v2, encode_v1, encode_v2};
 pub use framing::{Deframer, FrameError, encode_frame};
+pub use health::{SensorHealth, sensor_health};
+pub use mapping::{MapError, SensorContext, reports};
 pub use validate::{Rule, RuleViolation, Validate};
