@@ -55,7 +55,10 @@ impl Iterator for AvrReader<'_> {
             if line.is_empty() || line[0] == b'#' {
                 continue;
             }
-            return Some(parse_line(line.as_ptr() as usize - rest.as_ptr() as usize + start, line));
+            return Some(parse_line(
+                line.as_ptr() as usize - rest.as_ptr() as usize + start,
+                line,
+            ));
         }
         None
     }

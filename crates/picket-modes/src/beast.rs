@@ -49,7 +49,7 @@ impl<'a> BeastReader<'a> {
         let Some(&type_byte) = self.input.get(start + 1) else {
             return Err(FrameError::Truncated {
                 offset: start,
-                needed: 1 + META_LEN + FrameKind::ModeAc.len(),
+                needed: 1 + META_LEN + FrameKind::ModeAc.payload_len(),
             });
         };
         let kind = match type_byte {
@@ -64,7 +64,7 @@ impl<'a> BeastReader<'a> {
                 });
             }
         };
-        let want = META_LEN + kind.len();
+        let want = META_LEN + kind.payload_len();
         let mut body = [0u8; META_LEN + LONG_LEN];
         let mut got = 0;
         let mut i = start + 2;

@@ -6,8 +6,7 @@ use crate::decoded::Cpr;
 use rs1090::decode::bds::bds05::{AirbornePosition, Source, SurveillanceStatus};
 use rs1090::decode::bds::bds06::SurfacePosition;
 use rs1090::decode::cpr::{
-    CPRFormat, airborne_position, airborne_position_with_reference,
-    surface_position_with_reference,
+    CPRFormat, airborne_position, airborne_position_with_reference, surface_position_with_reference,
 };
 
 /// Number of latitude zones between the equator and a pole.

@@ -3,8 +3,8 @@
 
 use crate::frame::RawFrame;
 use crate::values::{Callsign, Category, Icao, Squawk};
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 /// Which way a position was resolved from its CPR encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

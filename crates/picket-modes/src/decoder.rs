@@ -141,8 +141,7 @@ impl ModeSDecoder {
 
     /// Updates the state of a verified aircraft with this frame, filling `d.lat`/`d.lon`.
     fn update(&mut self, icao: u32, time_s: f64, d: &mut Decoded) {
-        if !self.aircraft.contains_key(&icao) && self.aircraft.len() >= self.config.max_aircraft
-        {
+        if !self.aircraft.contains_key(&icao) && self.aircraft.len() >= self.config.max_aircraft {
             self.evict(time_s);
         }
         let config = self.config;
@@ -172,7 +171,11 @@ impl ModeSDecoder {
                 d.position_method = Some(method);
                 state.position = Some((lat, lon, time_s));
             }
-            let slot = if c.odd { &mut state.odd } else { &mut state.even };
+            let slot = if c.odd {
+                &mut state.odd
+            } else {
+                &mut state.even
+            };
             *slot = Some((message, time_s));
         }
     }
@@ -181,7 +184,8 @@ impl ModeSDecoder {
     /// eighth if that was not enough (amortised, so a flood of new addresses stays cheap).
     fn evict(&mut self, now_s: f64) {
         let max_age = self.config.max_age_s;
-        self.aircraft.retain(|_, s| now_s - s.last_seen_s <= max_age);
+        self.aircraft
+            .retain(|_, s| now_s - s.last_seen_s <= max_age);
         if self.aircraft.len() < self.config.max_aircraft {
             return;
         }

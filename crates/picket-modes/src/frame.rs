@@ -22,7 +22,7 @@ pub enum FrameKind {
 
 impl FrameKind {
     /// The payload length in bytes.
-    pub const fn len(self) -> usize {
+    pub const fn payload_len(self) -> usize {
         match self {
             FrameKind::ModeAc => MODE_AC_LEN,
             FrameKind::ModeSShort => SHORT_LEN,
@@ -106,7 +106,7 @@ impl RawFrame {
 
     /// The payload (2, 7 or 14 bytes).
     pub fn bytes(&self) -> &[u8] {
-        &self.data[..self.kind.len()]
+        &self.data[..self.kind.payload_len()]
     }
 
     /// The payload as upper-case hex, as dump1090 and pyModeS print it.

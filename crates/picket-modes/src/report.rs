@@ -109,7 +109,9 @@ impl ModeSDecoder {
         let uav = state.and_then(|s| s.category).is_some_and(|c| c.is_uav());
         report.class = Some(class_probs(uav));
         if let Some((gs, track, vr, nac_v, t)) = state.and_then(|s| s.velocity)
-            && self.last_seen_s(icao.0).is_some_and(|now| now - t <= VELOCITY_MAX_AGE_S)
+            && self
+                .last_seen_s(icao.0)
+                .is_some_and(|now| now - t <= VELOCITY_MAX_AGE_S)
         {
             let sigma = nac_v_bound_mps(nac_v).map_or(DEFAULT_SIGMA_VELOCITY_MPS, |b| b / 1.96);
             let vz = f64::from(vr.unwrap_or(0)) * FPM_TO_MPS;
@@ -129,11 +131,7 @@ impl ModeSDecoder {
     }
 
     /// Height above the ellipsoid and its sigma, metres.
-    fn height_m(
-        &self,
-        d: &Decoded,
-        state: Option<&crate::AircraftState>,
-    ) -> Option<(f64, f64)> {
+    fn height_m(&self, d: &Decoded, state: Option<&crate::AircraftState>) -> Option<(f64, f64)> {
         if d.on_ground == Some(true) && d.altitude_ft.is_none() {
             // Surface position: no altitude field. Ground level near the receiver.
             return Some((0.0, SIGMA_V_BARO_M));

@@ -99,7 +99,11 @@ fn decodes_match_references() {
         // DF 17 only: Comm-B BDS 2,0 callsigns are checked with the registers below.
         if let Some(cs) = py["callsign"].as_str().filter(|_| d.df == Some(17)) {
             let cs = cs.trim_end_matches('_');
-            assert_eq!(d.callsign.map(|c| c.to_string()).as_deref(), Some(cs), "{at}");
+            assert_eq!(
+                d.callsign.map(|c| c.to_string()).as_deref(),
+                Some(cs),
+                "{at}"
+            );
             let cat = py["category"].as_u64().unwrap();
             assert_eq!(d.category.unwrap().to_string(), format!("A{cat}"), "{at}");
             checked[3] += 1;
@@ -126,7 +130,10 @@ fn check_velocity(d: &picket_modes::Decoded, py: &Value, rs: &Value, at: &str, n
     let Some(gs) = py["groundspeed"].as_f64().filter(|_| py["typecode"] == 19) else {
         return;
     };
-    assert!(close(d.groundspeed_kt, rs["groundspeed"].as_f64(), 1e-9), "{at}");
+    assert!(
+        close(d.groundspeed_kt, rs["groundspeed"].as_f64(), 1e-9),
+        "{at}"
+    );
     assert!((d.groundspeed_kt.unwrap() - gs).abs() <= 0.5, "{at}");
     assert!(close(d.track_deg, py["track"].as_f64(), 1e-9), "{at}");
     assert_eq!(
@@ -142,7 +149,10 @@ fn check_velocity(d: &picket_modes::Decoded, py: &Value, rs: &Value, at: &str, n
     assert_eq!(d.vertical_rate_source, Some(source), "{at}");
     // rs1090 0.7 reads the bit inverted: confirm the references do disagree here.
     let rs_source = rs["vrate_src"].as_str().unwrap();
-    assert_ne!(rs_source.eq_ignore_ascii_case("gnss"), source == AltitudeSource::Gnss);
+    assert_ne!(
+        rs_source.eq_ignore_ascii_case("gnss"),
+        source == AltitudeSource::Gnss
+    );
     assert_eq!(
         d.geo_minus_baro_ft.map(i64::from),
         py["geo_minus_baro"].as_i64(),

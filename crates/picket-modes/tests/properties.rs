@@ -4,8 +4,8 @@
 
 use picket_modes::beast::{BeastReader, write_beast};
 use picket_modes::{
-    AltitudeSource, Category, DecoderConfig, FrameError, ModeSDecoder, RawFrame, avr, cpr,
-    encode, fields,
+    AltitudeSource, Category, DecoderConfig, FrameError, ModeSDecoder, RawFrame, avr, cpr, encode,
+    fields,
 };
 use proptest::prelude::*;
 use rs1090::decode::adsb::ME;
@@ -14,7 +14,14 @@ use rs1090::decode::{DF, Message};
 
 /// A DF 17 frame with a valid CRC whose type code is drawn from the ones we decode.
 fn df17_frame() -> impl Strategy<Value = RawFrame> {
-    let tc = prop_oneof![1u64..=4, 5u64..=8, 9u64..=18, Just(19), 20u64..=22, 28u64..=31];
+    let tc = prop_oneof![
+        1u64..=4,
+        5u64..=8,
+        9u64..=18,
+        Just(19),
+        20u64..=22,
+        28u64..=31
+    ];
     (0u32..0x100_0000, tc, any::<u64>())
         .prop_map(|(icao, tc, rest)| encode::df17(icao, (tc << 51) | (rest & ((1 << 51) - 1))))
 }
@@ -40,8 +47,8 @@ fn compare_me(me: &ME, d: &picket_modes::Decoded, raw: &[u8]) {
         }
         ME::BDS09(v) => compare_velocity(v, d, raw),
         ME::BDS61(s) => {
-            if d.squawk.is_some() {
-                assert_eq!(d.squawk.unwrap().0, s.squawk.0);
+            if let Some(squawk) = d.squawk {
+                assert_eq!(squawk.0, s.squawk.0);
             }
         }
         // rs1090 reads every TC 29 as the version 2 layout (subtype 1); we only read subtype 1.
@@ -82,7 +89,10 @@ fn compare_velocity(
         v.vrate_src,
         rs1090::decode::bds::bds09::VerticalRateSource::GeometricAltitude
     );
-    assert_eq!(d.vertical_rate_source == Some(AltitudeSource::Gnss), !rs_says_gnss);
+    assert_eq!(
+        d.vertical_rate_source == Some(AltitudeSource::Gnss),
+        !rs_says_gnss
+    );
     // The GNSS-baro difference code 1 means 0 ft; rs1090 drops it.
     if raw[10] & 0x7F != 1 {
         assert_eq!(d.geo_minus_baro_ft, v.geo_minus_baro.map(i32::from));
