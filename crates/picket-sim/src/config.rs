@@ -4,6 +4,8 @@
 //! (or stands alone), and `key.path=value` overrides go on top, all on the TOML tree before it
 //! is deserialised once with unknown fields denied, so a typo is an error, not a silent default.
 
+pub use toml;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -103,7 +103,7 @@ pub fn site_sensors() -> BTreeMap<String, SensorConfig> {
     let adsb = ReceiverConfig { position_m: [0.0, 0.0, 6.0], max_range_m: 100_000.0, p_receive: 0.98, sigma_m: 10.0 };
     let camera = CameraConfig {
         position_m: [0.0, 0.0, 15.0],
-        period_s: 0.5,
+        period_s: 1.0,
         offset_s: 0.5,
         az_center_deg: 0.0,
         fov_h_deg: 360.0,
