@@ -25,7 +25,7 @@ const OPT_IF_TSRESOL: u16 = 9;
 #[derive(Debug, Clone, Copy)]
 struct Interface {
     link_type: u32,
-    tick_s: f64,
+    ticks_per_s: u64,
 }
 
 /// Reader state for a pcapng file.
@@ -122,16 +122,16 @@ impl PcapngReader {
             .endian
             .u16(body, 0)
             .ok_or_else(|| CaptureError::truncated(at, 8, body.len()))?;
-        let tick_s = self.tsresol(body.get(8..).unwrap_or(&[]));
+        let ticks_per_s = self.tsresol(body.get(8..).unwrap_or(&[]));
         self.interfaces.push(Interface {
             link_type: u32::from(link_type),
-            tick_s,
+            ticks_per_s,
         });
         Ok(())
     }
 
-    /// The interface's timestamp unit from its `if_tsresol` option; microseconds by default.
-    fn tsresol(&self, mut options: &[u8]) -> f64 {
+    /// Timestamp ticks per second from the `if_tsresol` option; microseconds by default.
+    fn tsresol(&self, mut options: &[u8]) -> u64 {
         while let (Some(code), Some(len)) =
             (self.endian.u16(options, 0), self.endian.u16(options, 2))
         {
@@ -142,17 +142,18 @@ impl PcapngReader {
             if code == OPT_IF_TSRESOL
                 && let Some(&[r]) = value
             {
-                let exp = i32::from(r & 0x7f);
+                // Resolutions finer than u64 can count are clamped (no real capture has them).
+                let exp = u32::from(r & 0x7f);
                 return if r & 0x80 == 0 {
-                    10f64.powi(-exp)
+                    10u64.checked_pow(exp).unwrap_or(10u64.pow(19))
                 } else {
-                    2f64.powi(-exp)
+                    2u64.checked_pow(exp).unwrap_or(1 << 63)
                 };
             }
             let padded = (len as usize).div_ceil(4) * 4;
             options = options.get(4 + padded..).unwrap_or(&[]);
         }
-        1e-6
+        1_000_000
     }
 
     fn packet<'a>(
@@ -207,8 +208,11 @@ impl PcapngReader {
         let data = body
             .get(data_at..data_at + caplen as usize)
             .ok_or_else(|| CaptureError::at(at + data_at - 8, Reason::BadPacketLength(caplen)))?;
+        // Whole seconds and the fraction apart, so nanosecond stamps keep their precision.
         let time_s = ts.map_or(0.0, |(hi, lo)| {
-            ((u64::from(hi) << 32) | u64::from(lo)) as f64 * interface.tick_s
+            let ticks = (u64::from(hi) << 32) | u64::from(lo);
+            let per_s = interface.ticks_per_s;
+            (ticks / per_s) as f64 + (ticks % per_s) as f64 / per_s as f64
         });
         Ok(RawPacket {
             time_s,
