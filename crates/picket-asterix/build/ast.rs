@@ -122,14 +122,23 @@ pub enum Content {
 
 #[derive(Debug, Clone)]
 pub enum Var {
-    Element { bits: u16, content: Content },
+    Element {
+        bits: u16,
+        content: Content,
+    },
     Group(Vec<Field>),
     /// `None` is an FX bit.
     Extended(Vec<Option<Field>>),
     /// `None` counter: FX-terminated repetition.
-    Repetitive { counter: Option<u8>, var: Box<Var> },
+    Repetitive {
+        counter: Option<u8>,
+        var: Box<Var>,
+    },
     Explicit(Option<String>),
-    Compound { fspec: Option<u8>, items: Vec<Option<Field>> },
+    Compound {
+        fspec: Option<u8>,
+        items: Vec<Option<Field>>,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -84,7 +84,7 @@ fn extended(items: &[Option<Field>], ctx: &str) -> Result<String, String> {
             .iter()
             .map(|f| fixed_bits(&f.var).ok_or(format!("{ctx}: variable field in extended")))
             .sum::<Result<u32, String>>()?;
-        if (bits + u32::from(fx)) % 8 != 0 || bits == 0 {
+        if !(bits + u32::from(fx)).is_multiple_of(8) || bits == 0 {
             return Err(format!("{ctx}: extended part of {bits} bits (fx {fx})"));
         }
         let out = format!(
@@ -112,7 +112,10 @@ fn var(v: &Var, ctx: &str) -> Result<String, String> {
             if *bits == 0 || *bits > 64 {
                 return Err(format!("{ctx}: element of {bits} bits"));
             }
-            format!("Variation::Element {{ bits: {bits}, content: {} }}", content(c))
+            format!(
+                "Variation::Element {{ bits: {bits}, content: {} }}",
+                content(c)
+            )
         }
         Var::Group(fs) => {
             let bits = fixed_bits(v).ok_or(format!("{ctx}: variable field in group"))?;
@@ -122,13 +125,16 @@ fn var(v: &Var, ctx: &str) -> Result<String, String> {
             )
         }
         Var::Extended(items) => extended(items, ctx)?,
-        Var::Repetitive { counter, var: inner } => {
+        Var::Repetitive {
+            counter,
+            var: inner,
+        } => {
             let counter = match counter {
                 Some(n) => format!("Counter::Bytes({n})"),
                 None => {
                     // FX repetition: each element plus its FX bit fills whole octets.
                     let bits = fixed_bits(inner).ok_or(format!("{ctx}: variable fx repetition"))?;
-                    if (bits + 1) % 8 != 0 {
+                    if !(bits + 1).is_multiple_of(8) {
                         return Err(format!("{ctx}: fx repetition of {bits} bits"));
                     }
                     "Counter::Fx".into()
@@ -136,7 +142,7 @@ fn var(v: &Var, ctx: &str) -> Result<String, String> {
             };
             if let Some(bits) = fixed_bits(inner)
                 && counter != "Counter::Fx"
-                && bits % 8 != 0
+                && !bits.is_multiple_of(8)
             {
                 return Err(format!("{ctx}: repeated element of {bits} bits"));
             }
@@ -169,7 +175,7 @@ fn var(v: &Var, ctx: &str) -> Result<String, String> {
 /// Items and compound sub-items start on an octet boundary, so fixed ones must be whole octets.
 fn check_whole_octets(v: &Var, ctx: &str) -> Result<(), String> {
     match fixed_bits(v) {
-        Some(b) if b % 8 != 0 => Err(format!("{ctx}: {b} bits is not whole octets")),
+        Some(b) if !b.is_multiple_of(8) => Err(format!("{ctx}: {b} bits is not whole octets")),
         _ => Ok(()),
     }
 }

@@ -7,7 +7,9 @@ use picket_asterix::{Editions, Reader, json};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or("usage: decode-file FILE [CAT=EDITION ...]")?;
+    let path = args
+        .next()
+        .ok_or("usage: decode-file FILE [CAT=EDITION ...]")?;
     let mut editions = Editions::newest();
     for a in args {
         let (cat, ed) = a.split_once('=').ok_or("CAT=EDITION")?;

@@ -147,7 +147,12 @@ fn write_fields(
             (Variation::Group { fields: inner, .. }, Node::Fields(ns)) => {
                 bit += write_fields(inner, ns, buf, bit, &format!("{path}/{}", f.name))?;
             }
-            _ => return Err(shape(&format!("{path}/{}", f.name), "unexpected value shape")),
+            _ => {
+                return Err(shape(
+                    &format!("{path}/{}", f.name),
+                    "unexpected value shape",
+                ));
+            }
         }
     }
     Ok(bit - start)
@@ -279,7 +284,11 @@ fn encode_repetitive(
 }
 
 /// Writes an FSPEC for the given 0-based slots (`fx`: 7 slots per octet plus FX).
-fn write_fspec(slots: impl Iterator<Item = usize> + Clone, fixed: Option<usize>, out: &mut Vec<u8>) {
+fn write_fspec(
+    slots: impl Iterator<Item = usize> + Clone,
+    fixed: Option<usize>,
+    out: &mut Vec<u8>,
+) {
     let per = if fixed.is_some() { 8 } else { 7 };
     let max = slots.clone().max().unwrap_or(0);
     let n = fixed.unwrap_or(max / per + 1);
@@ -305,7 +314,10 @@ fn encode_compound(
     path: &str,
 ) -> Result<(), EncodeError> {
     if subs.windows(2).any(|w| w[0].0 >= w[1].0) {
-        return Err(shape(path, "compound sub-items must be in ascending slot order"));
+        return Err(shape(
+            path,
+            "compound sub-items must be in ascending slot order",
+        ));
     }
     for (slot, _) in subs {
         if !matches!(fields.get(*slot), Some(Some(_))) {
@@ -335,7 +347,10 @@ pub fn encode_record(
 ) -> Result<(), EncodeError> {
     let items = &record.items;
     if items.is_empty() || items.windows(2).any(|w| w[0].0 >= w[1].0) {
-        return Err(shape("record", "items must be non-empty and in ascending FRN order"));
+        return Err(shape(
+            "record",
+            "items must be non-empty and in ascending FRN order",
+        ));
     }
     let mut defs = Vec::with_capacity(items.len());
     for (frn, _) in items {

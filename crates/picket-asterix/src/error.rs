@@ -64,7 +64,9 @@ pub enum Reason {
     },
     /// The FSPEC sets a bit for an FRN that the edition's UAP leaves undefined: usually the
     /// data was written with another edition.
-    #[error("FSPEC bit for FRN {frn} has no item in CAT{category:03} edition {edition} (wrong edition?)")]
+    #[error(
+        "FSPEC bit for FRN {frn} has no item in CAT{category:03} edition {edition} (wrong edition?)"
+    )]
     UndefinedItem {
         /// Category.
         category: u8,

@@ -25,7 +25,10 @@ fn shape(path: &str, reason: impl Into<String>) -> EncodeError {
 }
 
 /// The record value for a JSON `items` object.
-pub fn record_from_json(def: &'static CategoryDef, items: &Json) -> Result<RecordValue, EncodeError> {
+pub fn record_from_json(
+    def: &'static CategoryDef,
+    items: &Json,
+) -> Result<RecordValue, EncodeError> {
     let obj = items
         .as_object()
         .ok_or_else(|| shape("items", "expected an object"))?;
@@ -60,7 +63,10 @@ pub fn encode_record_json(def: &'static CategoryDef, items: &Json) -> Result<Vec
 }
 
 /// A data block from JSON `items` objects, one per record.
-pub fn encode_block_json(def: &'static CategoryDef, records: &[Json]) -> Result<Vec<u8>, EncodeError> {
+pub fn encode_block_json(
+    def: &'static CategoryDef,
+    records: &[Json],
+) -> Result<Vec<u8>, EncodeError> {
     let mut out = vec![def.category, 0, 0];
     for r in records {
         encode_record(def, &record_from_json(def, r)?, &mut out)?;
@@ -81,7 +87,11 @@ fn leaf_raw(
         value,
         bits,
     };
-    let mask = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
+    let mask = if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
     let unsigned = |v: &Json| -> Result<u64, EncodeError> {
         let n = v
             .as_u64()
@@ -123,7 +133,9 @@ fn leaf_raw(
             encode_text(*kind, bits, s).ok_or_else(|| range(format!("{s:?}")))
         }
         Content::Bds(_) => {
-            let s = v.as_str().ok_or_else(|| shape(path, "expected a hex string"))?;
+            let s = v
+                .as_str()
+                .ok_or_else(|| shape(path, "expected a hex string"))?;
             let n = u64::from_str_radix(s, 16).map_err(|_| shape(path, "bad hex"))?;
             if n & !mask != 0 {
                 return Err(range(s.to_string()));
@@ -135,9 +147,7 @@ fn leaf_raw(
             cases,
             default,
         } => {
-            let selector = sel
-                .last()
-                .and_then(|name| siblings?.get(*name)?.as_u64());
+            let selector = sel.last().and_then(|name| siblings?.get(*name)?.as_u64());
             let c = selector
                 .and_then(|s| cases.iter().find(|c| c.0 == s))
                 .map_or(*default, |c| &c.1);
@@ -156,9 +166,14 @@ fn fields_from_json(
         .map(|f| {
             let p = format!("{path}/{}", f.name);
             match (&f.var, obj.get(f.name)) {
-                (_, None) | (Variation::Element { content: Content::Spare, .. }, _) => {
-                    Ok(zero(&f.var))
-                }
+                (_, None)
+                | (
+                    Variation::Element {
+                        content: Content::Spare,
+                        ..
+                    },
+                    _,
+                ) => Ok(zero(&f.var)),
                 (var, Some(v)) => node_from_json(var, v, &p, Some(obj)),
             }
         })
@@ -168,13 +183,22 @@ fn fields_from_json(
 /// A zero value for a fixed variation.
 fn zero(var: &'static Variation) -> Node {
     match var {
-        Variation::Group { fields, .. } => Node::Fields(fields.iter().map(|f| zero(&f.var)).collect()),
+        Variation::Group { fields, .. } => {
+            Node::Fields(fields.iter().map(|f| zero(&f.var)).collect())
+        }
         _ => Node::Leaf(0),
     }
 }
 
-fn check_known(fields: &[&'static Field], obj: &Map<String, Json>, path: &str) -> Result<(), EncodeError> {
-    match obj.keys().find(|k| !fields.iter().any(|f| f.name == k.as_str())) {
+fn check_known(
+    fields: &[&'static Field],
+    obj: &Map<String, Json>,
+    path: &str,
+) -> Result<(), EncodeError> {
+    match obj
+        .keys()
+        .find(|k| !fields.iter().any(|f| f.name == k.as_str()))
+    {
         Some(k) => Err(shape(path, format!("unknown field {k:?}"))),
         None => Ok(()),
     }
@@ -187,7 +211,10 @@ pub fn node_from_json(
     path: &str,
     siblings: Option<&Map<String, Json>>,
 ) -> Result<Node, EncodeError> {
-    let object = || v.as_object().ok_or_else(|| shape(path, "expected an object"));
+    let object = || {
+        v.as_object()
+            .ok_or_else(|| shape(path, "expected an object"))
+    };
     match var {
         Variation::Element { bits, content } => {
             leaf_raw(content, *bits, v, path, siblings).map(Node::Leaf)
@@ -204,7 +231,11 @@ pub fn node_from_json(
             // As many parts as it takes to hold the last field given (at least one).
             let needed = parts
                 .iter()
-                .rposition(|p| p.fields.iter().any(|f| !f.name.is_empty() && obj.contains_key(f.name)))
+                .rposition(|p| {
+                    p.fields
+                        .iter()
+                        .any(|f| !f.name.is_empty() && obj.contains_key(f.name))
+                })
                 .map_or(1, |i| i + 1);
             let mut out = Vec::new();
             for p in &parts[..needed] {
@@ -212,8 +243,13 @@ pub fn node_from_json(
             }
             Ok(Node::Fields(out))
         }
-        Variation::Repetitive { counter, var: inner } => {
-            let arr = v.as_array().ok_or_else(|| shape(path, "expected an array"))?;
+        Variation::Repetitive {
+            counter,
+            var: inner,
+        } => {
+            let arr = v
+                .as_array()
+                .ok_or_else(|| shape(path, "expected an array"))?;
             if *counter == Counter::Fx && arr.is_empty() {
                 return Err(shape(path, "an FX repetition needs at least one element"));
             }
@@ -223,7 +259,9 @@ pub fn node_from_json(
                 .map(Node::List)
         }
         Variation::Explicit { .. } => {
-            let s = v.as_str().ok_or_else(|| shape(path, "expected a hex string"))?;
+            let s = v
+                .as_str()
+                .ok_or_else(|| shape(path, "expected a hex string"))?;
             if s.len() % 2 != 0 {
                 return Err(shape(path, "odd-length hex"));
             }
@@ -246,7 +284,10 @@ pub fn node_from_json(
                     .position(|f| f.as_ref().is_some_and(|f| f.name == name))
                     .ok_or_else(|| shape(path, format!("unknown sub-item {name:?}")))?;
                 if let Some(Some(f)) = fields.get(slot) {
-                    subs.push((slot, node_from_json(&f.var, sv, &format!("{path}/{name}"), None)?));
+                    subs.push((
+                        slot,
+                        node_from_json(&f.var, sv, &format!("{path}/{name}"), None)?,
+                    ));
                 }
             }
             subs.sort_by_key(|(s, _)| *s);

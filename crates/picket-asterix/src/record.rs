@@ -68,7 +68,9 @@ impl<'a> Reader<'a> {
             }
             self.open_block()?;
         }
-        let def = self.def.ok_or(DecodeError::at(self.pos, Reason::EmptyRecord))?;
+        let def = self
+            .def
+            .ok_or(DecodeError::at(self.pos, Reason::EmptyRecord))?;
         let start = self.pos;
         let len = frame::frame_record(def, self.data, start, self.block_end, &mut self.spans)?;
         self.pos += len;

@@ -9,8 +9,8 @@ use std::fmt;
 pub enum Value {
     /// Raw bits (identifiers, addresses, BDS registers).
     Raw(u64),
-    /// A table entry: the code and its meaning when the table lists it.
-    Table(u64, Option<&'static str>),
+    /// A table entry: the code and the table (see [`Value::meaning`]).
+    Table(u64, &'static [(u64, &'static str)]),
     /// Unsigned integer.
     Unsigned(u64),
     /// Signed integer.
@@ -31,7 +31,7 @@ impl Value {
         match content {
             Content::Raw | Content::Bds(_) | Content::Case { .. } => Value::Raw(raw),
             Content::Spare => Value::Spare(raw),
-            Content::Table(t) => Value::Table(raw, t.iter().find(|e| e.0 == raw).map(|e| e.1)),
+            Content::Table(t) => Value::Table(raw, t),
             Content::Unsigned => Value::Unsigned(raw),
             Content::Signed => Value::Signed(sign_extend(raw, bits)),
             Content::Quantity { signed, lsb, unit } => {
@@ -55,6 +55,14 @@ impl Value {
             Value::Signed(v) => Some(v as f64),
             Value::Quantity(v, _) => Some(v),
             Value::Text(_) => None,
+        }
+    }
+
+    /// The meaning of a table value, when the table lists the code.
+    pub fn meaning(&self) -> Option<&'static str> {
+        match *self {
+            Value::Table(v, t) => t.iter().find(|e| e.0 == v).map(|e| e.1),
+            _ => None,
         }
     }
 

@@ -78,7 +78,10 @@ fn walk_at(
             v.close();
             len
         }
-        Variation::Repetitive { counter, var: inner } => {
+        Variation::Repetitive {
+            counter,
+            var: inner,
+        } => {
             v.open(name, var);
             let len = walk_repetitions(*counter, inner, data, pos, v);
             v.close();
@@ -228,10 +231,7 @@ fn resolve(
             && let Variation::Element { bits, .. } = f.var
         {
             let sel = read_bits(data, bit, bits);
-            return cases
-                .iter()
-                .find(|c| c.0 == sel)
-                .map_or(*default, |c| &c.1);
+            return cases.iter().find(|c| c.0 == sel).map_or(*default, |c| &c.1);
         }
         bit += field_bits(f);
     }
@@ -292,4 +292,3 @@ impl Visitor for Finder<'_> {
         self.stack.pop();
     }
 }
-

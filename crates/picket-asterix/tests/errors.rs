@@ -3,10 +3,10 @@
 
 mod common;
 
+use common::{CAT021, CAT048, CAT062};
 use picket_asterix::spec::Edition;
 use picket_asterix::{DecodeError, Editions, Reader, Reason, json};
 use proptest::prelude::*;
-use common::{CAT021, CAT048, CAT062};
 
 /// Decodes everything, also building the JSON view; returns the record count or the error.
 fn decode_all(data: &[u8], eds: &Editions) -> Result<usize, DecodeError> {
@@ -71,11 +71,17 @@ fn leftover_bytes_inside_a_block_are_an_error() {
     let n = b.len() as u16;
     b[1..3].copy_from_slice(&n.to_be_bytes());
     let mut r = Reader::new(&b, &eds);
-    assert!(r.next_record().unwrap().is_some(), "the first record is intact");
+    assert!(
+        r.next_record().unwrap().is_some(),
+        "the first record is intact"
+    );
     let err = r.next_record().unwrap_err();
     // Reported where I048/010 starts, after the new record's FSPEC.
     assert_eq!((err.offset, err.reason), (31, Reason::RecordOverrun));
-    assert!(r.next_record().unwrap().is_none(), "the reader stops after an error");
+    assert!(
+        r.next_record().unwrap().is_none(),
+        "the reader stops after an error"
+    );
 }
 
 #[test]
@@ -106,7 +112,13 @@ fn wrong_edition_is_reported_not_misframed() {
         "{err}"
     );
     assert!(err.offset < CAT021.len());
-    assert_eq!(decode_all(CAT021, &Editions::newest().with(21, Edition::new(2, 1)).unwrap()), Ok(1));
+    assert_eq!(
+        decode_all(
+            CAT021,
+            &Editions::newest().with(21, Edition::new(2, 1)).unwrap()
+        ),
+        Ok(1)
+    );
 }
 
 #[test]
@@ -116,7 +128,14 @@ fn fspec_naming_a_spare_uap_slot_is_undefined_item() {
     let b = [0x3E, 0x00, 0x06, 0x40, 0x00, 0x00];
     let err = decode_all(&b, &eds).unwrap_err();
     assert_eq!(err.offset, 3);
-    assert!(matches!(err.reason, Reason::UndefinedItem { frn: 2, category: 62, .. }));
+    assert!(matches!(
+        err.reason,
+        Reason::UndefinedItem {
+            frn: 2,
+            category: 62,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -124,8 +143,13 @@ fn unknown_category_and_edition() {
     let eds = Editions::newest();
     let err = decode_all(&[99, 0, 5, 0x80, 0], &eds).unwrap_err();
     assert_eq!((err.offset, err.reason), (0, Reason::UnknownCategory(99)));
-    let err = Editions::newest().with(48, Edition::new(1, 15)).unwrap_err();
-    assert!(matches!(err.reason, Reason::UnknownEdition { category: 48, .. }));
+    let err = Editions::newest()
+        .with(48, Edition::new(1, 15))
+        .unwrap_err();
+    assert!(matches!(
+        err.reason,
+        Reason::UnknownEdition { category: 48, .. }
+    ));
     let err = Editions::newest().with(15, Edition::new(1, 0)).unwrap_err();
     assert_eq!(err.reason, Reason::UnknownCategory(15));
 }
@@ -148,7 +172,10 @@ fn fx_chain_past_the_last_extension_is_an_error() {
     let n = b.len() as u16;
     b[1..3].copy_from_slice(&n.to_be_bytes());
     let err = decode_all(&b, &eds).unwrap_err();
-    assert!(matches!(err.reason, Reason::ExtensionBeyondSpec { item: "020" }), "{err}");
+    assert!(
+        matches!(err.reason, Reason::ExtensionBeyondSpec { item: "020" }),
+        "{err}"
+    );
 }
 
 proptest! {

@@ -25,7 +25,11 @@ impl Rng {
 
 /// `json_safe`: only values the JSON view represents exactly (spare bits 0, printable text).
 fn leaf(content: &Content, bits: u16, rng: &mut Rng, json_safe: bool) -> u64 {
-    let mask = if bits >= 64 { u64::MAX } else { (1 << bits) - 1 };
+    let mask = if bits >= 64 {
+        u64::MAX
+    } else {
+        (1 << bits) - 1
+    };
     match content {
         Content::Spare if json_safe => 0,
         Content::Text(kind @ (TextKind::Icao | TextKind::Ascii)) if json_safe => {
@@ -45,9 +49,12 @@ fn leaf(content: &Content, bits: u16, rng: &mut Rng, json_safe: bool) -> u64 {
 fn gen_var(var: &'static Variation, rng: &mut Rng, json_safe: bool) -> Node {
     match var {
         Variation::Element { bits, content } => Node::Leaf(leaf(content, *bits, rng, json_safe)),
-        Variation::Group { fields, .. } => {
-            Node::Fields(fields.iter().map(|f| gen_var(&f.var, rng, json_safe)).collect())
-        }
+        Variation::Group { fields, .. } => Node::Fields(
+            fields
+                .iter()
+                .map(|f| gen_var(&f.var, rng, json_safe))
+                .collect(),
+        ),
         Variation::Extended { parts } => {
             let k = 1 + rng.below(parts.len() as u64) as usize;
             let fields = parts[..k].iter().flat_map(|p| p.fields.iter());
@@ -96,7 +103,10 @@ fn gen_record(def: &'static CategoryDef, rng: &mut Rng, json_safe: bool) -> Reco
         }
     }
     if items.is_empty() {
-        items.push((1, gen_var(&def.item_at(1).expect("FRN 1").var, rng, json_safe)));
+        items.push((
+            1,
+            gen_var(&def.item_at(1).expect("FRN 1").var, rng, json_safe),
+        ));
     }
     RecordValue { items }
 }
@@ -109,7 +119,9 @@ fn editions_for(def: &'static CategoryDef) -> Editions {
 
 fn check_values(def: &'static CategoryDef, seed: u64) -> Result<(), TestCaseError> {
     let mut rng = Rng(seed);
-    let records: Vec<RecordValue> = (0..1 + rng.below(3)).map(|_| gen_record(def, &mut rng, false)).collect();
+    let records: Vec<RecordValue> = (0..1 + rng.below(3))
+        .map(|_| gen_record(def, &mut rng, false))
+        .collect();
     let bytes = encode_block(def, &records).expect("encodable");
     let editions = editions_for(def);
     let mut reader = Reader::new(&bytes, &editions);
@@ -132,7 +144,13 @@ fn check_json(def: &'static CategoryDef, seed: u64) -> Result<(), TestCaseError>
     let r = reader.next_record().expect("decodes").expect("one record");
     let view = json::record_json(&r);
     let again = json_encode::encode_block_json(def, &[view["items"].clone()]);
-    prop_assert_eq!(again.as_ref().ok(), Some(&bytes), "json {} -> {:?}", view, again);
+    prop_assert_eq!(
+        again.as_ref().ok(),
+        Some(&bytes),
+        "json {} -> {:?}",
+        view,
+        again
+    );
     Ok(())
 }
 

@@ -15,7 +15,6 @@ fn close(v: Option<Value>, want: f64) -> bool {
         .is_some_and(|x| (x - want).abs() < 1e-6)
 }
 
-
 #[test]
 fn cat048_hand_vector_decodes_to_its_values() {
     let eds = Editions::newest();
@@ -26,15 +25,17 @@ fn cat048_hand_vector_decodes_to_its_values() {
     assert_eq!(i010.get(&["SAC"]), Some(Value::Raw(25)));
     assert_eq!(i010.get(&["SIC"]), Some(Value::Raw(201)));
     assert!(close(rec.item("140").unwrap().get(&[]), 27354.6015625));
-    assert_eq!(
-        rec.item("020").unwrap().get(&["TYP"]),
-        Some(Value::Table(5, Some("Single ModeS Roll-Call")))
-    );
+    let typ = rec.item("020").unwrap().get(&["TYP"]).unwrap();
+    assert_eq!(typ.as_u64(), Some(5));
+    assert_eq!(typ.meaning(), Some("Single ModeS Roll-Call"));
     let i040 = rec.item("040").unwrap();
     assert!(close(i040.get(&["RHO"]), 197.68359375));
     assert!(close(i040.get(&["THETA"]), 340.13671875));
     assert!(close(rec.item("090").unwrap().get(&["FL"]), 330.0));
-    assert_eq!(rec.item("220").unwrap().get(&[]), Some(Value::Raw(0x3C660C)));
+    assert_eq!(
+        rec.item("220").unwrap().get(&[]),
+        Some(Value::Raw(0x3C660C))
+    );
     let Some(Value::Text(cs)) = rec.item("240").unwrap().get(&[]) else {
         panic!("callsign")
     };
@@ -43,7 +44,10 @@ fn cat048_hand_vector_decodes_to_its_values() {
         panic!("mode 3/A")
     };
     assert_eq!(m3a.as_str(), "1000");
-    assert_eq!(rec.item("161").unwrap().get(&["TRN"]), Some(Value::Raw(3563)));
+    assert_eq!(
+        rec.item("161").unwrap().get(&["TRN"]),
+        Some(Value::Raw(3563))
+    );
     assert!(r.next_record().unwrap().is_none());
 }
 
@@ -55,8 +59,14 @@ fn cat048_json_view_has_spec_names_and_units() {
     let v = json::record_json(&rec);
     assert_eq!(v["category"], 48);
     assert_eq!(v["edition"], "1.32");
-    assert_eq!((v["block"].as_u64(), v["record"].as_u64()), (Some(0), Some(0)));
-    assert_eq!(v["items"]["010"], serde_json::json!({"SAC": 25, "SIC": 201}));
+    assert_eq!(
+        (v["block"].as_u64(), v["record"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(
+        v["items"]["010"],
+        serde_json::json!({"SAC": 25, "SIC": 201})
+    );
     assert_eq!(v["items"]["040"]["RHO"], 197.68359375);
     assert_eq!(v["items"]["090"]["FL"], 330.0);
     assert_eq!(v["items"]["240"], "DLH65A  ");
@@ -72,7 +82,6 @@ fn cat048_hand_vector_re_encodes_byte_for_byte() {
     assert_eq!(encode_block(rec.def, &[value]).unwrap(), CAT048);
 }
 
-
 #[test]
 fn cat062_hand_vector_decodes_to_its_values() {
     let eds = Editions::newest();
@@ -86,14 +95,16 @@ fn cat062_hand_vector_decodes_to_its_values() {
     assert!(close(i105.get(&["LON"]), -2267914.0 * 180.0 / 33554432.0));
     assert!(close(rec.item("185").unwrap().get(&["VX"]), 127.25));
     assert!(close(rec.item("185").unwrap().get(&["VY"]), 181.25));
-    assert_eq!(rec.item("380").unwrap().get(&["ADR"]), Some(Value::Raw(0x3C660C)));
+    assert_eq!(
+        rec.item("380").unwrap().get(&["ADR"]),
+        Some(Value::Raw(0x3C660C))
+    );
     assert!(close(rec.item("136").unwrap().get(&[]), 380.0));
     let v = json::record_json(&rec);
     assert_eq!(v["items"]["380"], serde_json::json!({"ADR": 0x3C660C}));
     let value = RecordValue::from_record(&rec);
     assert_eq!(encode_block(rec.def, &[value]).unwrap(), CAT062);
 }
-
 
 #[test]
 fn cat021_hand_vector_decodes_in_edition_2_1_and_2_7() {
@@ -102,10 +113,16 @@ fn cat021_hand_vector_decodes_in_edition_2_1_and_2_7() {
         let mut r = Reader::new(CAT021, &eds);
         let rec = r.next_record().unwrap().unwrap();
         assert_eq!(rec.def.edition, ed);
-        assert_eq!(rec.item("161").unwrap().get(&["TRNUM"]), Some(Value::Raw(1375)));
+        assert_eq!(
+            rec.item("161").unwrap().get(&["TRNUM"]),
+            Some(Value::Raw(1375))
+        );
         assert!(close(rec.item("131").unwrap().get(&["LAT"]), 46.8442010880));
         assert!(close(rec.item("131").unwrap().get(&["LON"]), 12.2985291481));
-        assert_eq!(rec.item("080").unwrap().get(&[]), Some(Value::Raw(0x1A4B65)));
+        assert_eq!(
+            rec.item("080").unwrap().get(&[]),
+            Some(Value::Raw(0x1A4B65))
+        );
         assert!(close(rec.item("140").unwrap().get(&[]), 34750.0));
         assert!(close(rec.item("145").unwrap().get(&[]), 350.0));
         assert!(close(rec.item("160").unwrap().get(&["GS"]), 0.125));
@@ -121,9 +138,15 @@ fn cat021_hand_vector_decodes_in_edition_2_1_and_2_7() {
 fn newest_edition_is_the_default() {
     assert_eq!(spec::lookup(21, None).unwrap().edition, Edition::new(2, 7));
     assert_eq!(spec::lookup(48, None).unwrap().edition, Edition::new(1, 32));
-    assert_eq!(Editions::default().get(62).unwrap().edition, Edition::new(1, 21));
+    assert_eq!(
+        Editions::default().get(62).unwrap().edition,
+        Edition::new(1, 21)
+    );
     for cat in [10, 21, 34, 48, 62, 65] {
         assert!(spec::lookup(cat, None).is_some(), "CAT{cat:03}");
     }
-    assert!(spec::lookup(15, None).is_none(), "no CAT015 definition is shipped");
+    assert!(
+        spec::lookup(15, None).is_none(),
+        "no CAT015 definition is shipped"
+    );
 }

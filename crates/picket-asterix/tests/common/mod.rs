@@ -9,7 +9,8 @@ pub const CAT048: &[u8] = &[
     0x19, 0xC9, // 010: SAC 25, SIC 201
     0x35, 0x6D, 0x4D, // 140: 3501389 / 128 s = 27354.6015625 s
     0xA0, // 020: TYP 5 (Mode S roll-call), no FX
-    0xC5, 0xAF, 0xF1, 0xE0, // 040: RHO 50607/256 NM = 197.68 NM, THETA 61920*360/2^16 = 340.14°
+    0xC5, 0xAF, 0xF1,
+    0xE0, // 040: RHO 50607/256 NM = 197.68 NM, THETA 61920*360/2^16 = 340.14°
     0x02, 0x00, // 070: V G L 0, Mode 3/A octal 1000
     0x05, 0x28, // 090: FL 1320/4 = 330
     0x3C, 0x66, 0x0C, // 220: Mode S address 3C660C
