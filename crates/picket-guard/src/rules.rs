@@ -1,0 +1,247 @@
+//! Rules as the guard runs them: validated, with every default filled in, zones resolved to
+//! indices.
+
+use crate::config::RuleConfig;
+use picket_core::{Class, ClassProbs, RuleKind, ThreatLevel, ZoneKind};
+
+/// Parameters of the spoofing checks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpoofParams {
+    /// Chi-square gate on the 3-D innovation between a broadcast and its bound track.
+    pub chi2_gate: f64,
+    /// Fastest plausible drone, m/s.
+    pub max_speed_mps: f64,
+    /// Fastest plausible aircraft, m/s.
+    pub aircraft_max_speed_mps: f64,
+    /// Consecutive inconsistent broadcasts that flag an identity.
+    pub strikes: u32,
+    /// Consecutive consistent broadcasts that clear a flag.
+    pub clean_to_clear: u32,
+    /// Range from the origin inside which a broadcast must be confirmed by a non-cooperative
+    /// track, metres; 0 = off.
+    pub verify_range_m: f64,
+}
+
+impl Default for SpoofParams {
+    fn default() -> Self {
+        Self {
+            chi2_gate: 16.27,
+            max_speed_mps: 70.0,
+            aircraft_max_speed_mps: 350.0,
+            strikes: 2,
+            clean_to_clear: 10,
+            verify_range_m: 0.0,
+        }
+    }
+}
+
+/// What a rule tests, with its own parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RuleParams {
+    /// Inside the zone; the cause ends `exit_margin_m` outside.
+    Entry {
+        /// Hysteresis band, metres.
+        exit_margin_m: f64,
+    },
+    /// Inside the zone for `loiter_s`.
+    Loiter {
+        /// Dwell before firing, seconds.
+        loiter_s: f64,
+        /// Hysteresis band, metres.
+        exit_margin_m: f64,
+    },
+    /// Probability of being inside within the horizon.
+    PredictedEntry {
+        /// Look-ahead, seconds.
+        horizon_s: f64,
+        /// Horizon spacing, seconds.
+        step_s: f64,
+        /// Raise at or above this probability.
+        probability: f64,
+        /// The cause ends below this probability.
+        exit_probability: f64,
+        /// A breach sooner than this adds one level, seconds.
+        urgent_s: f64,
+    },
+    /// Closing on the zone's asset.
+    Approach {
+        /// Closing speed that fires, m/s.
+        closing_mps: f64,
+        /// Distance within which it applies, metres.
+        range_m: f64,
+    },
+    /// A drone broadcasting no Remote ID.
+    NoRemoteId,
+    /// A cooperative identity whose broadcasts disagree with what the sensors see.
+    SpoofSuspected(SpoofParams),
+    /// A whitelisted identity outside its bounds.
+    Unauthorized {
+        /// Hysteresis band, metres.
+        exit_margin_m: f64,
+    },
+}
+
+/// One rule, ready to evaluate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// Which rule.
+    pub kind: RuleKind,
+    /// Indices of the zones it watches (zone rules), or where it applies (no_remote_id;
+    /// everywhere when empty).
+    pub zones: Vec<usize>,
+    /// Classes it applies to, by [`Class::index`].
+    pub classes: [bool; 4],
+    /// Probability mass on `classes` needed to apply.
+    pub min_class_p: f64,
+    /// Level it raises.
+    pub level: ThreatLevel,
+    /// Cause must hold this long before raising, seconds.
+    pub min_on_s: f64,
+    /// Cause must be gone this long before resolving, seconds.
+    pub hold_s: f64,
+    /// Open this long after raising: one level up, seconds.
+    pub escalate_after_s: Option<f64>,
+    /// The test.
+    pub params: RuleParams,
+}
+
+/// Once a rule applies, the class mass may sink this far below `min_class_p` before it stops
+/// applying: classifiers wobble, alerts must not.
+pub const CLASS_HYSTERESIS: f64 = 0.15;
+
+impl Rule {
+    /// The probability mass of the track's class distribution on the rule's classes.
+    pub fn class_mass(&self, class: &ClassProbs) -> f64 {
+        Class::ALL
+            .iter()
+            .filter(|c| self.classes[c.index()])
+            .map(|c| class.get(*c))
+            .sum()
+    }
+
+    /// True for rules evaluated per zone.
+    pub fn is_zone_rule(&self) -> bool {
+        matches!(
+            self.kind,
+            RuleKind::Entry | RuleKind::Loiter | RuleKind::PredictedEntry | RuleKind::Approach
+        )
+    }
+}
+
+/// Every rule name, for messages.
+pub const RULE_NAMES: &str =
+    "entry, predicted_entry, loiter, approach, no_remote_id, spoof_suspected, unauthorized";
+
+/// The rule kind named `name`.
+pub fn rule_kind(name: &str) -> Option<RuleKind> {
+    Some(match name {
+        "entry" => RuleKind::Entry,
+        "predicted_entry" => RuleKind::PredictedEntry,
+        "loiter" => RuleKind::Loiter,
+        "approach" => RuleKind::Approach,
+        "no_remote_id" => RuleKind::NoRemoteId,
+        "spoof_suspected" => RuleKind::SpoofSuspected,
+        "unauthorized" => RuleKind::Unauthorized,
+        _ => return None,
+    })
+}
+
+/// The zone kinds a rule watches when its section names no zones.
+pub fn default_zone_kinds(kind: RuleKind) -> &'static [ZoneKind] {
+    match kind {
+        RuleKind::Entry | RuleKind::PredictedEntry | RuleKind::Approach => &[ZoneKind::Protected],
+        RuleKind::Loiter => &[ZoneKind::Warning, ZoneKind::Perimeter],
+        _ => &[],
+    }
+}
+
+fn rule(kind: &str, zone_kinds: &[ZoneKind], level: u8) -> RuleConfig {
+    RuleConfig {
+        kind: kind.into(),
+        zone_kinds: zone_kinds.to_vec(),
+        level: Some(level),
+        ..Default::default()
+    }
+}
+
+/// The rules a site runs when its file has no `[[rule]]`: entry into protected zones (level 4)
+/// and into warning or perimeter zones (2), predicted entry into protected zones within 30 s
+/// (3, 4 when under 10 s), loitering a minute in warning or perimeter zones (2), approach to a
+/// protected asset (2), drones without Remote ID (2), spoofing (3) and whitelisted identities
+/// out of bounds (3).
+pub fn default_rules() -> Vec<RuleConfig> {
+    vec![
+        rule("entry", &[ZoneKind::Protected], 4),
+        rule("entry", &[ZoneKind::Warning, ZoneKind::Perimeter], 2),
+        rule("predicted_entry", &[ZoneKind::Protected], 3),
+        rule("loiter", &[ZoneKind::Warning, ZoneKind::Perimeter], 2),
+        rule("approach", &[ZoneKind::Protected], 2),
+        rule("no_remote_id", &[], 2),
+        rule("spoof_suspected", &[], 3),
+        rule("unauthorized", &[], 3),
+    ]
+}
+
+/// Which optional keys each rule kind takes (the common ones are always allowed).
+pub fn allowed_keys(kind: RuleKind) -> &'static [&'static str] {
+    match kind {
+        RuleKind::Entry => &["exit_margin_m"],
+        RuleKind::Loiter => &["exit_margin_m", "loiter_s"],
+        RuleKind::PredictedEntry => &[
+            "horizon_s",
+            "step_s",
+            "probability",
+            "exit_probability",
+            "urgent_s",
+        ],
+        RuleKind::Approach => &["closing_mps", "range_m"],
+        RuleKind::NoRemoteId => &[],
+        RuleKind::SpoofSuspected => &[
+            "chi2_gate",
+            "max_speed_mps",
+            "aircraft_max_speed_mps",
+            "strikes",
+            "clean_to_clear",
+            "verify_range_m",
+        ],
+        RuleKind::Unauthorized => &["exit_margin_m"],
+    }
+}
+
+/// The kind-specific keys a rule section sets.
+pub fn set_keys(r: &RuleConfig) -> Vec<&'static str> {
+    let opt = [
+        ("exit_margin_m", r.exit_margin_m.is_some()),
+        ("loiter_s", r.loiter_s.is_some()),
+        ("horizon_s", r.horizon_s.is_some()),
+        ("step_s", r.step_s.is_some()),
+        ("probability", r.probability.is_some()),
+        ("exit_probability", r.exit_probability.is_some()),
+        ("urgent_s", r.urgent_s.is_some()),
+        ("closing_mps", r.closing_mps.is_some()),
+        ("range_m", r.range_m.is_some()),
+        ("chi2_gate", r.chi2_gate.is_some()),
+        ("max_speed_mps", r.max_speed_mps.is_some()),
+        ("aircraft_max_speed_mps", r.aircraft_max_speed_mps.is_some()),
+        ("strikes", r.strikes.is_some()),
+        ("clean_to_clear", r.clean_to_clear.is_some()),
+        ("verify_range_m", r.verify_range_m.is_some()),
+    ];
+    opt.into_iter()
+        .filter(|(_, set)| *set)
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// Default (classes, minimum class mass, min_on_s, hold_s) per rule kind.
+pub fn class_and_timing_defaults(kind: RuleKind) -> (&'static [Class], f64, f64, f64) {
+    match kind {
+        // A drone not yet classified (uniform prior) still gets zone alerts: drone + other
+        // carry half the mass. Birds and aircraft that the classifier knows do not.
+        RuleKind::Entry | RuleKind::Loiter | RuleKind::PredictedEntry | RuleKind::Approach => {
+            (&[Class::Drone, Class::Other], 0.5, 0.0, 5.0)
+        }
+        RuleKind::NoRemoteId => (&[Class::Drone], 0.7, 3.0, 10.0),
+        RuleKind::SpoofSuspected | RuleKind::Unauthorized => (&Class::ALL, 0.0, 0.0, 10.0),
+    }
+}

@@ -1,0 +1,464 @@
+//! Remote ID (and ADS-B) spoofing checks.
+//!
+//! A cooperative identity is *suspected* when its broadcasts disagree with physics or with the
+//! other sensors:
+//! - **innovation**: a broadcast position is further from the track bound to the same identity
+//!   than their joint uncertainty allows (`νᵀ S⁻¹ ν > gate`, `S` = track position covariance
+//!   predicted to the broadcast time + broadcast covariance), checked only when the track has a
+//!   non-cooperative sensor (radar, RF, camera, acoustic) behind it — a track built from the
+//!   broadcasts alone cannot contradict them;
+//! - **jump**: two consecutive broadcasts further apart than the fastest plausible object could
+//!   fly in the time between them (plus 4 sigma of their accuracies);
+//! - **two places**: the same identity broadcast from two places at once (within 0.5 s), or
+//!   bound to two live tracks whose positions are incompatible;
+//! - **unconfirmed** (optional, `verify_range_m`): a broadcast inside the range where the
+//!   non-cooperative sensors see every drone, with no such track near it.
+//!
+//! Innovation and unconfirmed evidence count one strike per broadcast; jump and two-places are
+//! conclusive and flag at once. `clean_to_clear` consistent broadcasts in a row clear a flag.
+//!
+//! Assumptions about the tracker (see the crate docs): it binds an identity to the track whose
+//! report carried it; it still gates identity-carrying reports kinematically, or fuses them
+//! with their stated accuracy, so a forged position does not silently replace the radar's.
+
+use crate::rules::SpoofParams;
+use nalgebra::{Matrix3, Vector3};
+use picket_core::{Enu, Identity, SensorSet, Timestamp, Track};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// One cooperative broadcast, in the site frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Broadcast {
+    /// The identity it carried.
+    pub identity: Identity,
+    /// When it was observed.
+    pub time: Timestamp,
+    /// Its position, site frame, metres.
+    pub position: Enu,
+    /// Its position covariance, m².
+    pub cov_m2: [[f64; 3]; 3],
+}
+
+impl Broadcast {
+    fn sigma_m(&self) -> f64 {
+        ((self.cov_m2[0][0] + self.cov_m2[1][1] + self.cov_m2[2][2]) / 3.0)
+            .max(0.0)
+            .sqrt()
+    }
+}
+
+/// What the monitor needs to see of the tracks.
+pub trait TrackView {
+    /// Live tracks bound to `identity`.
+    fn bound_to(&self, identity: &Identity) -> impl Iterator<Item = &Track>;
+    /// All live tracks.
+    fn all(&self) -> impl Iterator<Item = &Track>;
+}
+
+/// The spoofing state of one identity.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentityState {
+    last: Option<(Timestamp, Enu, f64)>,
+    strikes: u32,
+    clean: u32,
+    /// True while the identity is suspected.
+    pub flagged: bool,
+    /// Why it was flagged (the latest evidence), in words.
+    pub reason: String,
+    /// Last broadcast time, for forgetting.
+    pub last_seen: Option<Timestamp>,
+}
+
+/// Evidence from one broadcast.
+enum Evidence {
+    Clean,
+    Weak(String),
+    Conclusive(String),
+}
+
+/// Per-identity spoofing state; identities not heard from for a while are forgotten.
+#[derive(Debug, Clone, Default)]
+pub struct SpoofMonitor {
+    states: HashMap<Identity, IdentityState>,
+}
+
+impl SpoofMonitor {
+    /// The state of `identity`, when it has broadcast recently.
+    pub fn state(&self, identity: &Identity) -> Option<&IdentityState> {
+        self.states.get(identity)
+    }
+
+    /// True when `identity` is currently suspected.
+    pub fn is_flagged(&self, identity: &Identity) -> bool {
+        self.states.get(identity).is_some_and(|s| s.flagged)
+    }
+
+    /// Checks one step's broadcasts (any order) against history and tracks.
+    pub fn observe(
+        &mut self,
+        broadcasts: &[Broadcast],
+        tracks: &impl TrackView,
+        params: &SpoofParams,
+        noncoop: SensorSet,
+    ) {
+        let mut order: Vec<usize> = (0..broadcasts.len()).collect();
+        // Time order; ties keep input order, so the result never depends on hashing.
+        order.sort_by_key(|&i| broadcasts[i].time);
+        for (k, &i) in order.iter().enumerate() {
+            let b = &broadcasts[i];
+            let same_step = order[..k]
+                .iter()
+                .map(|&j| &broadcasts[j])
+                .filter(|o| o.identity == b.identity);
+            let evidence = two_places(b, same_step, params)
+                .or_else(|| self.jump(b, params))
+                .or_else(|| bound_tracks_apart(b, tracks, params))
+                .or_else(|| innovation(b, tracks, params, noncoop))
+                .or_else(|| unconfirmed(b, tracks, params, noncoop))
+                .unwrap_or(Evidence::Clean);
+            let state = self.states.entry(b.identity.clone()).or_default();
+            state.record(b, evidence, params);
+        }
+    }
+
+    fn jump(&self, b: &Broadcast, params: &SpoofParams) -> Option<Evidence> {
+        let (t0, p0, sigma0) = self.states.get(&b.identity)?.last?;
+        let dt_s = b.time.since_s(t0);
+        if dt_s <= 0.0 {
+            return None;
+        }
+        let d_m = b.position.distance_m(&p0);
+        let allowed_m = max_speed(&b.identity, params) * dt_s + 4.0 * sigma0.hypot(b.sigma_m());
+        (d_m > allowed_m).then(|| {
+            Evidence::Conclusive(format!(
+                "{} jumped {:.0} m in {:.1} s ({:.0} m/s, more than {:.0} m/s)",
+                crate::compile::identity_label(&b.identity),
+                d_m,
+                dt_s,
+                d_m / dt_s,
+                max_speed(&b.identity, params)
+            ))
+        })
+    }
+
+    /// Forgets identities silent for longer than `ttl_s`.
+    pub fn forget_older_than(&mut self, now: Timestamp, ttl_s: f64) {
+        self.states
+            .retain(|_, s| s.last_seen.is_none_or(|t| now.since_s(t) <= ttl_s));
+    }
+}
+
+impl IdentityState {
+    fn record(&mut self, b: &Broadcast, evidence: Evidence, params: &SpoofParams) {
+        self.last = Some((b.time, b.position, b.sigma_m()));
+        self.last_seen = Some(b.time);
+        match evidence {
+            Evidence::Clean => {
+                self.strikes = 0;
+                if self.flagged {
+                    self.clean += 1;
+                    if self.clean >= params.clean_to_clear {
+                        self.flagged = false;
+                        self.clean = 0;
+                    }
+                }
+            }
+            Evidence::Weak(reason) | Evidence::Conclusive(reason) if self.flagged => {
+                self.clean = 0;
+                self.reason = reason;
+            }
+            Evidence::Weak(reason) => {
+                self.strikes += 1;
+                self.reason = reason;
+                self.flagged = self.strikes >= params.strikes;
+            }
+            Evidence::Conclusive(reason) => {
+                self.strikes = params.strikes;
+                self.reason = reason;
+                self.flagged = true;
+            }
+        }
+    }
+}
+
+fn max_speed(identity: &Identity, params: &SpoofParams) -> f64 {
+    match identity {
+        Identity::Icao(_) => params.aircraft_max_speed_mps,
+        _ => params.max_speed_mps,
+    }
+}
+
+fn two_places<'a>(
+    b: &Broadcast,
+    earlier: impl Iterator<Item = &'a Broadcast>,
+    params: &SpoofParams,
+) -> Option<Evidence> {
+    for o in earlier {
+        let dt_s = b.time.since_s(o.time).abs();
+        if dt_s > 0.5 {
+            continue;
+        }
+        let d_m = b.position.distance_m(&o.position);
+        if d_m > max_speed(&b.identity, params) * dt_s + 4.0 * b.sigma_m().hypot(o.sigma_m()) {
+            return Some(Evidence::Conclusive(format!(
+                "{} broadcast from two places {:.0} m apart at once",
+                crate::compile::identity_label(&b.identity),
+                d_m
+            )));
+        }
+    }
+    None
+}
+
+/// Position and covariance of `track` predicted (constant velocity) to `time`.
+fn predicted(track: &Track, time: Timestamp) -> (Vector3<f64>, Matrix3<f64>) {
+    let dt = time.since_s(track.time);
+    let p = Vector3::new(
+        track.position.x + track.velocity.x * dt,
+        track.position.y + track.velocity.y * dt,
+        track.position.z + track.velocity.z * dt,
+    );
+    let c = &track.cov;
+    let cov = Matrix3::from_fn(|i, j| {
+        c[i][j] + dt * (c[i][j + 3] + c[i + 3][j]) + dt * dt * c[i + 3][j + 3]
+    });
+    (p, cov)
+}
+
+/// Squared Mahalanobis distance between a broadcast and a track; `None` when singular.
+fn mahalanobis2(b: &Broadcast, track: &Track) -> Option<f64> {
+    let (p, cov) = predicted(track, b.time);
+    let r = Matrix3::from_fn(|i, j| b.cov_m2[i][j]);
+    let nu = Vector3::from(b.position.to_array()) - p;
+    let s = (cov + r).cholesky()?;
+    Some(nu.dot(&s.solve(&nu)))
+}
+
+fn has_noncoop(track: &Track, noncoop: SensorSet) -> bool {
+    track.sensors.0 & noncoop.0 != 0
+}
+
+fn innovation(
+    b: &Broadcast,
+    tracks: &impl TrackView,
+    params: &SpoofParams,
+    noncoop: SensorSet,
+) -> Option<Evidence> {
+    for t in tracks.bound_to(&b.identity) {
+        if !has_noncoop(t, noncoop) {
+            continue;
+        }
+        let d2 = mahalanobis2(b, t)?;
+        if d2 > params.chi2_gate {
+            let (p, _) = predicted(t, b.time);
+            let d_m = (Vector3::from(b.position.to_array()) - p).norm();
+            let mut s = String::new();
+            let _ = write!(
+                s,
+                "{} broadcasts a position {:.0} m from track {} as the sensors see it (chi-square {:.0} > {:.1})",
+                crate::compile::identity_label(&b.identity),
+                d_m,
+                t.id,
+                d2,
+                params.chi2_gate
+            );
+            return Some(Evidence::Weak(s));
+        }
+    }
+    None
+}
+
+fn bound_tracks_apart(
+    b: &Broadcast,
+    tracks: &impl TrackView,
+    params: &SpoofParams,
+) -> Option<Evidence> {
+    let bound: Vec<&Track> = tracks.bound_to(&b.identity).collect();
+    for (i, a) in bound.iter().enumerate() {
+        for c in &bound[i + 1..] {
+            let (pa, ca) = predicted(a, b.time);
+            let (pc, cc) = predicted(c, b.time);
+            let nu = pa - pc;
+            let d2 = (ca + cc).cholesky().map(|s| nu.dot(&s.solve(&nu)))?;
+            if d2 > params.chi2_gate {
+                return Some(Evidence::Conclusive(format!(
+                    "{} is bound to tracks {} and {}, {:.0} m apart",
+                    crate::compile::identity_label(&b.identity),
+                    a.id,
+                    c.id,
+                    nu.norm()
+                )));
+            }
+        }
+    }
+    None
+}
+
+fn unconfirmed(
+    b: &Broadcast,
+    tracks: &impl TrackView,
+    params: &SpoofParams,
+    noncoop: SensorSet,
+) -> Option<Evidence> {
+    if params.verify_range_m <= 0.0 || b.position.x.hypot(b.position.y) > params.verify_range_m {
+        return None;
+    }
+    let confirmed = tracks.all().any(|t| {
+        t.status.is_confirmed()
+            && has_noncoop(t, noncoop)
+            && mahalanobis2(b, t).is_some_and(|d2| d2 <= params.chi2_gate)
+    });
+    (!confirmed).then(|| {
+        Evidence::Weak(format!(
+            "{} broadcasts a position no radar, RF or camera track confirms",
+            crate::compile::identity_label(&b.identity)
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use picket_core::{ClassProbs, SensorId, TrackId, TrackStatus};
+
+    struct Tracks(Vec<Track>);
+    impl TrackView for Tracks {
+        fn bound_to(&self, identity: &Identity) -> impl Iterator<Item = &Track> {
+            self.0
+                .iter()
+                .filter(move |t| t.identity.as_ref() == Some(identity))
+        }
+        fn all(&self) -> impl Iterator<Item = &Track> {
+            self.0.iter()
+        }
+    }
+
+    fn t(s: f64) -> Timestamp {
+        Timestamp::from_secs(s).unwrap()
+    }
+
+    fn rid() -> Identity {
+        Identity::RemoteId("SN1".into())
+    }
+
+    fn broadcast(time: f64, x: f64) -> Broadcast {
+        let v = 9.0;
+        Broadcast {
+            identity: rid(),
+            time: t(time),
+            position: Enu::new(x, 0.0, 50.0),
+            cov_m2: [[v, 0.0, 0.0], [0.0, v, 0.0], [0.0, 0.0, v]],
+        }
+    }
+
+    fn radar_track(x: f64) -> Track {
+        let mut cov = [[0.0; 6]; 6];
+        for i in 0..3 {
+            cov[i][i] = 25.0;
+            cov[i + 3][i + 3] = 1.0;
+        }
+        let mut sensors = SensorSet::default();
+        sensors.insert(SensorId(0));
+        Track {
+            id: TrackId(7),
+            time: t(0.0),
+            position: Enu::new(x, 0.0, 50.0),
+            velocity: Enu::default(),
+            cov,
+            status: TrackStatus::Confirmed,
+            class: ClassProbs::default(),
+            identity: Some(rid()),
+            pilot: None,
+            sensors,
+            last_update: t(0.0),
+            update_count: 5,
+        }
+    }
+
+    fn radar() -> SensorSet {
+        let mut s = SensorSet::default();
+        s.insert(SensorId(0));
+        s
+    }
+
+    #[test]
+    fn offset_broadcast_is_flagged_after_two_strikes_and_cleared_later() {
+        let mut m = SpoofMonitor::default();
+        let p = SpoofParams::default();
+        let tracks = Tracks(vec![radar_track(0.0)]);
+        m.observe(&[broadcast(0.0, 300.0)], &tracks, &p, radar());
+        assert!(!m.is_flagged(&rid()), "one strike");
+        m.observe(&[broadcast(0.0, 300.0)], &tracks, &p, radar());
+        assert!(m.is_flagged(&rid()));
+        assert!(
+            m.state(&rid())
+                .unwrap()
+                .reason
+                .contains("300 m from track K7")
+        );
+        for _ in 0..p.clean_to_clear {
+            m.observe(&[broadcast(0.0, 2.0)], &tracks, &p, radar());
+        }
+        assert!(!m.is_flagged(&rid()));
+    }
+
+    #[test]
+    fn honest_broadcast_and_cooperative_only_track_are_not_flagged() {
+        let mut m = SpoofMonitor::default();
+        let p = SpoofParams::default();
+        let tracks = Tracks(vec![radar_track(0.0)]);
+        for k in 0..20 {
+            m.observe(&[broadcast(f64::from(k) * 0.0, 4.0)], &tracks, &p, radar());
+        }
+        assert!(!m.is_flagged(&rid()));
+        // No non-cooperative sensor behind the track: nothing to contradict the broadcast.
+        let mut m = SpoofMonitor::default();
+        for _ in 0..5 {
+            m.observe(&[broadcast(0.0, 300.0)], &tracks, &p, SensorSet::default());
+        }
+        assert!(!m.is_flagged(&rid()));
+    }
+
+    #[test]
+    fn jump_and_two_places_flag_at_once() {
+        let p = SpoofParams::default();
+        let none = Tracks(vec![]);
+        let mut m = SpoofMonitor::default();
+        m.observe(&[broadcast(0.0, 0.0)], &none, &p, radar());
+        m.observe(&[broadcast(1.0, 900.0)], &none, &p, radar());
+        assert!(m.is_flagged(&rid()));
+        assert!(m.state(&rid()).unwrap().reason.contains("jumped 900 m"));
+        let mut m = SpoofMonitor::default();
+        m.observe(
+            &[broadcast(5.0, 0.0), broadcast(5.0, 1500.0)],
+            &none,
+            &p,
+            radar(),
+        );
+        assert!(m.state(&rid()).unwrap().reason.contains("two places"));
+        // A plausible move is no jump.
+        let mut m = SpoofMonitor::default();
+        m.observe(&[broadcast(0.0, 0.0)], &none, &p, radar());
+        m.observe(&[broadcast(1.0, 40.0)], &none, &p, radar());
+        assert!(!m.is_flagged(&rid()));
+    }
+
+    #[test]
+    fn unconfirmed_broadcast_inside_coverage() {
+        let p = SpoofParams {
+            verify_range_m: 2000.0,
+            ..SpoofParams::default()
+        };
+        let mut m = SpoofMonitor::default();
+        let far_track = Tracks(vec![radar_track(1000.0)]);
+        let mut other = far_track.0[0].clone();
+        other.identity = None;
+        let tracks = Tracks(vec![other]);
+        m.observe(&[broadcast(0.0, 0.0)], &tracks, &p, radar());
+        m.observe(&[broadcast(0.0, 0.0)], &tracks, &p, radar());
+        assert!(m.is_flagged(&rid()));
+        m.forget_older_than(t(100.0), 60.0);
+        assert!(m.state(&rid()).is_none());
+    }
+}
