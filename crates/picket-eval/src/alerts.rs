@@ -277,3 +277,110 @@ impl fmt::Display for AlertScore {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (id, class, role, rid, position at t).
+    type Target = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        fn(f64) -> [f64; 3],
+    );
+
+    const TARGETS: [Target; 5] = [
+        ("H1", "drone", "hostile", "", |t| {
+            [500.0 - 50.0 * t, 0.0, 50.0]
+        }), // enters Z1 at t = 8
+        ("H3", "drone", "hostile", "", |t| {
+            [0.0, 600.0 - 50.0 * t, 50.0]
+        }), // enters at 10
+        ("H4", "drone", "hostile", "", |t| {
+            [-600.0 + 50.0 * t, 0.0, 250.0]
+        }), // enters at 10
+        ("B1", "bird", "neutral", "", |_| [1000.0, 1000.0, 50.0]),
+        ("A1", "drone", "authorized", "AUTH1", |t| {
+            [-500.0 + 100.0 * t, -1000.0, 50.0]
+        }),
+    ];
+
+    fn files() -> (Scenario, Scenario) {
+        let mut scenario = String::from(
+            r#"{"type":"zone","id":"Z1","kind":"protected","circle":{"x":0,"y":0,"r_m":100},"floor_m":0,"ceiling_m":300}
+{"type":"zone","id":"Z2","kind":"corridor","polygon":[[-600,-1100],[0,-1100],[0,-900],[-600,-900]],"floor_m":0,"ceiling_m":300}
+{"type":"authorized","rid":"AUTH1","zones":["Z2"]}
+"#,
+        );
+        let mut tracks = String::new();
+        for k in 0..=12 {
+            let t = k as f64;
+            for (id, class, role, rid, at) in TARGETS {
+                let [x, y, z] = at(t);
+                let ident = if rid.is_empty() {
+                    String::new()
+                } else {
+                    format!(r#","ident":{{"rid":"{rid}"}}"#)
+                };
+                scenario.push_str(&format!(
+                    r#"{{"type":"truth","t":{t:?},"id":"{id}","class":"{class}","role":"{role}"{ident},"x":{x},"y":{y},"z":{z},"vx":0,"vy":0,"vz":0}}"#
+                ));
+                scenario.push('\n');
+                tracks.push_str(&format!(
+                    r#"{{"type":"track","t":{t:?},"id":"K{id}","x":{x},"y":{y},"z":{},"vx":0,"vy":0,"vz":0,"confirmed":true}}"#,
+                    z + 1.0
+                ));
+                tracks.push('\n');
+            }
+        }
+        (
+            Scenario::read(scenario.as_bytes(), "scenario.jsonl").unwrap(),
+            Scenario::read(tracks.as_bytes(), "tracks.jsonl").unwrap(),
+        )
+    }
+
+    fn alert(t: f64, track: &str, state: &str) -> String {
+        format!(
+            r#"{{"type":"alert","t":{t:?},"id":"A{t}","track":"{track}","rule":"entry","zone":"Z1","level":3,"state":"{state}"}}"#
+        )
+    }
+
+    #[test]
+    fn warning_times_and_false_alerts() {
+        let (scenario, tracks) = files();
+        let lines = [
+            alert(2.0, "KB1", "raised"),    // a bird: false
+            alert(3.0, "KA1", "raised"),    // authorized, inside Z2 (x = -200): false
+            alert(4.0, "KX", "raised"),     // a track that does not exist: unmatched
+            alert(5.0, "KH1", "raised"),    // 3 s before H1 enters
+            alert(6.0, "KH1", "escalated"), // not a raise
+            alert(7.0, "KH1", "raised"),    // a later raise does not change the warning
+            alert(9.0, "KA1", "raised"),    // authorized but outside its corridor: not false
+            alert(12.0, "KH3", "raised"),   // 2 s after H3 entered
+        ]
+        .join("\n");
+        let alerts = Scenario::read(lines.as_bytes(), "alerts.jsonl").unwrap();
+        let s = score_alerts(&scenario, &tracks, &alerts, &Params::default()).unwrap();
+        assert_eq!(s.alerts_raised, 7);
+        assert_eq!(s.hostile_entries, 3);
+        let warning = |id: &str| s.entries.iter().find(|e| e.target == id).unwrap().warning_s;
+        assert_eq!(warning("H1"), Some(3.0));
+        assert_eq!(warning("H3"), Some(-2.0));
+        assert_eq!(warning("H4"), None);
+        assert_eq!(s.entries[0].entry_t, 8.0);
+        assert_eq!(
+            (s.hostile_entries_alerted, s.hostile_entries_warned_in_time),
+            (2, 1)
+        );
+        assert_eq!((s.mean_warning_s, s.min_warning_s), (Some(0.5), Some(-2.0)));
+        assert_eq!((s.false_alerts, s.alerts_on_unmatched_tracks), (2, 1));
+        // 12 s of scenario: 2 false alerts are 600 per hour.
+        assert!((s.false_alerts_per_hour.unwrap() - 600.0).abs() < 1e-9);
+        assert!(
+            s.to_string()
+                .contains("H4 enters Z1 at t = 10: warning none")
+        );
+    }
+}

@@ -63,8 +63,13 @@ pub fn gospa_svg(steps: &[StepScore], params: &Params) -> String {
         .iter()
         .map(|s| s.localisation + s.missed + s.false_tracks)
         .fold(0.0, f64::max);
-    let y_ticks = ticks(0.0, if top > 0.0 { top * 1.05 } else { 1.0 }, 6.0);
-    let y1 = y_ticks.last().copied().unwrap_or(1.0).max(top).max(1e-9);
+    // The y axis ends at the first tick at or above the highest stack.
+    let y_step = tick_step(if top > 0.0 { top } else { 1.0 }, 6.0);
+    let y1 = ((top / y_step).ceil() * y_step).max(y_step);
+    let y_ticks = ticks(0.0, y1 * (1.0 + 1e-12), 6.0)
+        .into_iter()
+        .filter(|v| *v <= y1 * (1.0 + 1e-12))
+        .collect::<Vec<_>>();
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let x = |t: f64| LEFT + (t - t0) / (t1 - t0) * plot_w;
@@ -82,6 +87,7 @@ pub fn gospa_svg(steps: &[StepScore], params: &Params) -> String {
         label(params.cutoff_m),
         label(params.p)
     );
+    grid(&mut svg, &y_ticks, y);
     // Stacked areas: each layer between the running sum below it and the sum including it.
     let mut below = vec![0.0; steps.len()];
     for (layer, (name, colour)) in LAYERS.iter().enumerate() {
@@ -101,20 +107,15 @@ pub fn gospa_svg(steps: &[StepScore], params: &Params) -> String {
         );
         below = above;
     }
-    axes(&mut svg, &ticks(t0, t1, 10.0), &y_ticks, x, y);
+    axes(&mut svg, &ticks(t0, t1, 10.0), x);
     legend(&mut svg);
     svg.push_str("</svg>\n");
     svg
 }
 
-fn axes(
-    svg: &mut String,
-    x_ticks: &[f64],
-    y_ticks: &[f64],
-    x: impl Fn(f64) -> f64,
-    y: impl Fn(f64) -> f64,
-) {
-    let (left, right, bottom) = (LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM);
+/// Horizontal grid lines and the value labels of the y axis (drawn under the areas).
+fn grid(svg: &mut String, y_ticks: &[f64], y: impl Fn(f64) -> f64) {
+    let (left, right) = (LEFT, WIDTH - RIGHT);
     for &v in y_ticks {
         let _ = writeln!(
             svg,
@@ -125,6 +126,11 @@ fn axes(
             py = y(v)
         );
     }
+}
+
+/// The axis lines, the time ticks and both axis titles.
+fn axes(svg: &mut String, x_ticks: &[f64], x: impl Fn(f64) -> f64) {
+    let (left, right, bottom) = (LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM);
     for &t in x_ticks {
         let _ = writeln!(
             svg,
