@@ -1,12 +1,190 @@
-//! `picket track`.
+//! `picket track`: track the detections of a scenario file and write a track file.
+//!
+//! Detections are grouped by (t, sensor) in file order and fed to the tracker one group at a
+//! time, like the Stone Soup harness does; after the last group of each time t, one `track`
+//! line is written per reported track, with `t` exactly as read so scorers can match it bit for
+//! bit.
 
-use anyhow::{Result, bail};
+use super::io::{create_output, read_scenario};
+use anyhow::{Context, Result, bail};
+use picket_core::{Report, SensorId, Site};
+use picket_scenario::{Record, Scenario, Writer, convert::track_record};
+use picket_track::TrackerConfig;
+use std::io::Write;
+use std::path::PathBuf;
 
 /// Options of `picket track`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Scenario file with detections (JSON Lines, `-` for stdin).
+    #[arg(long, short = 's', visible_alias = "in", value_name = "FILE")]
+    scenario: PathBuf,
+    /// Track file to write (`-` for stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    out: PathBuf,
+    /// Also write tentative tracks (as `confirmed: false`).
+    #[arg(long)]
+    tentative: bool,
+    /// Write each track's 6×6 covariance.
+    #[arg(long)]
+    cov: bool,
+    #[command(flatten)]
+    tracker: TrackerArgs,
+}
+
+/// Tracker parameters that can be changed from the command line.
+#[derive(clap::Args, Clone, Debug)]
+pub struct TrackerArgs {
+    /// White-noise acceleration spectral density of the motion model, m²/s³.
+    #[arg(long)]
+    pub q: Option<f64>,
+    /// Updates needed to confirm a track (M of M-of-N).
+    #[arg(long)]
+    pub confirm_hits: Option<u32>,
+    /// Window of the confirmation rule, steps (N of M-of-N).
+    #[arg(long)]
+    pub confirm_window: Option<u32>,
+    /// Consecutive misses that end a confirmed track.
+    #[arg(long)]
+    pub confirmed_misses: Option<u32>,
+    /// Consecutive misses that end a tentative track.
+    #[arg(long)]
+    pub tentative_misses: Option<u32>,
+    /// Cell size of the gating grid, metres.
+    #[arg(long)]
+    pub grid_cell_m: Option<f64>,
+}
+
+impl TrackerArgs {
+    /// The tracker configuration: defaults with these overrides.
+    pub fn config(&self) -> TrackerConfig {
+        let mut c = TrackerConfig::default();
+        if let Some(q) = self.q {
+            c.motion.q = q;
+        }
+        if let Some(v) = self.confirm_hits {
+            c.initiator.confirm_hits = v;
+        }
+        if let Some(v) = self.confirm_window {
+            c.initiator.confirm_window = v;
+        }
+        if let Some(v) = self.confirmed_misses {
+            c.deleter.confirmed_misses = v;
+        }
+        if let Some(v) = self.tentative_misses {
+            c.deleter.tentative_misses = v;
+        }
+        if let Some(v) = self.grid_cell_m {
+            c.grid_cell_m = v;
+        }
+        c
+    }
+}
+
+/// The detections of one (t, sensor), as the tracker takes them.
+pub struct Group {
+    /// Time exactly as read from the file.
+    pub t: f64,
+    /// The reports.
+    pub reports: Vec<Report>,
+}
+
+/// The site and the detection groups of a scenario, validated: a non-finite value, a sigma ≤ 0
+/// or an unknown sensor is an error naming the file and line.
+pub fn prepare(scenario: &Scenario) -> Result<(Site, Vec<Group>)> {
+    let (site, reports) = scenario.site_and_reports()?;
+    for (report, line) in reports.iter().zip(&scenario.detection_lines) {
+        report
+            .validate()
+            .with_context(|| format!("{}:{line}: bad detection", scenario.file))?;
+        if site.sensor(report.sensor).is_none() {
+            bail!("{}:{line}: unknown sensor {}", scenario.file, report.sensor);
+        }
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    let mut start = 0;
+    let ts: Vec<f64> = scenario.detections.iter().map(|d| d.t).collect();
+    while start < reports.len() {
+        let t = ts[start];
+        let mut end = start;
+        while end < reports.len() && ts[end].to_bits() == t.to_bits() {
+            end += 1;
+        }
+        // One group per sensor, in order of first appearance at this time.
+        let mut sensors: Vec<SensorId> = Vec::new();
+        for r in &reports[start..end] {
+            if !sensors.contains(&r.sensor) {
+                sensors.push(r.sensor);
+            }
+        }
+        for s in sensors {
+            let group = reports[start..end]
+                .iter()
+                .filter(|r| r.sensor == s)
+                .cloned()
+                .collect();
+            groups.push(Group { t, reports: group });
+        }
+        start = end;
+    }
+    Ok((site, groups))
+}
+
+/// Runs the tracker over `groups`, writing the reported tracks after the last group of each
+/// time. Returns the number of track lines written.
+pub fn track_to(
+    site: &Site,
+    groups: &[Group],
+    config: &TrackerConfig,
+    tentative: bool,
+    cov: bool,
+    out: impl Write,
+) -> Result<u64> {
+    let mut tracker = config.build(site);
+    let mut writer = Writer::new(out);
+    let mut lines = 0;
+    for (k, group) in groups.iter().enumerate() {
+        let time = group.reports[0].time;
+        tracker.step(time, &group.reports);
+        let last_of_time = groups
+            .get(k + 1)
+            .is_none_or(|next| next.t.to_bits() != group.t.to_bits());
+        if !last_of_time {
+            continue;
+        }
+        let mut tracks: Vec<_> = tracker
+            .tracks()
+            .filter(|t| tentative || t.status.is_confirmed())
+            .collect();
+        tracks.sort_unstable_by_key(|t| t.id);
+        for track in &tracks {
+            writer.write(&Record::Track(track_record(group.t, track, cov)))?;
+            lines += 1;
+        }
+    }
+    writer.finish()?;
+    Ok(lines)
+}
 
 /// Runs `picket track`.
-pub fn run(_args: Args) -> Result<()> {
-    bail!("picket track is being built in this change")
+pub fn run(args: Args) -> Result<()> {
+    let scenario = read_scenario(&args.scenario)?;
+    let (site, groups) = prepare(&scenario)?;
+    let out = create_output(&args.out)?;
+    let lines = track_to(
+        &site,
+        &groups,
+        &args.tracker.config(),
+        args.tentative,
+        args.cov,
+        out,
+    )
+    .with_context(|| format!("writing {}", args.out.display()))?;
+    eprintln!(
+        "picket track: {} detections in {} steps, {lines} track lines -> {}",
+        scenario.detections.len(),
+        groups.len(),
+        args.out.display()
+    );
+    Ok(())
 }

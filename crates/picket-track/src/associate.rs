@@ -1,0 +1,192 @@
+//! The **data associator** role: global nearest neighbour, solved per cluster.
+//!
+//! Tracks and detections that share gates form clusters (union-find over the gated pairs);
+//! clusters are independent, so each is solved on its own: a lone pair directly, anything
+//! larger by optimal assignment (`pathfinding::kuhn_munkres_min`). The cost of a pair is
+//! `d² + ln det S` (the negative log-likelihood up to a constant); a track may also take a
+//! "missed" column whose cost is above any gated pair, so the assignment first pairs as many
+//! tracks as the gates allow, then minimises the summed cost.
+
+use crate::gate::Hypothesis;
+use pathfinding::kuhn_munkres::kuhn_munkres_min;
+use pathfinding::matrix::Matrix;
+
+/// No detection for this track.
+pub const UNASSIGNED: u32 = u32::MAX;
+
+/// The data-associator role.
+pub trait DataAssociator {
+    /// Assigns at most one detection to each track and each detection to at most one track,
+    /// using only `hypotheses` whose track is still unassigned (`assignment[track] ==
+    /// UNASSIGNED`) and whose detection is unused (`!used[detection]`). Writes the chosen
+    /// detection into `assignment` and marks it in `used`.
+    fn associate(&mut self, hypotheses: &[Hypothesis], assignment: &mut [u32], used: &mut [bool]);
+}
+
+/// Integer cost scale: costs are `d² + ln det S`, so micro-units keep every useful digit.
+const SCALE: f64 = 1e6;
+/// Cost of a "missed" column, above any gated pair (d² < 19 and ln det S < 100 in practice).
+const MISS_COST: i64 = 1_000 * SCALE as i64;
+/// Cost of a pair outside every gate: never chosen while a missed column is free.
+const FORBIDDEN: i64 = 1_000_000 * SCALE as i64;
+
+/// Clustered global-nearest-neighbour association.
+#[derive(Debug, Clone, Default)]
+pub struct Gnn {
+    parent: Vec<u32>,
+    eligible: Vec<u32>,
+    order: Vec<(u32, u32)>,
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+    /// How many clusters needed the assignment solver, and the largest one (tracks).
+    pub stats: GnnStats,
+}
+
+/// Counters of the association work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GnnStats {
+    /// Clusters with more than one pair.
+    pub solved_clusters: u64,
+    /// Most tracks in one cluster.
+    pub largest_cluster: usize,
+}
+
+fn find(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        let p = parent[x as usize];
+        parent[x as usize] = parent[p as usize];
+        x = p;
+    }
+    x
+}
+
+impl Gnn {
+    fn solve_cluster(
+        &mut self,
+        hypotheses: &[Hypothesis],
+        members: std::ops::Range<usize>,
+        assignment: &mut [u32],
+        used: &mut [bool],
+    ) {
+        self.rows.clear();
+        self.cols.clear();
+        for k in members.clone() {
+            let h = &hypotheses[self.order[k].1 as usize];
+            self.rows.push(h.track);
+            self.cols.push(h.detection);
+        }
+        self.rows.sort_unstable();
+        self.rows.dedup();
+        self.cols.sort_unstable();
+        self.cols.dedup();
+        let (n, m) = (self.rows.len(), self.cols.len());
+        self.stats.solved_clusters += 1;
+        self.stats.largest_cluster = self.stats.largest_cluster.max(n);
+        // Rows are tracks; columns are detections then one "missed" column per track, so
+        // rows ≤ columns always holds.
+        let mut weights = Matrix::new(n, m + n, FORBIDDEN);
+        for r in 0..n {
+            weights[(r, m + r)] = MISS_COST;
+        }
+        for k in members {
+            let h = &hypotheses[self.order[k].1 as usize];
+            let r = self.rows.binary_search(&h.track).unwrap_or(0);
+            let c = self.cols.binary_search(&h.detection).unwrap_or(0);
+            weights[(r, c)] = (h.cost() * SCALE).round() as i64;
+        }
+        let (_, columns) = kuhn_munkres_min(&weights);
+        for (r, &c) in columns.iter().enumerate() {
+            if c < m && weights[(r, c)] < MISS_COST {
+                assignment[self.rows[r] as usize] = self.cols[c];
+                used[self.cols[c] as usize] = true;
+            }
+        }
+    }
+}
+
+impl DataAssociator for Gnn {
+    fn associate(&mut self, hypotheses: &[Hypothesis], assignment: &mut [u32], used: &mut [bool]) {
+        let tracks = assignment.len() as u32;
+        self.parent.clear();
+        self.parent.extend(0..tracks + used.len() as u32);
+        self.eligible.clear();
+        for (k, h) in hypotheses.iter().enumerate() {
+            if assignment[h.track as usize] != UNASSIGNED || used[h.detection as usize] {
+                continue;
+            }
+            self.eligible.push(k as u32);
+            let a = find(&mut self.parent, h.track);
+            let b = find(&mut self.parent, tracks + h.detection);
+            if a != b {
+                self.parent[a.max(b) as usize] = a.min(b);
+            }
+        }
+        self.order.clear();
+        for &k in &self.eligible {
+            let root = find(&mut self.parent, hypotheses[k as usize].track);
+            self.order.push((root, k));
+        }
+        self.order.sort_unstable();
+        let mut start = 0;
+        while start < self.order.len() {
+            let root = self.order[start].0;
+            let mut end = start + 1;
+            while end < self.order.len() && self.order[end].0 == root {
+                end += 1;
+            }
+            if end - start == 1 {
+                let h = &hypotheses[self.order[start].1 as usize];
+                assignment[h.track as usize] = h.detection;
+                used[h.detection as usize] = true;
+            } else {
+                self.solve_cluster(hypotheses, start..end, assignment, used);
+            }
+            start = end;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::update::Distance;
+
+    fn hyp(track: u32, detection: u32, squared: f64) -> Hypothesis {
+        Hypothesis {
+            track,
+            detection,
+            distance: Distance {
+                squared,
+                ln_det_s: 0.0,
+                dimension: 3,
+            },
+        }
+    }
+
+    #[test]
+    fn prefers_more_pairs_then_lower_cost() {
+        // Track 0 is closest to detection 0, but giving it detection 1 lets track 1 pair too.
+        let hyps = [
+            hyp(0, 0, 1.0),
+            hyp(0, 1, 2.0),
+            hyp(1, 0, 3.0),
+            hyp(2, 2, 0.5),
+        ];
+        let mut assignment = vec![UNASSIGNED; 4];
+        let mut used = vec![false; 3];
+        let mut gnn = Gnn::default();
+        gnn.associate(&hyps, &mut assignment, &mut used);
+        assert_eq!(assignment, vec![1, 0, 2, UNASSIGNED]);
+        assert_eq!(used, vec![true; 3]);
+        assert_eq!(gnn.stats.solved_clusters, 1);
+    }
+
+    #[test]
+    fn respects_earlier_stages() {
+        let hyps = [hyp(0, 0, 1.0), hyp(1, 0, 0.1), hyp(1, 1, 5.0)];
+        let mut assignment = vec![UNASSIGNED, UNASSIGNED];
+        let mut used = vec![true, false];
+        Gnn::default().associate(&hyps, &mut assignment, &mut used);
+        assert_eq!(assignment, vec![UNASSIGNED, 1]);
+    }
+}

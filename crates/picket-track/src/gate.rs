@@ -1,0 +1,300 @@
+//! The **hypothesiser** role: which (track, detection) pairs are plausible at all.
+//!
+//! [`GridGater`] indexes the predicted tracks in a uniform hash grid over site space: each
+//! track is entered in every cell its gate's bounding box touches, and each detection looks
+//! only at the cells its own box touches. A pair whose boxes do not overlap cannot pass the
+//! Mahalanobis gate (for any unit vector e, (eᵀν)² ≤ (νᵀS⁻¹ν)(eᵀSe)), so the grid never loses a
+//! pair; it only saves the work of testing far-away ones, which keeps the work per detection
+//! flat as the number of targets grows. Pairs that survive the box test are gated exactly on the
+//! squared Mahalanobis distance against χ²(D) at the gate probability.
+
+use crate::gaussian::Vector3;
+use crate::measurement::MeasurementModel;
+use crate::motion::Belief;
+use crate::update::{Distance, MahalanobisVisitor};
+
+/// A detection prepared for one step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Detection {
+    /// What it measured.
+    pub model: MeasurementModel,
+    /// Its position in the site frame (polar converted), metres.
+    pub position: Vector3,
+    /// One-sigma extent of its position on each axis, metres.
+    pub sigma: Vector3,
+    /// Index of the report it came from in the step's input.
+    pub report: u32,
+}
+
+impl Detection {
+    /// Prepares a measurement model for gating.
+    pub fn new(model: MeasurementModel, report: u32) -> Self {
+        let (position, cov) = model.cartesian();
+        let sigma = Vector3::new(cov[(0, 0)].sqrt(), cov[(1, 1)].sqrt(), cov[(2, 2)].sqrt());
+        Self {
+            model,
+            position,
+            sigma,
+            report,
+        }
+    }
+}
+
+/// A plausible pairing of a track and a detection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hypothesis {
+    /// Track index in the tracker's store.
+    pub track: u32,
+    /// Detection index in the step.
+    pub detection: u32,
+    /// How far apart they are.
+    pub distance: Distance,
+}
+
+impl Hypothesis {
+    /// The negative log-likelihood cost used by assignment, up to a constant:
+    /// `d² + ln det S`.
+    pub fn cost(&self) -> f64 {
+        self.distance.squared + self.distance.ln_det_s
+    }
+}
+
+/// The hypothesiser role: all gated pairs of tracks and detections.
+pub trait Hypothesiser {
+    /// Replaces `out` with every (track, detection) pair inside the gate.
+    fn hypothesise<B: Belief>(
+        &mut self,
+        tracks: &[B],
+        detections: &[Detection],
+        out: &mut Vec<Hypothesis>,
+    );
+}
+
+/// χ² quantiles at probability 0.999 for 1 to 4 degrees of freedom.
+const CHI2_999: [f64; 4] = [10.827566, 13.815511, 16.266236, 18.466827];
+
+/// The χ² gate at 0.999 for a measurement of `dimension` (1 to 4; larger dimensions use 4's).
+pub fn gate_threshold(dimension: usize) -> f64 {
+    CHI2_999[dimension.clamp(1, 4) - 1]
+}
+
+const EMPTY: u64 = u64::MAX;
+/// Largest number of cells a track's box may cover before it is checked against every
+/// detection instead (a coasting track with a huge covariance).
+const MAX_CELLS_PER_BOX: i64 = 64;
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    key: u64,
+    start: u32,
+    len: u32,
+}
+
+/// The spatial-hash gater.
+#[derive(Debug, Clone)]
+pub struct GridGater {
+    cell_m: f64,
+    /// Multiplier of the one-sigma boxes: √χ²₄(0.999) with a margin for linearisation.
+    box_sigmas: f64,
+    entries: Vec<(u64, u32)>,
+    table: Vec<Slot>,
+    wide: Vec<u32>,
+    boxes: Vec<(Vector3, Vector3)>,
+    seen: Vec<u32>,
+    generation: u32,
+}
+
+impl GridGater {
+    /// A gater with cubic cells of `cell_m` metres (about the size of a typical gate).
+    pub fn new(cell_m: f64) -> Self {
+        Self {
+            cell_m: if cell_m.is_finite() && cell_m > 1.0 {
+                cell_m
+            } else {
+                200.0
+            },
+            box_sigmas: gate_threshold(4).sqrt() * 1.05,
+            entries: Vec::new(),
+            table: Vec::new(),
+            wide: Vec::new(),
+            boxes: Vec::new(),
+            seen: Vec::new(),
+            generation: 0,
+        }
+    }
+
+    fn cell_range(&self, centre: &Vector3, half: &Vector3) -> Option<([i64; 3], [i64; 3])> {
+        let mut lo = [0i64; 3];
+        let mut hi = [0i64; 3];
+        let mut count = 1i64;
+        for i in 0..3 {
+            // Clamped so absurd coordinates cannot overflow the 21-bit key fields.
+            let a = ((centre[i] - half[i]) / self.cell_m)
+                .floor()
+                .clamp(-1e6, 1e6) as i64;
+            let b = ((centre[i] + half[i]) / self.cell_m)
+                .floor()
+                .clamp(-1e6, 1e6) as i64;
+            lo[i] = a;
+            hi[i] = b;
+            count = count.saturating_mul(b - a + 1);
+        }
+        (count <= MAX_CELLS_PER_BOX).then_some((lo, hi))
+    }
+
+    fn build<B: Belief>(&mut self, tracks: &[B]) {
+        self.entries.clear();
+        self.wide.clear();
+        self.boxes.clear();
+        for (index, belief) in tracks.iter().enumerate() {
+            let g = belief.estimate();
+            let centre = g.position();
+            let half = Vector3::new(g.cov[(0, 0)], g.cov[(1, 1)], g.cov[(2, 2)])
+                .map(|v| v.max(0.0).sqrt() * self.box_sigmas);
+            self.boxes.push((centre, half));
+            match self.cell_range(&centre, &half) {
+                Some((lo, hi)) => {
+                    for ix in lo[0]..=hi[0] {
+                        for iy in lo[1]..=hi[1] {
+                            for iz in lo[2]..=hi[2] {
+                                self.entries.push((cell_key(ix, iy, iz), index as u32));
+                            }
+                        }
+                    }
+                }
+                None => self.wide.push(index as u32),
+            }
+        }
+        self.entries.sort_unstable();
+        let capacity = (self.entries.len() * 2).next_power_of_two().max(16);
+        self.table.clear();
+        self.table.resize(
+            capacity,
+            Slot {
+                key: EMPTY,
+                start: 0,
+                len: 0,
+            },
+        );
+        let mut start = 0;
+        while start < self.entries.len() {
+            let key = self.entries[start].0;
+            let mut end = start + 1;
+            while end < self.entries.len() && self.entries[end].0 == key {
+                end += 1;
+            }
+            let mut slot = hash_slot(key, capacity);
+            while self.table[slot].key != EMPTY {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            self.table[slot] = Slot {
+                key,
+                start: start as u32,
+                len: (end - start) as u32,
+            };
+            start = end;
+        }
+        self.seen.clear();
+        self.seen.resize(tracks.len(), 0);
+        self.generation = 0;
+    }
+
+    /// The range of `entries` holding the tracks of cell `key`.
+    fn cell(&self, key: u64) -> std::ops::Range<usize> {
+        let capacity = self.table.len();
+        let mut slot = hash_slot(key, capacity);
+        loop {
+            let s = self.table[slot];
+            if s.key == key {
+                return s.start as usize..(s.start + s.len) as usize;
+            }
+            if s.key == EMPTY {
+                return 0..0;
+            }
+            slot = (slot + 1) & (capacity - 1);
+        }
+    }
+
+    /// Tests one candidate pair and records it when inside the gate.
+    fn test<B: Belief>(
+        &mut self,
+        tracks: &[B],
+        track: u32,
+        detection: (u32, &Detection, &Vector3),
+        out: &mut Vec<Hypothesis>,
+    ) {
+        let (det_index, det, det_half) = detection;
+        if self.seen[track as usize] == self.generation {
+            return;
+        }
+        self.seen[track as usize] = self.generation;
+        let (centre, half) = &self.boxes[track as usize];
+        let apart = (centre - det.position).abs();
+        if (0..3).any(|i| apart[i] > half[i] + det_half[i]) {
+            return;
+        }
+        let g = tracks[track as usize].estimate();
+        let Some(distance) = det
+            .model
+            .innovate(&g.mean, MahalanobisVisitor { cov: &g.cov })
+        else {
+            return;
+        };
+        if distance.squared < gate_threshold(distance.dimension) {
+            out.push(Hypothesis {
+                track,
+                detection: det_index,
+                distance,
+            });
+        }
+    }
+}
+
+fn cell_key(ix: i64, iy: i64, iz: i64) -> u64 {
+    const MASK: u64 = (1 << 21) - 1;
+    ((ix as u64 & MASK) << 42) | ((iy as u64 & MASK) << 21) | (iz as u64 & MASK)
+}
+
+fn hash_slot(key: u64, capacity: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (capacity - 1)
+}
+
+impl Hypothesiser for GridGater {
+    fn hypothesise<B: Belief>(
+        &mut self,
+        tracks: &[B],
+        detections: &[Detection],
+        out: &mut Vec<Hypothesis>,
+    ) {
+        out.clear();
+        self.build(tracks);
+        for (det_index, det) in detections.iter().enumerate() {
+            self.generation += 1;
+            let half = det.sigma * self.box_sigmas;
+            let found = (det_index as u32, det, &half);
+            match self.cell_range(&det.position, &half) {
+                Some((lo, hi)) => {
+                    for ix in lo[0]..=hi[0] {
+                        for iy in lo[1]..=hi[1] {
+                            for iz in lo[2]..=hi[2] {
+                                for k in self.cell(cell_key(ix, iy, iz)) {
+                                    let track = self.entries[k].1;
+                                    self.test(tracks, track, found, out);
+                                }
+                            }
+                        }
+                    }
+                    for k in 0..self.wide.len() {
+                        let track = self.wide[k];
+                        self.test(tracks, track, found, out);
+                    }
+                }
+                None => {
+                    for track in 0..tracks.len() as u32 {
+                        self.test(tracks, track, found, out);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! The multi-target tracker: the roles wired into one `step()`.
+
+use crate::associate::{DataAssociator, Gnn, UNASSIGNED};
+use crate::gate::{Detection, GridGater, Hypothesis, Hypothesiser};
+use crate::gaussian::Gaussian;
+use crate::manage::{Deleter, Initiator, MissDeleter, MofNInitiator, TrackMeta};
+use crate::measurement::{RejectReason, model_of};
+use crate::motion::{Belief, Predictor};
+use crate::update::{KalmanUpdater, Updater};
+use picket_core::{Enu, IdCounter, Report, SensorId, Site, Timestamp, Track, TrackId, TrackStatus};
+
+/// The six roles a tracker is made of.
+#[derive(Debug, Clone)]
+pub struct Roles<P, U = KalmanUpdater, H = GridGater, A = Gnn, I = MofNInitiator, D = MissDeleter> {
+    /// Carries beliefs forward in time.
+    pub predictor: P,
+    /// Folds a measurement into a belief.
+    pub updater: U,
+    /// Finds the gated (track, detection) pairs.
+    pub hypothesiser: H,
+    /// Chooses one detection per track.
+    pub associator: A,
+    /// Starts and confirms tracks.
+    pub initiator: I,
+    /// Ends tracks.
+    pub deleter: D,
+}
+
+/// Counters of everything the tracker did not use as given; nothing is dropped silently.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Reports processed.
+    pub reports: u64,
+    /// Reports rejected as invalid (non-finite, sigma ≤ 0, unknown sensor, unsupported kind).
+    pub rejected: u64,
+    /// Reports older than the tracker's time, dropped by the out-of-sequence rule.
+    pub out_of_sequence: u64,
+    /// Kalman updates refused as numerically impossible (the track coasted instead).
+    pub failed_updates: u64,
+    /// Tracks started.
+    pub tracks_started: u64,
+    /// Tracks confirmed.
+    pub tracks_confirmed: u64,
+    /// Tracks deleted.
+    pub tracks_deleted: u64,
+}
+
+/// A multi-target tracker for one site.
+///
+/// The out-of-sequence rule: a step whose time is earlier than the tracker's time (the latest
+/// step so far) is not applied; its reports are counted in [`Counters::out_of_sequence`].
+/// Put a [`crate::ReorderBuffer`] in front to absorb bounded lateness.
+#[derive(Debug, Clone)]
+pub struct Tracker<P: Predictor, U, H, A, I, D> {
+    roles: Roles<P, U, H, A, I, D>,
+    sensors: Vec<Enu>,
+    time: Option<Timestamp>,
+    ids: IdCounter,
+    beliefs: Vec<P::Belief>,
+    meta: Vec<TrackMeta>,
+    detections: Vec<Detection>,
+    hypotheses: Vec<Hypothesis>,
+    stage: Vec<Hypothesis>,
+    assignment: Vec<u32>,
+    used: Vec<bool>,
+    deleted: Vec<TrackId>,
+    rejects: Vec<(u32, RejectReason)>,
+    counters: Counters,
+}
+
+impl<P, U, H, A, I, D> Tracker<P, U, H, A, I, D>
+where
+    P: Predictor,
+    U: Updater<P::Belief>,
+    H: Hypothesiser,
+    A: DataAssociator,
+    I: Initiator,
+    D: Deleter,
+{
+    /// A tracker for `site` (whose sensor positions polar reports are measured from).
+    pub fn new(site: &Site, roles: Roles<P, U, H, A, I, D>) -> Self {
+        Self {
+            roles,
+            sensors: site.sensors().iter().map(|s| s.position).collect(),
+            time: None,
+            ids: IdCounter::starting_at(1),
+            beliefs: Vec::new(),
+            meta: Vec::new(),
+            detections: Vec::new(),
+            hypotheses: Vec::new(),
+            stage: Vec::new(),
+            assignment: Vec::new(),
+            used: Vec::new(),
+            deleted: Vec::new(),
+            rejects: Vec::new(),
+            counters: Counters::default(),
+        }
+    }
+
+    /// Processes the reports observed at `time` (normally one sensor's scan or one report):
+    /// predict, gate, associate, update, delete, initiate. Returns the reports it rejected
+    /// (index into `reports`, reason).
+    pub fn step(&mut self, time: Timestamp, reports: &[Report]) -> &[(u32, RejectReason)] {
+        self.counters.reports += reports.len() as u64;
+        if self.time.is_some_and(|now| time < now) {
+            self.counters.out_of_sequence += reports.len() as u64;
+            self.rejects.clear();
+            return &self.rejects;
+        }
+        self.load(reports);
+        self.predict(time);
+        self.roles
+            .hypothesiser
+            .hypothesise(&self.beliefs, &self.detections, &mut self.hypotheses);
+        self.associate_confirmed_then_tentative();
+        self.update(time); // tracks without a detection keep their prediction (coast)
+        self.delete(time);
+        self.initiate(time); // from the detections no track took
+        debug_assert!(
+            self.check_invariants().is_ok(),
+            "{:?}",
+            self.check_invariants()
+        );
+        &self.rejects
+    }
+
+    fn load(&mut self, reports: &[Report]) {
+        self.detections.clear();
+        self.rejects.clear();
+        for (index, report) in reports.iter().enumerate() {
+            let built = match self.sensors.get(usize::from(report.sensor.0)) {
+                Some(position) => model_of(report, position),
+                None => Err(RejectReason::UnknownSensor(report.sensor)),
+            };
+            match built {
+                Ok(model) => self.detections.push(Detection::new(model, index as u32)),
+                Err(reason) => self.rejects.push((index as u32, reason)),
+            }
+        }
+        self.counters.rejected += self.rejects.len() as u64;
+    }
+
+    fn predict(&mut self, time: Timestamp) {
+        let dt_s = self.time.map_or(0.0, |now| time.since_s(now));
+        self.time = Some(time);
+        for belief in &mut self.beliefs {
+            self.roles.predictor.predict(belief, dt_s);
+        }
+    }
+
+    /// Confirmed (and coasting) tracks choose first; tentative tracks share what is left, so
+    /// a young track started on clutter never steals an established track's detection.
+    fn associate_confirmed_then_tentative(&mut self) {
+        self.assignment.clear();
+        self.assignment.resize(self.beliefs.len(), UNASSIGNED);
+        self.used.clear();
+        self.used.resize(self.detections.len(), false);
+        for tentative in [false, true] {
+            self.stage.clear();
+            let meta = &self.meta;
+            self.stage.extend(self.hypotheses.iter().filter(|h| {
+                (meta[h.track as usize].status == TrackStatus::Tentative) == tentative
+            }));
+            self.roles
+                .associator
+                .associate(&self.stage, &mut self.assignment, &mut self.used);
+        }
+    }
+
+    fn update(&mut self, time: Timestamp) {
+        for (track, &det) in self.assignment.iter().enumerate() {
+            let mut hit = false;
+            if det != UNASSIGNED {
+                let detection = &self.detections[det as usize];
+                hit = self
+                    .roles
+                    .updater
+                    .update(&mut self.beliefs[track], &detection.model);
+                if !hit {
+                    self.counters.failed_updates += 1;
+                }
+            }
+            let meta = &mut self.meta[track];
+            meta.record(hit, time);
+            if meta.status == TrackStatus::Tentative && self.roles.initiator.confirms(meta) {
+                meta.status = TrackStatus::Confirmed;
+                self.counters.tracks_confirmed += 1;
+            }
+        }
+    }
+
+    fn delete(&mut self, time: Timestamp) {
+        self.deleted.clear();
+        let mut i = 0;
+        while i < self.meta.len() {
+            if self
+                .roles
+                .deleter
+                .deletes(&self.meta[i], self.beliefs[i].estimate(), time)
+            {
+                self.deleted.push(self.meta[i].id);
+                self.meta.swap_remove(i);
+                self.beliefs.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        self.counters.tracks_deleted += self.deleted.len() as u64;
+    }
+
+    fn initiate(&mut self, time: Timestamp) {
+        for (det, detection) in self.detections.iter().enumerate() {
+            if self.used[det] {
+                continue;
+            }
+            if let Some(prior) = self.roles.initiator.initiate(detection) {
+                let id = TrackId(self.ids.next_value());
+                self.beliefs.push(self.roles.predictor.initiate(prior));
+                self.meta.push(TrackMeta::born(id, time));
+                self.counters.tracks_started += 1;
+            }
+        }
+    }
+}
+
+impl<P: Predictor, U, H, A, I, D> Tracker<P, U, H, A, I, D> {
+    /// The time of the latest step.
+    pub fn time(&self) -> Option<Timestamp> {
+        self.time
+    }
+
+    /// What was counted so far.
+    pub fn counters(&self) -> Counters {
+        self.counters
+    }
+
+    /// Live tracks (tentative, confirmed, coasting), in storage order.
+    pub fn len(&self) -> usize {
+        self.meta.len()
+    }
+
+    /// True when no track lives.
+    pub fn is_empty(&self) -> bool {
+        self.meta.is_empty()
+    }
+
+    /// Ids of the tracks deleted at the latest step.
+    pub fn deleted(&self) -> &[TrackId] {
+        &self.deleted
+    }
+
+    /// Bookkeeping and estimate of each live track.
+    pub fn states(&self) -> impl Iterator<Item = (&TrackMeta, &Gaussian)> + '_ {
+        self.meta
+            .iter()
+            .zip(&self.beliefs)
+            .map(|(m, b)| (m, b.estimate()))
+    }
+
+    /// The live tracks as published [`Track`]s at the tracker's time.
+    pub fn tracks(&self) -> impl Iterator<Item = Track> + '_ {
+        let time = self.time.unwrap_or(Timestamp::ZERO);
+        self.states().map(move |(m, g)| Track {
+            id: m.id,
+            time,
+            position: Enu::new(g.mean[0], g.mean[1], g.mean[2]),
+            velocity: Enu::new(g.mean[3], g.mean[4], g.mean[5]),
+            cov: std::array::from_fn(|i| std::array::from_fn(|j| g.cov[(i, j)])),
+            status: m.status,
+            class: m.class,
+            identity: m.identity.clone(),
+            pilot: None,
+            sensors: m.sensors,
+            last_update: m.last_update,
+            update_count: m.hits,
+        })
+    }
+
+    /// Checks the invariants every step must keep: ids unique, no NaN, covariances symmetric
+    /// positive definite, no stored track marked deleted. Run after every step in debug builds.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let mut ids: Vec<TrackId> = self.meta.iter().map(|m| m.id).collect();
+        ids.sort_unstable();
+        if ids.windows(2).any(|w| w[0] == w[1]) {
+            return Err("duplicate track id".into());
+        }
+        for (m, g) in self.states() {
+            if !g.is_finite() {
+                return Err(format!("{}: non-finite estimate", m.id));
+            }
+            if !g.is_positive_definite() {
+                return Err(format!("{}: covariance not SPD: {:?}", m.id, g.cov));
+            }
+            if m.status == TrackStatus::Deleted {
+                return Err(format!("{}: stored while deleted", m.id));
+            }
+        }
+        Ok(())
+    }
+
+    /// The sensor positions the tracker measures from.
+    pub fn sensor_position(&self, sensor: SensorId) -> Option<Enu> {
+        self.sensors.get(usize::from(sensor.0)).copied()
+    }
+}
