@@ -490,13 +490,17 @@ impl SimConfig {
 
     /// A configuration from a TOML tree, unknown keys denied.
     pub fn from_toml(value: toml::Value) -> Result<Self, ConfigError> {
-        value.try_into().map_err(|e: toml::de::Error| ConfigError::Parse(e.message().to_owned()))
+        value
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Parse(e.message().to_owned()))
     }
 }
 
 /// Parses TOML text into a tree (syntax errors name the line).
 pub fn parse_toml(text: &str) -> Result<toml::Value, ConfigError> {
-    text.parse::<toml::Table>().map(toml::Value::Table).map_err(|e| ConfigError::Parse(e.to_string()))
+    text.parse::<toml::Table>()
+        .map(toml::Value::Table)
+        .map_err(|e| ConfigError::Parse(e.to_string()))
 }
 
 /// Lays `overlay` over `base`: tables merge key by key, anything else replaces.
@@ -531,17 +535,28 @@ pub fn parse_value(text: &str) -> toml::Value {
 pub fn set_path(root: &mut toml::Value, path: &str, value: toml::Value) -> Result<(), ConfigError> {
     let keys: Vec<&str> = path.split('.').collect();
     if keys.iter().any(|k| k.is_empty()) {
-        return Err(ConfigError::Override { key: path.into(), reason: "empty key in the path".into() });
+        return Err(ConfigError::Override {
+            key: path.into(),
+            reason: "empty key in the path".into(),
+        });
     }
     let mut node = root;
     for key in &keys[..keys.len() - 1] {
         let toml::Value::Table(table) = node else {
-            return Err(ConfigError::Override { key: path.into(), reason: format!("{key:?} is inside a value that is not a table") });
+            return Err(ConfigError::Override {
+                key: path.into(),
+                reason: format!("{key:?} is inside a value that is not a table"),
+            });
         };
-        node = table.entry(key.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        node = table
+            .entry(key.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
     }
     let toml::Value::Table(table) = node else {
-        return Err(ConfigError::Override { key: path.into(), reason: "the parent is not a table".into() });
+        return Err(ConfigError::Override {
+            key: path.into(),
+            reason: "the parent is not a table".into(),
+        });
     };
     table.insert(keys[keys.len() - 1].to_owned(), value);
     Ok(())
@@ -549,8 +564,15 @@ pub fn set_path(root: &mut toml::Value, path: &str, value: toml::Value) -> Resul
 
 /// Sets `key` in every table under `section` (e.g. every sensor) that already has it;
 /// returns how many were set. For `--pd`, `--clutter-rate` and `--sigma`.
-pub fn set_everywhere(root: &mut toml::Value, section: &str, key: &str, value: &toml::Value) -> usize {
-    let Some(toml::Value::Table(items)) = root.get_mut(section) else { return 0 };
+pub fn set_everywhere(
+    root: &mut toml::Value,
+    section: &str,
+    key: &str,
+    value: &toml::Value,
+) -> usize {
+    let Some(toml::Value::Table(items)) = root.get_mut(section) else {
+        return 0;
+    };
     let mut count = 0;
     for (_, item) in items.iter_mut() {
         if let Some(slot) = item.get_mut(key) {

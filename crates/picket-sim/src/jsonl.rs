@@ -7,8 +7,8 @@ use crate::sensors::{Measurement, Shape};
 use crate::{Event, Simulation, TruthState, us_to_seconds};
 use picket_core::{Class, Identity};
 use picket_scenario::{
-    Authorized, Detection, Ident, Meta, Origin, Record, Role, SensorRecord, Truth, WriteError, Writer, ZoneFootprint,
-    ZoneRecord, FORMAT_VERSION,
+    Authorized, Detection, FORMAT_VERSION, Ident, Meta, Origin, Record, Role, SensorRecord, Truth,
+    WriteError, Writer, ZoneFootprint, ZoneRecord,
 };
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -36,7 +36,11 @@ fn azimuth_deg(az_rad: f64) -> f64 {
 
 /// Writes the whole run of `sim` into `out`, calling `progress` with the fraction done after
 /// each tick.
-pub fn write_jsonl<W: Write>(sim: &mut Simulation, out: W, mut progress: impl FnMut(f64)) -> Result<W, SimWriteError> {
+pub fn write_jsonl<W: Write>(
+    sim: &mut Simulation,
+    out: W,
+    mut progress: impl FnMut(f64),
+) -> Result<W, SimWriteError> {
     let mut writer = Writer::new(out);
     for record in header(sim) {
         writer.write(&record)?;
@@ -60,14 +64,24 @@ pub fn header(sim: &Simulation) -> Vec<Record> {
     let config = sim.config();
     let mut records = vec![Record::Meta(Meta {
         version: FORMAT_VERSION,
-        origin: config.origin.map(|o| Origin { lat: o.lat, lon: o.lon, alt_m: o.alt_m }),
+        origin: config.origin.map(|o| Origin {
+            lat: o.lat,
+            lon: o.lon,
+            alt_m: o.alt_m,
+        }),
         seed: Some(sim.seed()),
         note: config.note.clone(),
     })];
     if config.write_sensors {
         for slot in sim.sensors() {
             let (kind, p) = sensor_kind(&slot.config);
-            records.push(Record::Sensor(SensorRecord { id: slot.id.clone(), kind: kind.into(), x: p[0], y: p[1], z: p[2] }));
+            records.push(Record::Sensor(SensorRecord {
+                id: slot.id.clone(),
+                kind: kind.into(),
+                x: p[0],
+                y: p[1],
+                z: p[2],
+            }));
         }
     }
     for (id, zone) in &config.zones {
@@ -75,7 +89,12 @@ pub fn header(sim: &Simulation) -> Vec<Record> {
     }
     for (identity, zones) in sim.authorized() {
         let ident = ident(identity);
-        records.push(Record::Authorized(Authorized { ident, zones: zones.clone(), from: None, to: None }));
+        records.push(Record::Authorized(Authorized {
+            ident,
+            zones: zones.clone(),
+            from: None,
+            to: None,
+        }));
     }
     records
 }
@@ -98,7 +117,13 @@ fn zone_record(id: &str, zone: &ZoneConfig) -> ZoneRecord {
         // Validation guarantees one of the two; an empty polygon would be refused on write.
         (None, None) => ZoneFootprint::Polygon(Vec::new()),
     };
-    ZoneRecord { id: id.to_owned(), kind: zone.kind.clone(), footprint, floor_m: zone.floor_m, ceiling_m: zone.ceiling_m }
+    ZoneRecord {
+        id: id.to_owned(),
+        kind: zone.kind.clone(),
+        footprint,
+        floor_m: zone.floor_m,
+        ceiling_m: zone.ceiling_m,
+    }
 }
 
 fn ident(identity: &Identity) -> Ident {
@@ -138,19 +163,33 @@ pub fn detection_record(m: &Measurement, sensor: &str) -> Record {
     let shape = match m.shape {
         Shape::Cartesian { pos_m, sigma_m } => {
             let [x, y, z] = pos_m.map(|v| round(v, 3));
-            picket_scenario::Shape::Cartesian { x, y, z, sigma: sigma_m }
-        }
-        Shape::Polar { range_m, az_rad, el_rad, sigma_range_m, sigma_az_rad, sigma_el_rad } => {
-            picket_scenario::Shape::Polar {
-                range_m: round(range_m, 3),
-                az_deg: azimuth_deg(az_rad),
-                el_deg: round(el_rad.to_degrees(), 6),
-                sigma_range_m,
-                sigma_az_deg: round(sigma_az_rad.to_degrees(), 9),
-                sigma_el_deg: round(sigma_el_rad.to_degrees(), 9),
+            picket_scenario::Shape::Cartesian {
+                x,
+                y,
+                z,
+                sigma: sigma_m,
             }
         }
-        Shape::Bearing { az_rad, sigma_az_rad, el_rad } => picket_scenario::Shape::Bearing {
+        Shape::Polar {
+            range_m,
+            az_rad,
+            el_rad,
+            sigma_range_m,
+            sigma_az_rad,
+            sigma_el_rad,
+        } => picket_scenario::Shape::Polar {
+            range_m: round(range_m, 3),
+            az_deg: azimuth_deg(az_rad),
+            el_deg: round(el_rad.to_degrees(), 6),
+            sigma_range_m,
+            sigma_az_deg: round(sigma_az_rad.to_degrees(), 9),
+            sigma_el_deg: round(sigma_el_rad.to_degrees(), 9),
+        },
+        Shape::Bearing {
+            az_rad,
+            sigma_az_rad,
+            el_rad,
+        } => picket_scenario::Shape::Bearing {
             az_deg: azimuth_deg(az_rad),
             sigma_az_deg: round(sigma_az_rad.to_degrees(), 9),
             el_deg: el_rad.map(|(el, _)| round(el.to_degrees(), 6)),
@@ -158,7 +197,10 @@ pub fn detection_record(m: &Measurement, sensor: &str) -> Record {
         },
     };
     let class = m.class.map(|probs| {
-        Class::ALL.iter().map(|c| (c.as_str().to_owned(), round(probs.get(*c), 4))).collect::<BTreeMap<_, _>>()
+        Class::ALL
+            .iter()
+            .map(|c| (c.as_str().to_owned(), round(probs.get(*c), 4)))
+            .collect::<BTreeMap<_, _>>()
     });
     Record::Detection(Detection {
         t: us_to_seconds(m.t_us),

@@ -36,7 +36,11 @@ pub fn norm_h(a: V3) -> f64 {
 /// `a` shortened to at most `max` long (unchanged when shorter).
 pub fn clamp_len(a: V3, max: f64) -> V3 {
     let n = norm(a);
-    if n > max && n > 0.0 { scale(a, max / n) } else { a }
+    if n > max && n > 0.0 {
+        scale(a, max / n)
+    } else {
+        a
+    }
 }
 
 /// Position and velocity of a target.
@@ -51,6 +55,9 @@ pub struct Kinematics {
 impl Kinematics {
     /// The state `dt_s` later at constant velocity: used to read a state between motion ticks.
     pub fn extrapolate(&self, dt_s: f64) -> Kinematics {
-        Kinematics { pos: add(self.pos, scale(self.vel, dt_s)), vel: self.vel }
+        Kinematics {
+            pos: add(self.pos, scale(self.vel, dt_s)),
+            vel: self.vel,
+        }
     }
 }

@@ -67,9 +67,18 @@ pub struct Schedule {
 impl Schedule {
     /// The scheduled times in `[start_us, end_us)`.
     pub fn times(&self, start_us: i64, end_us: i64) -> impl Iterator<Item = i64> + use<> {
-        let Schedule { period_us, offset_us } = *self;
-        let first = if start_us <= offset_us { 0 } else { (start_us - offset_us + period_us - 1) / period_us };
-        (first..).map(move |n| offset_us + n * period_us).take_while(move |&t| t < end_us)
+        let Schedule {
+            period_us,
+            offset_us,
+        } = *self;
+        let first = if start_us <= offset_us {
+            0
+        } else {
+            (start_us - offset_us + period_us - 1) / period_us
+        };
+        (first..)
+            .map(move |n| offset_us + n * period_us)
+            .take_while(move |&t| t < end_us)
     }
 }
 
@@ -139,7 +148,11 @@ impl Simulation {
         for (formation, _) in &mut population.formations {
             formation.spawn_us = (formation.spawn_us + tick_us - 1) / tick_us * tick_us;
         }
-        let keys: Vec<u64> = population.targets.iter().map(|t| stable_hash(&t.id)).collect();
+        let keys: Vec<u64> = population
+            .targets
+            .iter()
+            .map(|t| stable_hash(&t.id))
+            .collect();
         let sensors: Vec<SensorSlot> = config
             .sensors
             .iter()
@@ -149,20 +162,44 @@ impl Simulation {
                 SensorSlot {
                     id: id.clone(),
                     config: c.clone(),
-                    scan: model.scan_schedule().map(|(period_us, offset_us)| Schedule { period_us, offset_us }),
+                    scan: model
+                        .scan_schedule()
+                        .map(|(period_us, offset_us)| Schedule {
+                            period_us,
+                            offset_us,
+                        }),
                     model,
                     rng: stream(seed, Purpose::Sensor, key, 0),
-                    measure: keys.iter().map(|&k| stream(seed, Purpose::Measure, key, k)).collect(),
+                    measure: keys
+                        .iter()
+                        .map(|&k| stream(seed, Purpose::Measure, key, k))
+                        .collect(),
                 }
             })
             .collect();
         let truth = if config.truth.at_scans_of.is_empty() {
-            vec![Schedule { period_us: seconds_to_us(config.truth.period_s), offset_us: seconds_to_us(config.truth.offset_s) }]
+            vec![Schedule {
+                period_us: seconds_to_us(config.truth.period_s),
+                offset_us: seconds_to_us(config.truth.offset_s),
+            }]
         } else {
-            sensors.iter().filter(|s| config.truth.at_scans_of.contains(&s.id)).filter_map(|s| s.scan).collect()
+            sensors
+                .iter()
+                .filter(|s| config.truth.at_scans_of.contains(&s.id))
+                .filter_map(|s| s.scan)
+                .collect()
         };
         let duration_us = seconds_to_us(config.duration_s);
-        Ok(Self { config, seed, tick_us, duration_us, tick: 0, population, sensors, truth })
+        Ok(Self {
+            config,
+            seed,
+            tick_us,
+            duration_us,
+            tick: 0,
+            population,
+            sensors,
+            truth,
+        })
     }
 
     /// The configuration it runs.
@@ -223,17 +260,34 @@ impl Simulation {
     fn seen_at(&self, start_us: i64, t_us: i64) -> Vec<Seen<'_>> {
         let dt_s = us_to_seconds(t_us - start_us);
         let targets = &self.population.targets;
-        let alive = targets.iter().enumerate().filter(|(_, t)| t.life == Life::Alive);
-        alive.map(|(index, t)| Seen { index, kin: t.kin.extrapolate(dt_s), signature: &t.signature }).collect()
+        let alive = targets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.life == Life::Alive);
+        alive
+            .map(|(index, t)| Seen {
+                index,
+                kin: t.kin.extrapolate(dt_s),
+                signature: &t.signature,
+            })
+            .collect()
     }
 
     fn truth_events(&self, start_us: i64, end_us: i64, events: &mut Vec<Event>) {
-        let mut times: Vec<i64> = self.truth.iter().flat_map(|s| s.times(start_us, end_us)).collect();
+        let mut times: Vec<i64> = self
+            .truth
+            .iter()
+            .flat_map(|s| s.times(start_us, end_us))
+            .collect();
         times.sort_unstable();
         times.dedup();
         for t_us in times {
             for seen in self.seen_at(start_us, t_us) {
-                events.push(Event::Truth(TruthState { t_us, target: seen.index, kin: seen.kin }));
+                events.push(Event::Truth(TruthState {
+                    t_us,
+                    target: seen.index,
+                    kin: seen.kin,
+                }));
             }
         }
     }
@@ -241,7 +295,9 @@ impl Simulation {
     fn scan_events(&mut self, start_us: i64, end_us: i64, events: &mut Vec<Event>) {
         let mut out = Vec::new();
         for s in 0..self.sensors.len() {
-            let Some(schedule) = self.sensors[s].scan else { continue };
+            let Some(schedule) = self.sensors[s].scan else {
+                continue;
+            };
             for t_us in schedule.times(start_us, end_us) {
                 // Built per scan: the view borrows the targets while the sensor's streams are
                 // borrowed mutably, and they live in different fields.
@@ -251,11 +307,20 @@ impl Simulation {
                     .iter()
                     .enumerate()
                     .filter(|(_, t)| t.life == Life::Alive)
-                    .map(|(index, t)| Seen { index, kin: t.kin.extrapolate(dt_s), signature: &t.signature })
+                    .map(|(index, t)| Seen {
+                        index,
+                        kin: t.kin.extrapolate(dt_s),
+                        signature: &t.signature,
+                    })
                     .collect();
                 let slot = &mut self.sensors[s];
-                let scan = sensors::Scan { t_us, sensor: s, targets: &seen };
-                slot.model.scan(scan, &mut slot.measure, &mut slot.rng, &mut out);
+                let scan = sensors::Scan {
+                    t_us,
+                    sensor: s,
+                    targets: &seen,
+                };
+                slot.model
+                    .scan(scan, &mut slot.measure, &mut slot.rng, &mut out);
                 events.extend(out.drain(..).map(Event::Measurement));
             }
         }
@@ -264,9 +329,15 @@ impl Simulation {
     fn broadcast_events(&mut self, start_us: i64, end_us: i64, events: &mut Vec<Event>) {
         let targets = &self.population.targets;
         for (index, target) in targets.iter().enumerate() {
-            let (Some(schedule), Life::Alive) = (target.broadcast, target.life) else { continue };
+            let (Some(schedule), Life::Alive) = (target.broadcast, target.life) else {
+                continue;
+            };
             for t_us in schedule.times(start_us, end_us) {
-                let seen = Seen { index, kin: target.kin.extrapolate(us_to_seconds(t_us - start_us)), signature: &target.signature };
+                let seen = Seen {
+                    index,
+                    kin: target.kin.extrapolate(us_to_seconds(t_us - start_us)),
+                    signature: &target.signature,
+                };
                 for (s, slot) in self.sensors.iter_mut().enumerate() {
                     let receiver = match (&slot.model, &target.signature.identity) {
                         (Model::RemoteId(r), Some(Identity::RemoteId(_))) => r,
@@ -298,8 +369,17 @@ impl Simulation {
                 Motion::Member(member) => {
                     let formation = &formations[member.formation].0;
                     let leader = formation.slot_leader[member.slot];
-                    member.step(&formation.leader_kin[leader], &mut target.kin, h_s, &mut target.rng);
-                    if formation.done[leader] { Status::Done } else { Status::Flying }
+                    member.step(
+                        &formation.leader_kin[leader],
+                        &mut target.kin,
+                        h_s,
+                        &mut target.rng,
+                    );
+                    if formation.done[leader] {
+                        Status::Done
+                    } else {
+                        Status::Flying
+                    }
                 }
                 motion => motion.step(&mut target.kin, h_s, &mut target.rng),
             };

@@ -4,7 +4,9 @@
 //! index); formations draw from a stream keyed the same way, so growing one group never
 //! changes another group's targets, or the earlier targets of the same group.
 
-use crate::config::{AircraftGroup, BirdGroup, DroneGroup, GroupConfig, Mission, RoleConfig, SwarmGroup};
+use crate::config::{
+    AircraftGroup, BirdGroup, DroneGroup, GroupConfig, Mission, RoleConfig, SwarmGroup,
+};
 use crate::kin::{Kinematics, V3, add, norm_h, scale, sub};
 use crate::motion::{Cruise, Formation, Leg, Member, Motion, Pilot, Wander, gauss, uniform};
 use crate::sensors::Signature;
@@ -61,7 +63,11 @@ pub struct Population {
 
 impl Population {
     /// Builds every group of `groups` with `seed`.
-    pub fn build<'a>(seed: u64, groups: impl Iterator<Item = (&'a String, &'a GroupConfig)>, tick_us: i64) -> Self {
+    pub fn build<'a>(
+        seed: u64,
+        groups: impl Iterator<Item = (&'a String, &'a GroupConfig)>,
+        tick_us: i64,
+    ) -> Self {
         let mut population = Population::default();
         for (name, group) in groups {
             let before = population.targets.len();
@@ -71,8 +77,22 @@ impl Population {
                         let mut rng = stream(seed, Purpose::Target, target_key(name, i), 0);
                         let (cruise, kin) = Cruise::start(g, &mut rng);
                         let class = g.class.as_deref().and_then(|c| c.parse::<Class>().ok());
-                        let signature = Signature { class, rcs_m2: 1.0, span_m: 1.0, ..Default::default() };
-                        population.push(name, i, None, signature, 0, kin, Motion::Cruise(cruise), rng);
+                        let signature = Signature {
+                            class,
+                            rcs_m2: 1.0,
+                            span_m: 1.0,
+                            ..Default::default()
+                        };
+                        population.push(
+                            name,
+                            i,
+                            None,
+                            signature,
+                            0,
+                            kin,
+                            Motion::Cruise(cruise),
+                            rng,
+                        );
                     }
                 }
                 GroupConfig::Drones(g) => population.drones(seed, name, g),
@@ -124,7 +144,10 @@ impl Population {
             if g.remote_id {
                 signature.identity = Some(Identity::RemoteId(rid_serial(&mut rng)));
                 let period_us = seconds_to_us(g.rid_period_s);
-                broadcast = Some(Schedule { period_us, offset_us: rng.random_range(0..period_us.max(1)) });
+                broadcast = Some(Schedule {
+                    period_us,
+                    offset_us: rng.random_range(0..period_us.max(1)),
+                });
                 if rng.random::<f64>() < g.spoofed_fraction {
                     let a = uniform(&mut rng, [0.0, TAU]);
                     let d = uniform(&mut rng, g.spoof_offset_m);
@@ -135,7 +158,16 @@ impl Population {
                     self.authorized.push((identity, g.authorized_zones.clone()));
                 }
             }
-            let target = self.push(name, i, Some(g.role), signature, spawn_us, kin, Motion::Pilot(pilot), rng);
+            let target = self.push(
+                name,
+                i,
+                Some(g.role),
+                signature,
+                spawn_us,
+                kin,
+                Motion::Pilot(pilot),
+                rng,
+            );
             target.broadcast = broadcast;
         }
     }
@@ -143,7 +175,11 @@ impl Population {
     fn swarm(&mut self, seed: u64, name: &str, g: &SwarmGroup) {
         let mut rng = stream(seed, Purpose::Group, target_key(name, 0), 0);
         let spawn_us = seconds_to_us(uniform(&mut rng, g.spawn_s));
-        let first = g.destinations_m.first().copied().unwrap_or([0.0, 0.0, 60.0]);
+        let first = g
+            .destinations_m
+            .first()
+            .copied()
+            .unwrap_or([0.0, 0.0, 60.0]);
         let a = uniform(&mut rng, [0.0, TAU]);
         let d = uniform(&mut rng, g.range_m);
         let alt = uniform(&mut rng, g.alt_m);
@@ -151,8 +187,14 @@ impl Population {
         let start = [first[0] + d * a.cos(), first[1] + d * a.sin(), alt];
         let mut pilot = Pilot::new(approach_legs(start, first, speed, alt, &mut rng));
         pilot.alternates = g.destinations_m.iter().skip(1).copied().collect();
-        let vel = scale(sub(first, start), speed / norm_h(sub(first, start)).max(1.0));
-        let leader = Kinematics { pos: start, vel: [vel[0], vel[1], 0.0] };
+        let vel = scale(
+            sub(first, start),
+            speed / norm_h(sub(first, start)).max(1.0),
+        );
+        let leader = Kinematics {
+            pos: start,
+            vel: [vel[0], vel[1], 0.0],
+        };
         let formation = Formation {
             leaders: vec![Motion::Pilot(pilot)],
             leader_kin: vec![leader],
@@ -166,13 +208,41 @@ impl Population {
         let cols = (g.count as f64).sqrt().ceil().max(1.0) as usize;
         for i in 0..g.count {
             let mut member_rng = stream(seed, Purpose::Target, target_key(name, i), 0);
-            let jitter = [gauss(&mut member_rng), gauss(&mut member_rng), gauss(&mut member_rng)];
-            let grid = [(i % cols) as f64 - 0.5 * cols as f64, (i / cols) as f64 - 0.5 * cols as f64, 0.0];
+            let jitter = [
+                gauss(&mut member_rng),
+                gauss(&mut member_rng),
+                gauss(&mut member_rng),
+            ];
+            let grid = [
+                (i % cols) as f64 - 0.5 * cols as f64,
+                (i / cols) as f64 - 0.5 * cols as f64,
+                0.0,
+            ];
             let home_m = [0, 1, 2].map(|k| g.spacing_m * (grid[k] + 0.2 * jitter[k]));
-            let signature = drone_signature(g.rcs_m2, g.span_m, g.emitting_fraction, &mut member_rng);
-            let member = Member { formation: f, slot: i, home_m, offset_m: home_m, offset_vel: [0.0; 3], jitter: 0.3 };
-            let kin = Kinematics { pos: add(start, home_m), vel: leader.vel };
-            self.push(name, i, Some(g.role), signature, spawn_us, kin, Motion::Member(member), member_rng);
+            let signature =
+                drone_signature(g.rcs_m2, g.span_m, g.emitting_fraction, &mut member_rng);
+            let member = Member {
+                formation: f,
+                slot: i,
+                home_m,
+                offset_m: home_m,
+                offset_vel: [0.0; 3],
+                jitter: 0.3,
+            };
+            let kin = Kinematics {
+                pos: add(start, home_m),
+                vel: leader.vel,
+            };
+            self.push(
+                name,
+                i,
+                Some(g.role),
+                signature,
+                spawn_us,
+                kin,
+                Motion::Member(member),
+                member_rng,
+            );
         }
         self.formations.push((formation, rng));
     }
@@ -181,20 +251,45 @@ impl Population {
         let mut index = 0;
         for flock in 0..g.flocks {
             let mut rng = stream(seed, Purpose::Group, target_key(name, flock), 0);
-            let (wander, leader) = Wander::start(g.center_m, g.radius_m, g.alt_m, g.speed_mps, &mut rng);
+            let (wander, leader) =
+                Wander::start(g.center_m, g.radius_m, g.alt_m, g.speed_mps, &mut rng);
             let size = rng.random_range(g.flock_size[0]..=g.flock_size[1].max(g.flock_size[0]));
             // Exponential waiting time: splits happen at a constant rate.
-            let split_at_s = (g.split_mean_s > 0.0).then(|| -g.split_mean_s * (1.0 - rng.random::<f64>()).ln());
+            let split_at_s =
+                (g.split_mean_s > 0.0).then(|| -g.split_mean_s * (1.0 - rng.random::<f64>()).ln());
             let f = self.formations.len();
             let spread_m = 2.0 * (size as f64).sqrt() + 2.0;
             for slot in 0..size {
                 let mut bird_rng = stream(seed, Purpose::Target, target_key(name, index), 0);
-                let home_m = [gauss(&mut bird_rng) * spread_m, gauss(&mut bird_rng) * spread_m, gauss(&mut bird_rng) * 2.0];
+                let home_m = [
+                    gauss(&mut bird_rng) * spread_m,
+                    gauss(&mut bird_rng) * spread_m,
+                    gauss(&mut bird_rng) * 2.0,
+                ];
                 let signature = bird_signature(g, &mut bird_rng);
-                let member = Member { formation: f, slot, home_m, offset_m: home_m, offset_vel: [0.0; 3], jitter: 0.5 };
-                let kin = Kinematics { pos: add(leader.pos, home_m), vel: leader.vel };
+                let member = Member {
+                    formation: f,
+                    slot,
+                    home_m,
+                    offset_m: home_m,
+                    offset_vel: [0.0; 3],
+                    jitter: 0.5,
+                };
+                let kin = Kinematics {
+                    pos: add(leader.pos, home_m),
+                    vel: leader.vel,
+                };
                 let role = Some(RoleConfig::Neutral);
-                self.push(name, index, role, signature, 0, kin, Motion::Member(member), bird_rng);
+                self.push(
+                    name,
+                    index,
+                    role,
+                    signature,
+                    0,
+                    kin,
+                    Motion::Member(member),
+                    bird_rng,
+                );
                 index += 1;
             }
             let formation = Formation {
@@ -210,9 +305,19 @@ impl Population {
         }
         for _ in 0..g.singles {
             let mut rng = stream(seed, Purpose::Target, target_key(name, index), 0);
-            let (wander, kin) = Wander::start(g.center_m, g.radius_m, g.alt_m, g.speed_mps, &mut rng);
+            let (wander, kin) =
+                Wander::start(g.center_m, g.radius_m, g.alt_m, g.speed_mps, &mut rng);
             let signature = bird_signature(g, &mut rng);
-            self.push(name, index, Some(RoleConfig::Neutral), signature, 0, kin, Motion::Wander(wander), rng);
+            self.push(
+                name,
+                index,
+                Some(RoleConfig::Neutral),
+                signature,
+                0,
+                kin,
+                Motion::Wander(wander),
+                rng,
+            );
             index += 1;
         }
     }
@@ -227,7 +332,11 @@ impl Population {
             let (ux, uy) = (dx / length, dy / length);
             let lateral = uniform(&mut rng, [-g.lateral_m, g.lateral_m]);
             let speed = uniform(&mut rng, g.speed_mps);
-            let pos = [p0[0] - uy * lateral, p0[1] + ux * lateral, uniform(&mut rng, g.alt_m)];
+            let pos = [
+                p0[0] - uy * lateral,
+                p0[1] + ux * lateral,
+                uniform(&mut rng, g.alt_m),
+            ];
             let vel = [ux * speed, uy * speed, uniform(&mut rng, g.climb_mps)];
             let icao = rng.random_range(0x00_0001..0xFF_FFFF_u32);
             let signature = Signature {
@@ -240,14 +349,29 @@ impl Population {
             };
             let broadcast = (g.adsb_period_s > 0.0).then(|| {
                 let period_us = seconds_to_us(g.adsb_period_s);
-                Schedule { period_us, offset_us: rng.random_range(0..period_us.max(1)) }
+                Schedule {
+                    period_us,
+                    offset_us: rng.random_range(0..period_us.max(1)),
+                }
             });
             if let (Some(identity), false) = (&signature.identity, g.authorized_zones.is_empty()) {
-                self.authorized.push((identity.clone(), g.authorized_zones.clone()));
+                self.authorized
+                    .push((identity.clone(), g.authorized_zones.clone()));
             }
-            let motion = Motion::Straight { remaining_s: length / speed };
+            let motion = Motion::Straight {
+                remaining_s: length / speed,
+            };
             let kin = Kinematics { pos, vel };
-            let target = self.push(name, i, Some(RoleConfig::Neutral), signature, spawn_us, kin, motion, rng);
+            let target = self.push(
+                name,
+                i,
+                Some(RoleConfig::Neutral),
+                signature,
+                spawn_us,
+                kin,
+                motion,
+                rng,
+            );
             target.broadcast = broadcast;
         }
     }
@@ -257,7 +381,12 @@ fn log_uniform(rng: &mut SimRng, range: [f64; 2]) -> f64 {
     uniform(rng, [range[0].max(1e-9).ln(), range[1].max(1e-9).ln()]).exp()
 }
 
-fn drone_signature(rcs_m2: [f64; 2], span_m: f64, emitting_fraction: f64, rng: &mut SimRng) -> Signature {
+fn drone_signature(
+    rcs_m2: [f64; 2],
+    span_m: f64,
+    emitting_fraction: f64,
+    rng: &mut SimRng,
+) -> Signature {
     Signature {
         class: Some(Class::Drone),
         rcs_m2: log_uniform(rng, rcs_m2),
@@ -269,7 +398,12 @@ fn drone_signature(rcs_m2: [f64; 2], span_m: f64, emitting_fraction: f64, rng: &
 }
 
 fn bird_signature(g: &BirdGroup, rng: &mut SimRng) -> Signature {
-    Signature { class: Some(Class::Bird), rcs_m2: log_uniform(rng, g.rcs_m2), span_m: g.span_m, ..Default::default() }
+    Signature {
+        class: Some(Class::Bird),
+        rcs_m2: log_uniform(rng, g.rcs_m2),
+        span_m: g.span_m,
+        ..Default::default()
+    }
 }
 
 /// A serial in the ANSI/CTA-2063-A shape: 4-character manufacturer code, a length character,
@@ -288,14 +422,26 @@ fn approach_legs(start: V3, to: V3, speed_mps: f64, alt_m: f64, rng: &mut SimRng
     let mid = scale(add(start, to), 0.5);
     let along = sub(to, start);
     let side = uniform(rng, [-0.25, 0.25]);
-    let dogleg = [mid[0] - along[1] * side, mid[1] + along[0] * side, (alt_m + uniform(rng, [-40.0, 40.0])).max(15.0)];
+    let dogleg = [
+        mid[0] - along[1] * side,
+        mid[1] + along[0] * side,
+        (alt_m + uniform(rng, [-40.0, 40.0])).max(15.0),
+    ];
     let away = uniform(rng, [0.0, TAU]);
     let dash = uniform(rng, [18.0, 30.0]);
     vec![
-        Leg::Goto { to: dogleg, speed_mps },
+        Leg::Goto {
+            to: dogleg,
+            speed_mps,
+        },
         Leg::Goto { to, speed_mps },
-        Leg::Hover { duration_s: uniform(rng, [10.0, 60.0]) },
-        Leg::Dash { velocity: [dash * away.cos(), dash * away.sin(), 1.0], duration_s: 90.0 },
+        Leg::Hover {
+            duration_s: uniform(rng, [10.0, 60.0]),
+        },
+        Leg::Dash {
+            velocity: [dash * away.cos(), dash * away.sin(), 1.0],
+            duration_s: 90.0,
+        },
         Leg::Exit,
     ]
 }
@@ -303,8 +449,13 @@ fn approach_legs(start: V3, to: V3, speed_mps: f64, alt_m: f64, rng: &mut SimRng
 /// Start state and flight plan of one drone of `g`.
 fn drone_flight(g: &DroneGroup, rng: &mut SimRng) -> (Kinematics, Pilot) {
     let mission = match g.mission {
-        Mission::Mixed => [Mission::Approach, Mission::Loiter, Mission::Orbit, Mission::Hover, Mission::Dash]
-            [rng.random_range(0..5)],
+        Mission::Mixed => [
+            Mission::Approach,
+            Mission::Loiter,
+            Mission::Orbit,
+            Mission::Hover,
+            Mission::Dash,
+        ][rng.random_range(0..5)],
         m => m,
     };
     let alt = uniform(rng, g.alt_m);
@@ -315,31 +466,59 @@ fn drone_flight(g: &DroneGroup, rng: &mut SimRng) -> (Kinematics, Pilot) {
     let forever = 1e9;
     let (pos, legs) = match mission {
         Mission::Approach | Mission::Mixed => {
-            let to = if g.destinations_m.is_empty() { c } else { g.destinations_m[rng.random_range(0..g.destinations_m.len())] };
+            let to = if g.destinations_m.is_empty() {
+                c
+            } else {
+                g.destinations_m[rng.random_range(0..g.destinations_m.len())]
+            };
             let start = [to[0] + d * a.cos(), to[1] + d * a.sin(), alt];
             (start, approach_legs(start, to, speed, alt, rng))
         }
         Mission::Loiter => {
             let center = [c[0], c[1], alt];
             let start = [c[0] + d * a.cos(), c[1] + d * a.sin(), alt];
-            (start, vec![Leg::Loiter { center, radius_m: g.range_m[1], speed_mps: speed, duration_s: forever }])
+            (
+                start,
+                vec![Leg::Loiter {
+                    center,
+                    radius_m: g.range_m[1],
+                    speed_mps: speed,
+                    duration_s: forever,
+                }],
+            )
         }
         Mission::Orbit => {
             let direction = if rng.random_bool(0.5) { 1.0 } else { -1.0 };
             let center = [c[0], c[1], alt];
             let start = [c[0] + d * a.cos(), c[1] + d * a.sin(), alt];
-            (start, vec![Leg::Orbit { center, radius_m: d, speed_mps: speed, direction, duration_s: forever }])
+            (
+                start,
+                vec![Leg::Orbit {
+                    center,
+                    radius_m: d,
+                    speed_mps: speed,
+                    direction,
+                    duration_s: forever,
+                }],
+            )
         }
         Mission::Hover => {
             // Hover, change altitude, hover again: the vertical moves of a filming drone.
             let start = [c[0] + d * a.cos(), c[1] + d * a.sin(), alt];
             let mut legs = Vec::new();
             for _ in 0..8 {
-                legs.push(Leg::Hover { duration_s: uniform(rng, [20.0, 90.0]) });
+                legs.push(Leg::Hover {
+                    duration_s: uniform(rng, [20.0, 90.0]),
+                });
                 let z = uniform(rng, g.alt_m);
-                legs.push(Leg::Goto { to: [start[0], start[1], z], speed_mps: 4.0 });
+                legs.push(Leg::Goto {
+                    to: [start[0], start[1], z],
+                    speed_mps: 4.0,
+                });
             }
-            legs.push(Leg::Hover { duration_s: forever });
+            legs.push(Leg::Hover {
+                duration_s: forever,
+            });
             (start, legs)
         }
         Mission::Dash => {
@@ -347,13 +526,31 @@ fn drone_flight(g: &DroneGroup, rng: &mut SimRng) -> (Kinematics, Pilot) {
             let aim = a + std::f64::consts::PI + uniform(rng, [-0.3, 0.3]);
             let v = uniform(rng, [speed.max(18.0), 30.0]);
             let velocity = [v * aim.cos(), v * aim.sin(), uniform(rng, [-1.0, 1.0])];
-            (start, vec![Leg::Dash { velocity, duration_s: 2.0 * d / v }, Leg::Exit])
+            (
+                start,
+                vec![
+                    Leg::Dash {
+                        velocity,
+                        duration_s: 2.0 * d / v,
+                    },
+                    Leg::Exit,
+                ],
+            )
         }
     };
     let first_vel = match legs.first() {
-        Some(Leg::Goto { to, speed_mps }) => scale(sub(*to, pos), speed_mps / crate::kin::norm(sub(*to, pos)).max(1.0)),
+        Some(Leg::Goto { to, speed_mps }) => scale(
+            sub(*to, pos),
+            speed_mps / crate::kin::norm(sub(*to, pos)).max(1.0),
+        ),
         Some(Leg::Dash { velocity, .. }) => *velocity,
         _ => [0.0; 3],
     };
-    (Kinematics { pos, vel: first_vel }, Pilot::new(legs))
+    (
+        Kinematics {
+            pos,
+            vel: first_vel,
+        },
+        Pilot::new(legs),
+    )
 }

@@ -5,7 +5,13 @@ use crate::config::*;
 use std::collections::BTreeMap;
 
 /// The preset names, in the order `--help` lists them.
-pub const NAMES: &[&str] = &["stonesoup-box", "site-defense", "swarm", "birds", "spoofing"];
+pub const NAMES: &[&str] = &[
+    "stonesoup-box",
+    "site-defense",
+    "swarm",
+    "birds",
+    "spoofing",
+];
 
 /// The preset called `name`.
 pub fn preset(name: &str) -> Option<SimConfig> {
@@ -53,7 +59,11 @@ pub fn stonesoup_box() -> SimConfig {
         origin: None,
         note: Some("stonesoup-box: the Stone Soup harness's Cartesian box statistics".into()),
         write_sensors: false,
-        truth: TruthConfig { period_s: 1.0, offset_s: 0.0, at_scans_of: vec!["S0".into()] },
+        truth: TruthConfig {
+            period_s: 1.0,
+            offset_s: 0.0,
+            at_scans_of: vec!["S0".into()],
+        },
         primary_group: Some("T".into()),
         sensors: BTreeMap::from([("S0".into(), SensorConfig::Generic(sensor))]),
         groups: BTreeMap::from([("T".into(), GroupConfig::Cruise(targets))]),
@@ -99,8 +109,18 @@ pub fn site_sensors() -> BTreeMap<String, SensorConfig> {
         sigma_az_deg: 3.0,
         clutter_rate: 0.2,
     };
-    let rid = ReceiverConfig { position_m: [0.0, 0.0, 6.0], max_range_m: 3000.0, p_receive: 0.95, sigma_m: 3.0 };
-    let adsb = ReceiverConfig { position_m: [0.0, 0.0, 6.0], max_range_m: 100_000.0, p_receive: 0.98, sigma_m: 10.0 };
+    let rid = ReceiverConfig {
+        position_m: [0.0, 0.0, 6.0],
+        max_range_m: 3000.0,
+        p_receive: 0.95,
+        sigma_m: 3.0,
+    };
+    let adsb = ReceiverConfig {
+        position_m: [0.0, 0.0, 6.0],
+        max_range_m: 100_000.0,
+        p_receive: 0.98,
+        sigma_m: 10.0,
+    };
     let camera = CameraConfig {
         position_m: [0.0, 0.0, 15.0],
         period_s: 1.0,
@@ -127,20 +147,42 @@ pub fn site_sensors() -> BTreeMap<String, SensorConfig> {
 /// The key site's zones: two protected assets, the perimeter, a warning ring and the
 /// aircraft approach corridor 3 km north.
 pub fn site_zones() -> BTreeMap<String, ZoneConfig> {
-    let zone = |kind: &str, polygon: Option<Vec<[f64; 2]>>, circle: Option<[f64; 3]>, ceiling_m: f64| ZoneConfig {
+    let zone = |kind: &str,
+                polygon: Option<Vec<[f64; 2]>>,
+                circle: Option<[f64; 3]>,
+                ceiling_m: f64| ZoneConfig {
         kind: kind.into(),
         polygon,
         circle,
         floor_m: 0.0,
         ceiling_m,
     };
-    let building = vec![[-150.0, -100.0], [150.0, -100.0], [150.0, 100.0], [-150.0, 100.0]];
-    let corridor = vec![[-16_000.0, 2400.0], [16_000.0, 2400.0], [16_000.0, 3600.0], [-16_000.0, 3600.0]];
+    let building = vec![
+        [-150.0, -100.0],
+        [150.0, -100.0],
+        [150.0, 100.0],
+        [-150.0, 100.0],
+    ];
+    let corridor = vec![
+        [-16_000.0, 2400.0],
+        [16_000.0, 2400.0],
+        [16_000.0, 3600.0],
+        [-16_000.0, 3600.0],
+    ];
     BTreeMap::from([
         ("Z1".into(), zone("protected", Some(building), None, 300.0)),
-        ("Z2".into(), zone("protected", None, Some([600.0, -450.0, 120.0]), 300.0)),
-        ("Z3".into(), zone("perimeter", None, Some([0.0, 0.0, 1000.0]), 500.0)),
-        ("Z4".into(), zone("warning", None, Some([0.0, 0.0, 2500.0]), 1000.0)),
+        (
+            "Z2".into(),
+            zone("protected", None, Some([600.0, -450.0, 120.0]), 300.0),
+        ),
+        (
+            "Z3".into(),
+            zone("perimeter", None, Some([0.0, 0.0, 1000.0]), 500.0),
+        ),
+        (
+            "Z4".into(),
+            zone("warning", None, Some([0.0, 0.0, 2500.0]), 1000.0),
+        ),
         ("Z5".into(), zone("corridor", Some(corridor), None, 2000.0)),
     ])
 }
@@ -199,14 +241,27 @@ fn corridor_aircraft(count: usize) -> AircraftGroup {
     }
 }
 
-fn site(note: &str, duration_s: f64, primary: &str, groups: BTreeMap<String, GroupConfig>) -> SimConfig {
+fn site(
+    note: &str,
+    duration_s: f64,
+    primary: &str,
+    groups: BTreeMap<String, GroupConfig>,
+) -> SimConfig {
     SimConfig {
         duration_s,
         tick_s: 0.1,
-        origin: Some(OriginConfig { lat: 36.19, lon: 44.01, alt_m: 420.0 }),
+        origin: Some(OriginConfig {
+            lat: 36.19,
+            lon: 44.01,
+            alt_m: 420.0,
+        }),
         note: Some(note.into()),
         write_sensors: true,
-        truth: TruthConfig { period_s: 1.0, offset_s: 0.0, at_scans_of: Vec::new() },
+        truth: TruthConfig {
+            period_s: 1.0,
+            offset_s: 0.0,
+            at_scans_of: Vec::new(),
+        },
         primary_group: Some(primary.into()),
         sensors: site_sensors(),
         groups,
@@ -256,14 +311,25 @@ pub fn site_defense() -> SimConfig {
         ..drones(3, RoleConfig::Hostile, Mission::Orbit)
     };
     let groups = BTreeMap::from([
-        ("hostile".into(), GroupConfig::Drones(drones(8, RoleConfig::Hostile, Mission::Approach))),
+        (
+            "hostile".into(),
+            GroupConfig::Drones(drones(8, RoleConfig::Hostile, Mission::Approach)),
+        ),
         ("recon".into(), GroupConfig::Drones(recon)),
         ("hobby".into(), GroupConfig::Drones(hobby(3))),
         ("coop".into(), GroupConfig::Drones(cooperative(3))),
         ("birds".into(), GroupConfig::Birds(site_birds(4, 6))),
-        ("aircraft".into(), GroupConfig::Aircraft(corridor_aircraft(3))),
+        (
+            "aircraft".into(),
+            GroupConfig::Aircraft(corridor_aircraft(3)),
+        ),
     ]);
-    site("site-defense: inbound hostile drones, recon orbits, hobby and cooperative drones, birds, corridor aircraft", 600.0, "hostile", groups)
+    site(
+        "site-defense: inbound hostile drones, recon orbits, hobby and cooperative drones, birds, corridor aircraft",
+        600.0,
+        "hostile",
+        groups,
+    )
 }
 
 /// Forty drones flying in 8 m apart, splitting toward three destinations.
@@ -276,14 +342,23 @@ pub fn swarm() -> SimConfig {
         alt_m: [50.0, 100.0],
         speed_mps: [10.0, 15.0],
         spacing_m: 8.0,
-        destinations_m: vec![[0.0, 0.0, 60.0], [600.0, -450.0, 50.0], [-500.0, 400.0, 60.0]],
+        destinations_m: vec![
+            [0.0, 0.0, 60.0],
+            [600.0, -450.0, 50.0],
+            [-500.0, 400.0, 60.0],
+        ],
         split_after_s: [60.0, 120.0],
         rcs_m2: [0.005, 0.02],
         span_m: 0.4,
         emitting_fraction: 0.5,
     };
     let groups = BTreeMap::from([("swarm".into(), GroupConfig::Swarm(swarm))]);
-    site("swarm: forty drones close together, splitting toward three assets", 300.0, "swarm", groups)
+    site(
+        "swarm: forty drones close together, splitting toward three assets",
+        300.0,
+        "swarm",
+        groups,
+    )
 }
 
 /// Bird-heavy airspace with corridor traffic and no drones: every alert is a false alert.
@@ -293,9 +368,17 @@ pub fn birds() -> SimConfig {
     flocks.radius_m = 4000.0;
     let groups = BTreeMap::from([
         ("birds".into(), GroupConfig::Birds(flocks)),
-        ("aircraft".into(), GroupConfig::Aircraft(corridor_aircraft(3))),
+        (
+            "aircraft".into(),
+            GroupConfig::Aircraft(corridor_aircraft(3)),
+        ),
     ]);
-    site("birds: flocks and single birds, corridor aircraft, no drones", 600.0, "birds", groups)
+    site(
+        "birds: flocks and single birds, corridor aircraft, no drones",
+        600.0,
+        "birds",
+        groups,
+    )
 }
 
 /// Site defense with forged Remote ID: hostile drones broadcasting positions 300–1500 m
@@ -309,11 +392,22 @@ pub fn spoofing() -> SimConfig {
     };
     let groups = BTreeMap::from([
         ("spoofers".into(), GroupConfig::Drones(spoofers)),
-        ("hostile".into(), GroupConfig::Drones(drones(3, RoleConfig::Hostile, Mission::Approach))),
+        (
+            "hostile".into(),
+            GroupConfig::Drones(drones(3, RoleConfig::Hostile, Mission::Approach)),
+        ),
         ("hobby".into(), GroupConfig::Drones(hobby(4))),
         ("coop".into(), GroupConfig::Drones(cooperative(3))),
         ("birds".into(), GroupConfig::Birds(site_birds(2, 4))),
-        ("aircraft".into(), GroupConfig::Aircraft(corridor_aircraft(2))),
+        (
+            "aircraft".into(),
+            GroupConfig::Aircraft(corridor_aircraft(2)),
+        ),
     ]);
-    site("spoofing: hostile drones with forged Remote ID positions among honest broadcasters", 600.0, "spoofers", groups)
+    site(
+        "spoofing: hostile drones with forged Remote ID positions among honest broadcasters",
+        600.0,
+        "spoofers",
+        groups,
+    )
 }

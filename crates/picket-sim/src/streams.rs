@@ -39,16 +39,17 @@ pub fn stable_hash(text: &str) -> u64 {
 /// A key that identifies a target for its whole life: its group and index in the group.
 pub fn target_key(group: &str, index: usize) -> u64 {
     // Mixing the index in with a multiply keeps (group, i) pairs apart for any group hash.
-    stable_hash(group) ^ (index as u64).wrapping_add(1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    stable_hash(group)
+        ^ (index as u64)
+            .wrapping_add(1)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// The stream for `purpose` and the two keys (`b` is 0 when unused).
 pub fn stream(seed: u64, purpose: Purpose, a: u64, b: u64) -> SimRng {
     let mut rng = SimRng::seed_from_u64(seed);
     // ChaCha has 2^64 independent streams per key: derive the stream number from the keys.
-    let mixed = a
-        .wrapping_mul(0xff51_afd7_ed55_8ccd)
-        .rotate_left(31)
+    let mixed = a.wrapping_mul(0xff51_afd7_ed55_8ccd).rotate_left(31)
         ^ b.wrapping_mul(0xc4ce_b9fe_1a85_ec53)
         ^ (purpose as u64).wrapping_mul(0x2545_f491_4f6c_dd1d);
     rng.set_stream(mixed);

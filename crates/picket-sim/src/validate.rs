@@ -8,31 +8,53 @@ pub const MAX_TARGETS: usize = 1_000_000;
 pub const MAX_DURATION_S: f64 = 86_400.0;
 
 fn invalid(path: impl Into<String>, reason: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid { path: path.into(), reason: reason.into() }
+    ConfigError::Invalid {
+        path: path.into(),
+        reason: reason.into(),
+    }
 }
 
 fn positive(path: &str, v: f64) -> Result<(), ConfigError> {
-    if v.is_finite() && v > 0.0 { Ok(()) } else { Err(invalid(path, format!("must be a positive number, got {v}"))) }
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(invalid(path, format!("must be a positive number, got {v}")))
+    }
 }
 
 fn non_negative(path: &str, v: f64) -> Result<(), ConfigError> {
-    if v.is_finite() && v >= 0.0 { Ok(()) } else { Err(invalid(path, format!("must be ≥ 0, got {v}"))) }
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err(invalid(path, format!("must be ≥ 0, got {v}")))
+    }
 }
 
 fn probability(path: &str, v: f64) -> Result<(), ConfigError> {
-    if (0.0..=1.0).contains(&v) { Ok(()) } else { Err(invalid(path, format!("must be in [0, 1], got {v}"))) }
+    if (0.0..=1.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(invalid(path, format!("must be in [0, 1], got {v}")))
+    }
 }
 
 fn range(path: &str, r: Range) -> Result<(), ConfigError> {
     if r.iter().all(|v| v.is_finite()) && r[0] <= r[1] {
         Ok(())
     } else {
-        Err(invalid(path, format!("must be [min, max] with min ≤ max, got {r:?}")))
+        Err(invalid(
+            path,
+            format!("must be [min, max] with min ≤ max, got {r:?}"),
+        ))
     }
 }
 
 fn finite(path: &str, values: &[f64]) -> Result<(), ConfigError> {
-    if values.iter().all(|v| v.is_finite()) { Ok(()) } else { Err(invalid(path, "must be finite numbers")) }
+    if values.iter().all(|v| v.is_finite()) {
+        Ok(())
+    } else {
+        Err(invalid(path, "must be finite numbers"))
+    }
 }
 
 /// Every check; the first failure is returned.
@@ -50,7 +72,10 @@ pub fn check(c: &SimConfig) -> Result<(), ConfigError> {
     for id in &c.truth.at_scans_of {
         match c.sensors.get(id) {
             Some(SensorConfig::Remoteid(_) | SensorConfig::Adsb(_)) => {
-                return Err(invalid("truth.at_scans_of", format!("{id:?} is a receiver and has no scans")));
+                return Err(invalid(
+                    "truth.at_scans_of",
+                    format!("{id:?} is a receiver and has no scans"),
+                ));
             }
             Some(_) => {}
             None => return Err(invalid("truth.at_scans_of", format!("no sensor {id:?}"))),
@@ -70,7 +95,10 @@ pub fn check(c: &SimConfig) -> Result<(), ConfigError> {
         total = total.saturating_add(check_group(&path, g, c)?);
     }
     if total > MAX_TARGETS {
-        return Err(invalid("groups", format!("{total} targets; at most {MAX_TARGETS}")));
+        return Err(invalid(
+            "groups",
+            format!("{total} targets; at most {MAX_TARGETS}"),
+        ));
     }
     for (id, z) in &c.zones {
         let path = format!("zones.{id}");
@@ -97,16 +125,26 @@ fn check_sensor(path: &str, s: &SensorConfig) -> Result<(), ConfigError> {
             non_negative(&p("clutter_rate"), g.clutter_rate)?;
             finite(&p("position_m"), &g.position_m)?;
             for i in 0..3 {
-                range(&p("clutter_min_m/clutter_max_m"), [g.clutter_min_m[i], g.clutter_max_m[i]])?;
+                range(
+                    &p("clutter_min_m/clutter_max_m"),
+                    [g.clutter_min_m[i], g.clutter_max_m[i]],
+                )?;
             }
         }
         SensorConfig::Radar(r) => {
             schedule(path, r.period_s, r.offset_s)?;
             finite(&p("position_m"), &r.position_m)?;
-            range(&p("min_range_m/max_range_m"), [r.min_range_m, r.max_range_m])?;
+            range(
+                &p("min_range_m/max_range_m"),
+                [r.min_range_m, r.max_range_m],
+            )?;
             positive(&p("max_range_m"), r.max_range_m)?;
             range(&p("el_min_deg/el_max_deg"), [r.el_min_deg, r.el_max_deg])?;
-            for (key, v) in [("sigma_range_m", r.sigma_range_m), ("sigma_az_deg", r.sigma_az_deg), ("sigma_el_deg", r.sigma_el_deg)] {
+            for (key, v) in [
+                ("sigma_range_m", r.sigma_range_m),
+                ("sigma_az_deg", r.sigma_az_deg),
+                ("sigma_el_deg", r.sigma_el_deg),
+            ] {
                 positive(&p(key), v)?;
             }
             non_negative(&p("sigma_vr_mps"), r.sigma_vr_mps)?;
@@ -156,7 +194,11 @@ fn check_sensor(path: &str, s: &SensorConfig) -> Result<(), ConfigError> {
 fn check_group(path: &str, g: &GroupConfig, c: &SimConfig) -> Result<usize, ConfigError> {
     let p = |key: &str| format!("{path}.{key}");
     let zones = |list: &[String]| {
-        list.iter().find(|z| !c.zones.contains_key(*z)).map_or(Ok(()), |z| Err(invalid(p("authorized_zones"), format!("no zone {z:?}"))))
+        list.iter()
+            .find(|z| !c.zones.contains_key(*z))
+            .map_or(Ok(()), |z| {
+                Err(invalid(p("authorized_zones"), format!("no zone {z:?}")))
+            })
     };
     match g {
         GroupConfig::Cruise(g) => {
@@ -168,12 +210,21 @@ fn check_group(path: &str, g: &GroupConfig, c: &SimConfig) -> Result<usize, Conf
                 range(&p("box_min_m/box_max_m"), [g.box_min_m[i], g.box_max_m[i]])?;
             }
             if let Some(class) = &g.class {
-                class.parse::<picket_core::Class>().map_err(|e| invalid(p("class"), e.to_string()))?;
+                class
+                    .parse::<picket_core::Class>()
+                    .map_err(|e| invalid(p("class"), e.to_string()))?;
             }
             Ok(g.count)
         }
         GroupConfig::Drones(d) => {
-            for (key, r) in [("range_m", d.range_m), ("spawn_s", d.spawn_s), ("alt_m", d.alt_m), ("speed_mps", d.speed_mps), ("rcs_m2", d.rcs_m2), ("spoof_offset_m", d.spoof_offset_m)] {
+            for (key, r) in [
+                ("range_m", d.range_m),
+                ("spawn_s", d.spawn_s),
+                ("alt_m", d.alt_m),
+                ("speed_mps", d.speed_mps),
+                ("rcs_m2", d.rcs_m2),
+                ("spoof_offset_m", d.spoof_offset_m),
+            ] {
                 range(&p(key), r)?;
             }
             positive(&p("speed_mps"), d.speed_mps[0])?;
@@ -187,30 +238,55 @@ fn check_group(path: &str, g: &GroupConfig, c: &SimConfig) -> Result<usize, Conf
             Ok(d.count)
         }
         GroupConfig::Swarm(s) => {
-            for (key, r) in [("range_m", s.range_m), ("spawn_s", s.spawn_s), ("alt_m", s.alt_m), ("speed_mps", s.speed_mps), ("split_after_s", s.split_after_s), ("rcs_m2", s.rcs_m2)] {
+            for (key, r) in [
+                ("range_m", s.range_m),
+                ("spawn_s", s.spawn_s),
+                ("alt_m", s.alt_m),
+                ("speed_mps", s.speed_mps),
+                ("split_after_s", s.split_after_s),
+                ("rcs_m2", s.rcs_m2),
+            ] {
                 range(&p(key), r)?;
             }
             positive(&p("speed_mps"), s.speed_mps[0])?;
             positive(&p("rcs_m2"), s.rcs_m2[0])?;
             if s.destinations_m.is_empty() {
-                return Err(invalid(p("destinations_m"), "needs at least one destination"));
+                return Err(invalid(
+                    p("destinations_m"),
+                    "needs at least one destination",
+                ));
             }
             Ok(s.count)
         }
         GroupConfig::Birds(b) => {
-            for (key, r) in [("alt_m", b.alt_m), ("speed_mps", b.speed_mps), ("rcs_m2", b.rcs_m2)] {
+            for (key, r) in [
+                ("alt_m", b.alt_m),
+                ("speed_mps", b.speed_mps),
+                ("rcs_m2", b.rcs_m2),
+            ] {
                 range(&p(key), r)?;
             }
             positive(&p("rcs_m2"), b.rcs_m2[0])?;
             positive(&p("radius_m"), b.radius_m)?;
             if b.flock_size[0] > b.flock_size[1] || b.flock_size[1] > MAX_TARGETS {
-                return Err(invalid(p("flock_size"), "must be [min, max] with min ≤ max"));
+                return Err(invalid(
+                    p("flock_size"),
+                    "must be [min, max] with min ≤ max",
+                ));
             }
             non_negative(&p("split_mean_s"), b.split_mean_s)?;
-            Ok(b.flocks.saturating_mul(b.flock_size[1]).saturating_add(b.singles))
+            Ok(b.flocks
+                .saturating_mul(b.flock_size[1])
+                .saturating_add(b.singles))
         }
         GroupConfig::Aircraft(a) => {
-            for (key, r) in [("spawn_s", a.spawn_s), ("alt_m", a.alt_m), ("climb_mps", a.climb_mps), ("speed_mps", a.speed_mps), ("rcs_m2", a.rcs_m2)] {
+            for (key, r) in [
+                ("spawn_s", a.spawn_s),
+                ("alt_m", a.alt_m),
+                ("climb_mps", a.climb_mps),
+                ("speed_mps", a.speed_mps),
+                ("rcs_m2", a.rcs_m2),
+            ] {
                 range(&p(key), r)?;
             }
             positive(&p("speed_mps"), a.speed_mps[0])?;

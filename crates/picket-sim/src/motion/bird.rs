@@ -90,8 +90,13 @@ impl Wander {
     /// After a flock splits: the new part veers off by 30–70° and picks a new altitude.
     pub fn diverge(&mut self, kin: &mut Kinematics, rng: &mut SimRng) {
         let sign = if rng.random_bool(0.5) { 1.0 } else { -1.0 };
-        self.heading_rad = (self.heading_rad + sign * uniform(rng, [30.0, 70.0]).to_radians()).rem_euclid(TAU);
+        self.heading_rad =
+            (self.heading_rad + sign * uniform(rng, [30.0, 70.0]).to_radians()).rem_euclid(TAU);
         self.alt_m = (self.alt_m + uniform(rng, [-30.0, 30.0])).max(10.0);
-        kin.vel = [self.speed_mps * self.heading_rad.cos(), self.speed_mps * self.heading_rad.sin(), kin.vel[2]];
+        kin.vel = [
+            self.speed_mps * self.heading_rad.cos(),
+            self.speed_mps * self.heading_rad.sin(),
+            kin.vel[2],
+        ];
     }
 }

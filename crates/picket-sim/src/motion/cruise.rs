@@ -76,8 +76,8 @@ impl Cruise {
         vel[0] *= k;
         vel[1] *= k;
         vel[2] = vel[2].clamp(-self.vz_max_mps, self.vz_max_mps);
-        for i in 0..3 {
-            kin.pos[i] += vel[i] * h_s;
+        for (p, v) in kin.pos.iter_mut().zip(vel.iter()) {
+            *p += v * h_s;
         }
         let z = &mut kin.pos[2];
         if *z < self.z_floor_m {

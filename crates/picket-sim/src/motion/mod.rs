@@ -30,7 +30,11 @@ pub fn gauss(rng: &mut SimRng) -> f64 {
 
 /// A uniform draw in `[lo, hi)` (exactly `lo` when the range is empty).
 pub fn uniform(rng: &mut SimRng, range: [f64; 2]) -> f64 {
-    if range[1] > range[0] { rng.random_range(range[0]..range[1]) } else { range[0] }
+    if range[1] > range[0] {
+        rng.random_range(range[0]..range[1])
+    } else {
+        range[0]
+    }
 }
 
 /// The motion model of one target (or of a formation's leader).
@@ -71,7 +75,11 @@ impl Motion {
                     kin.vel[2] = kin.vel[2].max(0.0);
                 }
                 *remaining_s -= h_s;
-                if *remaining_s > 0.0 { Status::Flying } else { Status::Done }
+                if *remaining_s > 0.0 {
+                    Status::Flying
+                } else {
+                    Status::Done
+                }
             }
             Motion::Member(_) => Status::Flying,
         }
@@ -144,7 +152,12 @@ pub struct Formation {
 impl Formation {
     /// Advances the leaders and splits the formation when its time comes.
     pub fn step(&mut self, h_s: f64, rng: &mut SimRng) {
-        for (i, (motion, kin)) in self.leaders.iter_mut().zip(self.leader_kin.iter_mut()).enumerate() {
+        for (i, (motion, kin)) in self
+            .leaders
+            .iter_mut()
+            .zip(self.leader_kin.iter_mut())
+            .enumerate()
+        {
             if !self.done[i] && motion.step(kin, h_s, rng) == Status::Done {
                 self.done[i] = true;
             }

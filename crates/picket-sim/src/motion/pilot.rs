@@ -83,7 +83,14 @@ pub struct Pilot {
 impl Pilot {
     /// A pilot that flies `legs` in order.
     pub fn new(legs: Vec<Leg>) -> Self {
-        Self { legs, leg: 0, leg_age_s: 0.0, hold: None, waypoint: None, alternates: Vec::new() }
+        Self {
+            legs,
+            leg: 0,
+            leg_age_s: 0.0,
+            hold: None,
+            waypoint: None,
+            alternates: Vec::new(),
+        }
     }
 
     /// The leg being flown (`Exit` when all are done).
@@ -113,10 +120,20 @@ impl Pilot {
                 let hold = *self.hold.get_or_insert(kin.pos);
                 (age < duration_s).then(|| clamp_len(scale(sub(hold, kin.pos), 0.5), 2.0))
             }
-            Leg::Orbit { center, radius_m, speed_mps, direction, duration_s } => {
-                (age < duration_s).then(|| orbit_velocity(kin.pos, center, radius_m, speed_mps, direction))
-            }
-            Leg::Loiter { center, radius_m, speed_mps, duration_s } => {
+            Leg::Orbit {
+                center,
+                radius_m,
+                speed_mps,
+                direction,
+                duration_s,
+            } => (age < duration_s)
+                .then(|| orbit_velocity(kin.pos, center, radius_m, speed_mps, direction)),
+            Leg::Loiter {
+                center,
+                radius_m,
+                speed_mps,
+                duration_s,
+            } => {
                 if age >= duration_s {
                     return None;
                 }
@@ -132,9 +149,15 @@ impl Pilot {
                     }
                 };
                 let d = sub(wp, kin.pos);
-                Some(scale(d, speed_mps.min(0.5 * norm(d) + 1.0) / norm(d).max(1e-9)))
+                Some(scale(
+                    d,
+                    speed_mps.min(0.5 * norm(d) + 1.0) / norm(d).max(1e-9),
+                ))
             }
-            Leg::Dash { velocity, duration_s } => (age < duration_s).then_some(velocity),
+            Leg::Dash {
+                velocity,
+                duration_s,
+            } => (age < duration_s).then_some(velocity),
             Leg::Exit => None,
         }
     }
@@ -150,7 +173,10 @@ impl Pilot {
                 None => self.next_leg(),
             }
         };
-        let accel = clamp_len(scale(sub(command, kin.vel), 1.0 / RESPONSE_S), MAX_ACCEL_MPS2);
+        let accel = clamp_len(
+            scale(sub(command, kin.vel), 1.0 / RESPONSE_S),
+            MAX_ACCEL_MPS2,
+        );
         let root_h = h_s.sqrt();
         let gust = [gauss(rng), gauss(rng), 0.3 * gauss(rng)].map(|g| g * GUST * root_h);
         kin.vel = clamp_len(add(add(kin.vel, scale(accel, h_s)), gust), MAX_SPEED_MPS);
@@ -175,9 +201,17 @@ impl Pilot {
             _ => 12.0,
         };
         self.legs = vec![
-            Leg::Goto { to, speed_mps: speed },
-            Leg::Hover { duration_s: uniform(rng, [10.0, 40.0]) },
-            Leg::Dash { velocity: [speed, 0.0, 2.0], duration_s: 60.0 },
+            Leg::Goto {
+                to,
+                speed_mps: speed,
+            },
+            Leg::Hover {
+                duration_s: uniform(rng, [10.0, 40.0]),
+            },
+            Leg::Dash {
+                velocity: [speed, 0.0, 2.0],
+                duration_s: 60.0,
+            },
             Leg::Exit,
         ];
         self.leg = 0;
@@ -209,27 +243,46 @@ mod tests {
     fn goto_reaches_its_destination_then_exits() {
         let mut rng = stream(1, Purpose::Target, 1, 0);
         let mut pilot = Pilot::new(vec![
-            Leg::Goto { to: [1000.0, 0.0, 100.0], speed_mps: 20.0 },
+            Leg::Goto {
+                to: [1000.0, 0.0, 100.0],
+                speed_mps: 20.0,
+            },
             Leg::Hover { duration_s: 5.0 },
             Leg::Exit,
         ]);
-        let mut kin = Kinematics { pos: [0.0, 0.0, 50.0], vel: [0.0; 3] };
+        let mut kin = Kinematics {
+            pos: [0.0, 0.0, 50.0],
+            vel: [0.0; 3],
+        };
         let mut steps = 0;
         while pilot.step(&mut kin, 0.1, &mut rng) == Status::Flying {
             steps += 1;
             assert!(norm(kin.vel) <= MAX_SPEED_MPS + 1e-9);
             assert!(steps < 2000, "never finished");
         }
-        assert!(norm(sub(kin.pos, [1000.0, 0.0, 100.0])) < 30.0, "ended at {:?}", kin.pos);
+        assert!(
+            norm(sub(kin.pos, [1000.0, 0.0, 100.0])) < 30.0,
+            "ended at {:?}",
+            kin.pos
+        );
     }
 
     #[test]
     fn orbit_stays_near_its_radius() {
         let mut rng = stream(2, Purpose::Target, 1, 0);
         let center = [0.0, 0.0, 80.0];
-        let leg = Leg::Orbit { center, radius_m: 200.0, speed_mps: 10.0, direction: 1.0, duration_s: 300.0 };
+        let leg = Leg::Orbit {
+            center,
+            radius_m: 200.0,
+            speed_mps: 10.0,
+            direction: 1.0,
+            duration_s: 300.0,
+        };
         let mut pilot = Pilot::new(vec![leg]);
-        let mut kin = Kinematics { pos: [200.0, 0.0, 80.0], vel: [0.0, 10.0, 0.0] };
+        let mut kin = Kinematics {
+            pos: [200.0, 0.0, 80.0],
+            vel: [0.0, 10.0, 0.0],
+        };
         for _ in 0..2000 {
             pilot.step(&mut kin, 0.1, &mut rng);
             let r = norm_h(sub(kin.pos, center));

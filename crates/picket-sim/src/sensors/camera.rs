@@ -22,7 +22,9 @@ pub struct Camera {
 impl Camera {
     /// The camera of `config`.
     pub fn new(config: &CameraConfig) -> Self {
-        Self { config: config.clone() }
+        Self {
+            config: config.clone(),
+        }
     }
 
     fn in_view(&self, az_rad: f64, el_rad: f64) -> bool {
@@ -49,7 +51,13 @@ impl Camera {
     }
 
     /// One frame (see [`super::Model::scan`]).
-    pub fn scan(&self, scan: Scan<'_>, measure: &mut [SimRng], own: &mut SimRng, out: &mut Vec<Measurement>) {
+    pub fn scan(
+        &self,
+        scan: Scan<'_>,
+        measure: &mut [SimRng],
+        own: &mut SimRng,
+        out: &mut Vec<Measurement>,
+    ) {
         let c = &self.config;
         let start = out.len();
         for target in scan.targets {

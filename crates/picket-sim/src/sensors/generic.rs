@@ -19,11 +19,19 @@ pub struct Generic {
 impl Generic {
     /// The sensor of `config`.
     pub fn new(config: &GenericConfig) -> Self {
-        Self { config: config.clone() }
+        Self {
+            config: config.clone(),
+        }
     }
 
     /// One scan (see [`super::Model::scan`]).
-    pub fn scan(&self, scan: Scan<'_>, measure: &mut [SimRng], own: &mut SimRng, out: &mut Vec<Measurement>) {
+    pub fn scan(
+        &self,
+        scan: Scan<'_>,
+        measure: &mut [SimRng],
+        own: &mut SimRng,
+        out: &mut Vec<Measurement>,
+    ) {
         let c = &self.config;
         let start = out.len();
         for target in scan.targets {
@@ -32,7 +40,12 @@ impl Generic {
             let noise = [gauss(rng), gauss(rng), gauss(rng)];
             if detected {
                 let pos_m = [0, 1, 2].map(|i| target.kin.pos[i] + c.sigma_m * noise[i]);
-                out.push(cartesian(scan, pos_m, c.sigma_m, Source::Target(target.index)));
+                out.push(cartesian(
+                    scan,
+                    pos_m,
+                    c.sigma_m,
+                    Source::Target(target.index),
+                ));
             }
         }
         for _ in 0..poisson(own, c.clutter_rate) {

@@ -37,7 +37,10 @@ impl Radar {
     pub fn new(config: &RadarConfig) -> Self {
         // Pd = Pfa^(1/(1+SNR)) solved for the SNR that gives `pd` on the reference target.
         let snr_ref = (config.pfa.ln() / config.pd.ln() - 1.0).max(0.0);
-        Self { config: config.clone(), snr_ref }
+        Self {
+            config: config.clone(),
+            snr_ref,
+        }
     }
 
     /// Detection probability of a target of `rcs_m2` at `range_m` (inside coverage).
@@ -46,7 +49,9 @@ impl Radar {
         match c.pd_model {
             PdModel::Constant => c.pd,
             PdModel::Swerling1 => {
-                let snr = self.snr_ref * (rcs_m2 / c.pd_ref_rcs_m2) * (c.pd_ref_range_m / range_m).powi(4);
+                let snr = self.snr_ref
+                    * (rcs_m2 / c.pd_ref_rcs_m2)
+                    * (c.pd_ref_range_m / range_m).powi(4);
                 c.pfa.powf(1.0 / (1.0 + snr))
             }
         }
@@ -59,7 +64,13 @@ impl Radar {
     }
 
     /// One scan (see [`super::Model::scan`]).
-    pub fn scan(&self, scan: Scan<'_>, measure: &mut [SimRng], own: &mut SimRng, out: &mut Vec<Measurement>) {
+    pub fn scan(
+        &self,
+        scan: Scan<'_>,
+        measure: &mut [SimRng],
+        own: &mut SimRng,
+        out: &mut Vec<Measurement>,
+    ) {
         let c = &self.config;
         let site = Enu::new(c.position_m[0], c.position_m[1], c.position_m[2]);
         let mut plots = Vec::new();
@@ -73,7 +84,13 @@ impl Radar {
             if measure[target.index].random::<f64>() < pd {
                 let los = sub(p, c.position_m);
                 let vr_mps = dot(target.kin.vel, los) / range_m.max(1e-9);
-                plots.push(Plot { range_m, az_rad, el_rad, vr_mps, index: target.index });
+                plots.push(Plot {
+                    range_m,
+                    az_rad,
+                    el_rad,
+                    vr_mps,
+                    index: target.index,
+                });
             }
         }
         let start = out.len();
@@ -96,7 +113,13 @@ impl Radar {
     }
 
     /// A target plot with measurement noise.
-    fn measured(&self, scan: Scan<'_>, plot: Plot, rng: &mut SimRng, source: Source) -> Measurement {
+    fn measured(
+        &self,
+        scan: Scan<'_>,
+        plot: Plot,
+        rng: &mut SimRng,
+        source: Source,
+    ) -> Measurement {
         let c = &self.config;
         let noisy = Plot {
             range_m: (plot.range_m + c.sigma_range_m * gauss(rng)).max(0.0),
@@ -140,9 +163,11 @@ impl Radar {
         let az_res = c.az_resolution_deg.to_radians();
         let mut merged: Vec<(Plot, usize)> = Vec::with_capacity(plots.len());
         for plot in plots {
-            let cell = merged.iter_mut().rev().take_while(|(m, _)| plot.range_m - m.range_m < c.range_resolution_m).find(
-                |(m, _)| ((plot.az_rad - m.az_rad + PI).rem_euclid(TAU) - PI).abs() < az_res,
-            );
+            let cell = merged
+                .iter_mut()
+                .rev()
+                .take_while(|(m, _)| plot.range_m - m.range_m < c.range_resolution_m)
+                .find(|(m, _)| ((plot.az_rad - m.az_rad + PI).rem_euclid(TAU) - PI).abs() < az_res);
             match cell {
                 Some((m, n)) => {
                     // Running mean; the azimuth difference is small, so no wrap issue.

@@ -20,7 +20,9 @@ pub struct Receiver {
 impl Receiver {
     /// The receiver of `config`.
     pub fn new(config: &ReceiverConfig) -> Self {
-        Self { config: config.clone() }
+        Self {
+            config: config.clone(),
+        }
     }
 
     /// Probability of receiving one message from `range_m` away: flat close in, falling to
@@ -34,7 +36,13 @@ impl Receiver {
     }
 
     /// The message `target` broadcasts at `t_us`, if this receiver hears it.
-    pub fn receive(&self, t_us: i64, sensor: usize, target: &Seen<'_>, rng: &mut SimRng) -> Option<Measurement> {
+    pub fn receive(
+        &self,
+        t_us: i64,
+        sensor: usize,
+        target: &Seen<'_>,
+        rng: &mut SimRng,
+    ) -> Option<Measurement> {
         let c = &self.config;
         let identity = target.signature.identity.clone()?;
         // Reception depends on where the transmitter really is, not on what it claims.
@@ -44,12 +52,18 @@ impl Receiver {
         if !heard {
             return None;
         }
-        let claimed = add(target.kin.pos, target.signature.spoof_offset_m.unwrap_or([0.0; 3]));
+        let claimed = add(
+            target.kin.pos,
+            target.signature.spoof_offset_m.unwrap_or([0.0; 3]),
+        );
         let pos_m = [0, 1, 2].map(|i| claimed[i] + c.sigma_m * noise[i]);
         Some(Measurement {
             t_us,
             sensor,
-            shape: Shape::Cartesian { pos_m, sigma_m: c.sigma_m },
+            shape: Shape::Cartesian {
+                pos_m,
+                sigma_m: c.sigma_m,
+            },
             radial_velocity: None,
             identity: Some(identity),
             class: None,

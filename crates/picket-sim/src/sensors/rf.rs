@@ -23,11 +23,19 @@ pub struct DirectionFinder {
 impl DirectionFinder {
     /// The sensor of `config`.
     pub fn new(config: &RfConfig) -> Self {
-        Self { config: config.clone() }
+        Self {
+            config: config.clone(),
+        }
     }
 
     /// One report cycle (see [`super::Model::scan`]).
-    pub fn scan(&self, scan: Scan<'_>, measure: &mut [SimRng], own: &mut SimRng, out: &mut Vec<Measurement>) {
+    pub fn scan(
+        &self,
+        scan: Scan<'_>,
+        measure: &mut [SimRng],
+        own: &mut SimRng,
+        out: &mut Vec<Measurement>,
+    ) {
         let c = &self.config;
         let sigma_az_rad = c.sigma_az_deg.to_radians();
         let start = out.len();
@@ -43,7 +51,12 @@ impl DirectionFinder {
             let rng = &mut measure[target.index];
             if rng.random::<f64>() < c.pd {
                 let az_rad = wrap_tau(d[0].atan2(d[1]) + sigma_az_rad * gauss(rng));
-                out.push(bearing(scan, az_rad, sigma_az_rad, Source::Target(target.index)));
+                out.push(bearing(
+                    scan,
+                    az_rad,
+                    sigma_az_rad,
+                    Source::Target(target.index),
+                ));
             }
         }
         for _ in 0..poisson(own, c.clutter_rate) {
@@ -58,7 +71,11 @@ fn bearing(scan: Scan<'_>, az_rad: f64, sigma_az_rad: f64, source: Source) -> Me
     Measurement {
         t_us: scan.t_us,
         sensor: scan.sensor,
-        shape: Shape::Bearing { az_rad, sigma_az_rad, el_rad: None },
+        shape: Shape::Bearing {
+            az_rad,
+            sigma_az_rad,
+            el_rad: None,
+        },
         radial_velocity: None,
         identity: None,
         class: None,
