@@ -201,6 +201,10 @@ impl Context<'_> {
                 exit_probability,
                 urgent_s,
             } => {
+                if zone.contains(&track.position) {
+                    // Inside already: entry speaks now; an open prediction stays until it leaves.
+                    return Verdict::Hold;
+                }
                 let (tau, p) = self
                     .gauss
                     .first_breach(zone, track, horizon_s, step_s, probability);

@@ -442,6 +442,7 @@ impl Guard {
                 }
             }
         }
+        lift_new_alerts(entry, &mut outcomes);
         for (key, outcome) in outcomes {
             self.emit(entry, key, outcome, time, events);
         }
@@ -708,6 +709,30 @@ impl Guard {
         self.compiled = compiled;
         self.index_whitelist();
         Ok(events)
+    }
+}
+
+/// Alerts raised or escalated this step start at the track's new threat level, so they are
+/// not escalated again in the same step by [`Guard::assess`].
+fn lift_new_alerts(entry: &mut Entry, outcomes: &mut [((u16, u16), Outcome)]) {
+    let Some(max) = entry
+        .slots
+        .iter()
+        .filter_map(|s| s.alert.as_ref().map(|a| a.level))
+        .max()
+    else {
+        return;
+    };
+    for (key, outcome) in outcomes.iter_mut() {
+        if let Outcome::Raised(a) | Outcome::Escalated(a) = outcome
+            && a.level < max
+        {
+            a.level = max;
+            let slot = entry.slots.iter_mut().find(|s| (s.rule, s.zone) == *key);
+            if let Some(open) = slot.and_then(|s| s.alert.as_mut()) {
+                open.level = max;
+            }
+        }
     }
 }
 
