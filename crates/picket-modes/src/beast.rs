@@ -66,6 +66,14 @@ impl<'a> BeastReader<'a> {
         };
         let want = META_LEN + kind.payload_len();
         let mut body = [0u8; META_LEN + LONG_LEN];
+        // Fast path: most frames hold no 0x1A at all and are copied in one go.
+        if let Some(raw) = self.input.get(start + 2..start + 2 + want)
+            && !raw.contains(&ESC)
+        {
+            body[..want].copy_from_slice(raw);
+            self.pos = start + 2 + want;
+            return finish(start, &body[..want]);
+        }
         let mut got = 0;
         let mut i = start + 2;
         while got < want {
@@ -99,13 +107,7 @@ impl<'a> BeastReader<'a> {
             i += 1;
         }
         self.pos = i;
-        let timestamp = body[..6].iter().fold(0u64, |t, &b| (t << 8) | u64::from(b));
-        let payload = &body[META_LEN..want];
-        let frame = RawFrame::new(start, payload).ok_or(FrameError::BadLength {
-            offset: start,
-            digits: payload.len() * 2,
-        })?;
-        Ok(frame.with_meta(Some(timestamp), Some(body[6])))
+        finish(start, &body[..want])
     }
 
     /// Skips to the next lone `ESC` (a frame start); returns the garbage error if any byte
@@ -152,6 +154,17 @@ impl Iterator for BeastReader<'_> {
         }
         Some(result)
     }
+}
+
+/// Builds the frame from its unescaped body (timestamp, signal, payload).
+fn finish(start: usize, body: &[u8]) -> Result<RawFrame, FrameError> {
+    let timestamp = body[..6].iter().fold(0u64, |t, &b| (t << 8) | u64::from(b));
+    let payload = &body[META_LEN..];
+    let frame = RawFrame::new(start, payload).ok_or(FrameError::BadLength {
+        offset: start,
+        digits: payload.len() * 2,
+    })?;
+    Ok(frame.with_meta(Some(timestamp), Some(body[6])))
 }
 
 /// Appends one frame in Beast framing to `out`. A frame without a timestamp or signal level

@@ -9,6 +9,28 @@ use crate::details::rs1090_details;
 use crate::fields::decode_fields;
 use crate::frame::RawFrame;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A multiplicative hash for 24-bit addresses: SipHash was a fifth of the decoder's time,
+/// and the map is bounded, so hash flooding can only slow it down, not grow it.
+#[derive(Debug, Clone, Copy, Default)]
+struct IcaoHasher(u64);
+
+impl Hasher for IcaoHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (u64::from(i) ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type IcaoMap<V> = HashMap<u32, V, BuildHasherDefault<IcaoHasher>>;
 
 /// How a [`ModeSDecoder`] behaves.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,7 +103,7 @@ pub struct AircraftState {
 #[derive(Debug, Clone, Default)]
 pub struct ModeSDecoder {
     config: DecoderConfig,
-    aircraft: HashMap<u32, AircraftState>,
+    aircraft: IcaoMap<AircraftState>,
 }
 
 impl ModeSDecoder {
@@ -89,7 +111,7 @@ impl ModeSDecoder {
     pub fn new(config: DecoderConfig) -> Self {
         Self {
             config,
-            aircraft: HashMap::new(),
+            aircraft: IcaoMap::default(),
         }
     }
 

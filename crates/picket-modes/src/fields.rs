@@ -46,6 +46,7 @@ pub fn crc_residual(bytes: &[u8]) -> u32 {
 
 /// Decodes one frame without context: no CPR position (that needs a pair or a reference, see
 /// [`crate::ModeSDecoder`]) and no address/parity verification.
+#[inline]
 pub fn decode_fields(frame: &RawFrame) -> Decoded {
     let mut d = Decoded {
         frame: Some(*frame),

@@ -1,0 +1,27 @@
+//! Beast framing + Mode S decoding (fields, CPR state, rs1090 details) on arbitrary bytes:
+//! must never panic, and every error offset must lie inside the input.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use picket_modes::beast::BeastReader;
+use picket_modes::{DecoderConfig, ModeSDecoder};
+
+fuzz_target!(|data: &[u8]| {
+    let mut decoder = ModeSDecoder::new(DecoderConfig {
+        reference: Some((43.6294, 1.3678)),
+        details: true,
+        max_aircraft: 8,
+        ..DecoderConfig::default()
+    });
+    for (i, result) in BeastReader::new(data).enumerate() {
+        match result {
+            Ok(frame) => {
+                assert!(frame.offset < data.len());
+                let decoded = decoder.decode(&frame, i as f64 * 0.5);
+                let _ = decoded.to_json();
+            }
+            Err(e) => assert!(e.offset() <= data.len()),
+        }
+    }
+    assert!(decoder.aircraft_count() <= 8);
+});
