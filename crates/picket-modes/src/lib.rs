@@ -39,6 +39,7 @@ pub mod cpr;
 mod decoded;
 mod decoder;
 pub mod details;
+pub mod detect;
 pub mod encode;
 mod error;
 pub mod fields;

@@ -224,3 +224,53 @@ fn crates_md_frames() {
     assert_eq!(bad.crc_ok, Some(false));
     assert_eq!(bad.to_json().get("callsign"), None);
 }
+
+#[test]
+fn detects_the_framing() {
+    use picket_modes::detect::{InputFormat, detect_format};
+    assert_eq!(detect_format(CAPTURE), Some(InputFormat::Beast));
+    let mut text = String::new();
+    for f in frames() {
+        picket_modes::avr::write_avr(&f, &mut text);
+    }
+    assert_eq!(detect_format(text.as_bytes()), Some(InputFormat::Avr));
+    assert_eq!(detect_format(b""), None);
+}
+
+#[test]
+fn positions_become_reports() {
+    use picket_core::{Class, Identity, Measurement, SensorId, Timestamp};
+    let mut decoder = ModeSDecoder::new(DecoderConfig {
+        reference: Some(LFBO),
+        ..DecoderConfig::default()
+    });
+    let received = Timestamp::from_secs(1_581_500_000.0).unwrap();
+    let mut reports = Vec::new();
+    for f in frames() {
+        let d = decoder.decode(&f, time_s(&f));
+        reports.extend(decoder.report(&d, SensorId(3), received));
+    }
+    assert_eq!(reports.len(), 4);
+    let r = &reports[0];
+    assert_eq!(r.identity, Some(Identity::Icao(0x48520A)));
+    assert_eq!(r.class.unwrap().get(Class::Aircraft), 0.97);
+    let Measurement::Geodetic {
+        position,
+        sigma_h_m,
+        sigma_v_m,
+    } = r.measurement
+    else {
+        panic!("{r:?}")
+    };
+    assert!((position.lat_deg - 43.64250183105469).abs() < 1e-9);
+    // NACp 9 (EPU 30 m) from the TC 29/31 messages before it; baro 38 000 ft corrected by
+    // the GNSS-baro difference of +250 ft from the velocity message.
+    assert!((sigma_h_m - 30.0 / 2.4477).abs() < 1e-9);
+    assert!((position.alt_m - 38_250.0 * 0.3048).abs() < 1e-9);
+    assert_eq!(sigma_v_m, picket_modes::report::SIGMA_V_GNSS_M);
+    // 395.3 kt on track 353.8 deg, level (vertical rate 0 or -64 ft/min).
+    let v = r.velocity.unwrap();
+    let speed_mps = v.vx.hypot(v.vy);
+    assert!((speed_mps - 395.345 * 1852.0 / 3600.0).abs() < 0.01);
+    assert!(v.vx < 0.0 && v.vy > 0.0 && v.vz.abs() < 0.4);
+}
