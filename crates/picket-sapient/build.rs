@@ -27,7 +27,11 @@ fn main() -> BuildResult<()> {
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     println!("cargo:rerun-if-changed=proto");
     println!("cargo:rerun-if-changed=build.rs");
-    let v2 = compile("proto/proto_v2_0", "sapient_msg/bsi_flex_335_v2_0", &out.join("v2_0"))?;
+    let v2 = compile(
+        "proto/proto_v2_0",
+        "sapient_msg/bsi_flex_335_v2_0",
+        &out.join("v2_0"),
+    )?;
     std::fs::write(
         out.join("v2_0/validate.rs"),
         generate_validation(&v2, "sapient_msg.bsi_flex_335_v2_0")?,
@@ -50,7 +54,10 @@ fn compile(root: &str, dir: &str, out: &Path) -> BuildResult<DescriptorPool> {
     let mut compiler = protox::Compiler::new([root])?;
     compiler.include_imports(true).include_source_info(false);
     compiler.open_files(&files)?;
-    std::fs::write(out.join("descriptor.bin"), compiler.encode_file_descriptor_set())?;
+    std::fs::write(
+        out.join("descriptor.bin"),
+        compiler.encode_file_descriptor_set(),
+    )?;
     let mut config = prost_build::Config::new();
     config.out_dir(out);
     // The schema's comments hold indented ASCII art that rustdoc would run as doctests; the
@@ -79,7 +86,12 @@ fn flags(options: &prost_reflect::DynamicMessage, pool: &DescriptorPool, ext: &s
     let Value::Message(m) = value.as_ref() else {
         return Flags::default();
     };
-    let get = |name: &str| matches!(m.get_field_by_name(name).as_deref(), Some(Value::Bool(true)));
+    let get = |name: &str| {
+        matches!(
+            m.get_field_by_name(name).as_deref(),
+            Some(Value::Bool(true))
+        )
+    };
     Flags {
         mandatory: get("is_mandatory"),
         ulid: get("is_ulid"),
@@ -163,24 +175,35 @@ fn field_code(
     let presence = field.supports_presence();
     if field.is_list() {
         if f.mandatory {
-            writeln!(code, "        if self.{id}.is_empty() {{ ctx.error(Rule::Mandatory, \"{name}\"); }}")?;
+            writeln!(
+                code,
+                "        if self.{id}.is_empty() {{ ctx.error(Rule::Mandatory, \"{name}\"); }}"
+            )?;
         }
         let check = value_check(field, f, package, "v");
         if !check.is_empty() {
-            writeln!(code, "        for (i, v) in self.{id}.iter().enumerate() {{ ctx.enter_index(\"{name}\", i); {check} ctx.leave(); }}")?;
+            writeln!(
+                code,
+                "        for (i, v) in self.{id}.iter().enumerate() {{ ctx.enter_index(\"{name}\", i); {check} ctx.leave(); }}"
+            )?;
         }
         return Ok(());
     }
     if f.mandatory {
         let missing = match (field.kind(), presence) {
-            (Kind::String, true) => format!("self.{id}.as_deref().is_none_or(|s| s.trim().is_empty())"),
+            (Kind::String, true) => {
+                format!("self.{id}.as_deref().is_none_or(|s| s.trim().is_empty())")
+            }
             (Kind::String, false) => format!("self.{id}.trim().is_empty()"),
             (Kind::Enum(_), true) => format!("self.{id}.unwrap_or(0) == 0"),
             (Kind::Enum(_), false) => format!("self.{id} == 0"),
             (_, true) => format!("self.{id}.is_none()"),
             (_, false) => "false".to_owned(),
         };
-        writeln!(code, "        if {missing} {{ ctx.error(Rule::Mandatory, \"{name}\"); }}")?;
+        writeln!(
+            code,
+            "        if {missing} {{ ctx.error(Rule::Mandatory, \"{name}\"); }}"
+        )?;
     }
     let check = value_check(field, f, package, "v");
     if !check.is_empty() {
@@ -190,7 +213,10 @@ fn field_code(
             format!("{{ let v = &self.{id};")
         };
         let close = if presence { "" } else { "}" };
-        writeln!(code, "        {bind} {{ ctx.enter(\"{name}\"); {check} ctx.leave(); }}{close}")?;
+        writeln!(
+            code,
+            "        {bind} {{ ctx.enter(\"{name}\"); {check} ctx.leave(); }}{close}"
+        )?;
     }
     Ok(())
 }
@@ -225,7 +251,10 @@ fn oneof_code(
     let id = snake(name);
     let enum_ty = format!("{}::{}", module_path(message, package), camel(name));
     if flags(&oneof.options(), pool, "sapient_msg.oneof_options").mandatory {
-        writeln!(code, "        if self.{id}.is_none() {{ ctx.error(Rule::Mandatory, \"{name}\"); }}")?;
+        writeln!(
+            code,
+            "        if self.{id}.is_none() {{ ctx.error(Rule::Mandatory, \"{name}\"); }}"
+        )?;
     }
     writeln!(code, "        match &self.{id} {{")?;
     for field in oneof.fields() {
@@ -235,7 +264,10 @@ fn oneof_code(
             continue;
         }
         let (fname, variant) = (field.name(), camel(field.name()));
-        writeln!(code, "            Some({enum_ty}::{variant}(v)) => {{ ctx.enter(\"{fname}\"); {check} ctx.leave(); }}")?;
+        writeln!(
+            code,
+            "            Some({enum_ty}::{variant}(v)) => {{ ctx.enter(\"{fname}\"); {check} ctx.leave(); }}"
+        )?;
     }
     writeln!(code, "            _ => {{}}\n        }}")?;
     Ok(())

@@ -80,7 +80,9 @@ pub fn class_probs(classifications: &[DetectionReportClassification]) -> Option<
             claim(classes_for(class, None), confidence);
         }
         for sub in &cl.sub_class {
-            let sub_conf = sub.confidence.map_or(confidence, |c| f64::from(c).clamp(0.0, 1.0));
+            let sub_conf = sub
+                .confidence
+                .map_or(confidence, |c| f64::from(c).clamp(0.0, 1.0));
             claim(classes_for(class, sub.r#type.as_deref()), sub_conf);
         }
     }
@@ -98,7 +100,10 @@ pub fn class_probs(classifications: &[DetectionReportClassification]) -> Option<
 /// drone and aircraft mass with sub-classes `UAV Rotary Wing` and `Manned Fixed Wing`, and
 /// `Animal`/`Bird`. "Other" has no SAPIENT class of its own: it is the mass the others leave,
 /// which is how [`class_probs`] reads it back. Classes below `min_probability` are left out.
-pub fn classifications(probs: &ClassProbs, min_probability: f64) -> Vec<DetectionReportClassification> {
+pub fn classifications(
+    probs: &ClassProbs,
+    min_probability: f64,
+) -> Vec<DetectionReportClassification> {
     let p = |c: Class| probs.get(c);
     let sub = |name: &str, confidence: f64| SubClass {
         r#type: Some(name.to_owned()),
@@ -109,7 +114,10 @@ pub fn classifications(probs: &ClassProbs, min_probability: f64) -> Vec<Detectio
     let mut out = Vec::new();
     let air = p(Class::Drone) + p(Class::Aircraft);
     if air >= min_probability {
-        let subs = [("UAV Rotary Wing", Class::Drone), ("Manned Fixed Wing", Class::Aircraft)];
+        let subs = [
+            ("UAV Rotary Wing", Class::Drone),
+            ("Manned Fixed Wing", Class::Aircraft),
+        ];
         out.push(DetectionReportClassification {
             r#type: Some("Air Vehicle".to_owned()),
             confidence: Some(air as f32),
@@ -152,9 +160,18 @@ mod tests {
 
     #[test]
     fn taxonomy_names_map_to_classes() {
-        assert_eq!(classes_for("Air Vehicle", Some("UAV Rotary Wing")), &[Class::Drone]);
-        assert_eq!(classes_for("Air Vehicle", Some("Manned Fixed Wing")), &[Class::Aircraft]);
-        assert_eq!(classes_for("Air Vehicle", None), &[Class::Drone, Class::Aircraft]);
+        assert_eq!(
+            classes_for("Air Vehicle", Some("UAV Rotary Wing")),
+            &[Class::Drone]
+        );
+        assert_eq!(
+            classes_for("Air Vehicle", Some("Manned Fixed Wing")),
+            &[Class::Aircraft]
+        );
+        assert_eq!(
+            classes_for("Air Vehicle", None),
+            &[Class::Drone, Class::Aircraft]
+        );
         assert_eq!(classes_for("Animal", Some("Bird")), &[Class::Bird]);
         assert_eq!(classes_for("Animal", Some("Horse")), &[Class::Other]);
         assert_eq!(classes_for("Human", Some("Male")), &[Class::Other]);

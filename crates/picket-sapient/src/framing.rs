@@ -177,14 +177,15 @@ pub fn split_frames(stream: &[u8], max_len: usize) -> Result<Vec<(u64, &[u8])>, 
             });
         };
         let len = u32::from_le_bytes(*prefix);
-        let len = usize::try_from(len)
-            .ok()
-            .filter(|l| *l <= max_len)
-            .ok_or(FrameError::TooLong {
-                offset: pos as u64,
-                len: u64::from(len),
-                max: max_len,
-            })?;
+        let len =
+            usize::try_from(len)
+                .ok()
+                .filter(|l| *l <= max_len)
+                .ok_or(FrameError::TooLong {
+                    offset: pos as u64,
+                    len: u64::from(len),
+                    max: max_len,
+                })?;
         if rest.len() < PREFIX_LEN + len {
             return Err(FrameError::Truncated {
                 offset: pos as u64,
@@ -238,9 +239,15 @@ mod tests {
         let mut d = Deframer::new(16);
         d.push(&u32::MAX.to_le_bytes());
         let err = d.next_frame().unwrap_err();
-        assert!(matches!(err, FrameError::TooLong { offset: 0, len, max: 16 } if len == u64::from(u32::MAX)));
+        assert!(
+            matches!(err, FrameError::TooLong { offset: 0, len, max: 16 } if len == u64::from(u32::MAX))
+        );
         d.push(&[0; 8]);
-        assert_eq!(d.next_frame().unwrap_err(), err, "a broken stream stays broken");
+        assert_eq!(
+            d.next_frame().unwrap_err(),
+            err,
+            "a broken stream stays broken"
+        );
         assert_eq!(d.pending(), 0);
     }
 
@@ -248,7 +255,14 @@ mod tests {
     fn truncation_is_reported() {
         let stream = encode_frame(b"abcdef");
         let err = split_frames(&stream[..7], 100).unwrap_err();
-        assert_eq!(err, FrameError::Truncated { offset: 0, have: 7, need: 10 });
+        assert_eq!(
+            err,
+            FrameError::Truncated {
+                offset: 0,
+                have: 7,
+                need: 10
+            }
+        );
         let mut d = Deframer::new(100);
         assert_eq!(d.push_frames(&stream[..3]).unwrap(), vec![]);
         assert!(d.finish().is_err());

@@ -85,7 +85,9 @@ pub struct SensorHealth {
 }
 
 fn enum_name(name: &str, prefix: &str) -> String {
-    name.strip_prefix(prefix).unwrap_or(name).to_ascii_lowercase()
+    name.strip_prefix(prefix)
+        .unwrap_or(name)
+        .to_ascii_lowercase()
 }
 
 /// Reads a status report; areas that do not convert are left out rather than failing the
@@ -110,10 +112,19 @@ pub fn sensor_health(s: &StatusReport, ctx: &SensorContext) -> SensorHealth {
             .and_then(|l| location_to_geodetic(l, ctx).ok())
             .map(|(p, _, _)| p),
         power_level_pct: power.and_then(|p| p.level),
-        power_fault: power.is_some_and(|p| p.status == status_report::PowerStatus::PowerstatusFault as i32),
+        power_fault: power
+            .is_some_and(|p| p.status == status_report::PowerStatus::PowerstatusFault as i32),
         field_of_view: s.field_of_view.as_ref().and_then(|a| area(a, ctx).ok()),
-        coverage: s.coverage.iter().filter_map(|a| area(a, ctx).ok()).collect(),
-        obscuration: s.obscuration.iter().filter_map(|a| area(a, ctx).ok()).collect(),
+        coverage: s
+            .coverage
+            .iter()
+            .filter_map(|a| area(a, ctx).ok())
+            .collect(),
+        obscuration: s
+            .obscuration
+            .iter()
+            .filter_map(|a| area(a, ctx).ok())
+            .collect(),
         conditions: s.status.iter().map(condition).collect(),
     }
 }
@@ -122,13 +133,17 @@ fn condition(st: &status_report::Status) -> Condition {
     let kind = st
         .status_type
         .and_then(|v| status_report::StatusType::try_from(v).ok())
-        .map_or_else(|| "unspecified".to_owned(), |t| enum_name(t.as_str_name(), "STATUS_TYPE_"));
+        .map_or_else(
+            || "unspecified".to_owned(),
+            |t| enum_name(t.as_str_name(), "STATUS_TYPE_"),
+        );
     let level = st
         .status_level
         .and_then(|v| status_report::StatusLevel::try_from(v).ok())
-        .map_or_else(|| "unspecified".to_owned(), |l| {
-            enum_name(l.as_str_name(), "STATUS_LEVEL_").replace("_status", "")
-        });
+        .map_or_else(
+            || "unspecified".to_owned(),
+            |l| enum_name(l.as_str_name(), "STATUS_LEVEL_").replace("_status", ""),
+        );
     Condition {
         kind,
         level,

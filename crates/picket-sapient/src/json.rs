@@ -113,8 +113,9 @@ pub fn json_to_bytes_lenient(version: Version, text: &str) -> Result<Vec<u8>, Js
 fn parse(version: Version, text: &str, deny_unknown: bool) -> Result<Vec<u8>, JsonError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let options = DeserializeOptions::new().deny_unknown_fields(deny_unknown);
-    let parsed = DynamicMessage::deserialize_with_options(message_descriptor(version), &mut de, &options)
-        .and_then(|m| de.end().map(|()| m));
+    let parsed =
+        DynamicMessage::deserialize_with_options(message_descriptor(version), &mut de, &options)
+            .and_then(|m| de.end().map(|()| m));
     match parsed {
         Ok(m) => Ok(m.encode_to_vec()),
         Err(e) => Err(JsonError::Json {

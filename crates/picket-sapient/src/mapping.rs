@@ -197,8 +197,12 @@ pub fn location_to_geodetic(
     l: &Location,
     ctx: &SensorContext,
 ) -> Result<(Geodetic, f64, f64), MapError> {
-    let x = l.x.ok_or(MapError::Missing { field: "location.x" })?;
-    let y = l.y.ok_or(MapError::Missing { field: "location.y" })?;
+    let x = l.x.ok_or(MapError::Missing {
+        field: "location.x",
+    })?;
+    let y = l.y.ok_or(MapError::Missing {
+        field: "location.y",
+    })?;
     let z = l.z.unwrap_or(0.0);
     let d = ctx.defaults.position_m;
     let sigma_v = positive_or(l.z_error, d);
@@ -210,7 +214,10 @@ pub fn location_to_geodetic(
         }
         Ok(LocationCoordinateSystem::LatLngRadM) => {
             let sigma = degrees_sigma_m(l.x_error, l.y_error, y.to_degrees(), 1f64.to_degrees());
-            (Geodetic::new(y.to_degrees(), x.to_degrees(), z), sigma.unwrap_or(d))
+            (
+                Geodetic::new(y.to_degrees(), x.to_degrees(), z),
+                sigma.unwrap_or(d),
+            )
         }
         Ok(LocationCoordinateSystem::UtmM) => {
             let zone_text = l.utm_zone.clone().or_else(|| ctx.utm_zone.clone());
@@ -219,10 +226,16 @@ pub fn location_to_geodetic(
                 .and_then(UtmZone::parse)
                 .ok_or(MapError::BadUtmZone(zone_text.clone()))?;
             if !(100_000.0..=900_000.0).contains(&x) {
-                return Err(MapError::OutOfRange { field: "location.x", value: x });
+                return Err(MapError::OutOfRange {
+                    field: "location.x",
+                    value: x,
+                });
             }
             if !(0.0..=10_000_000.0).contains(&y) {
-                return Err(MapError::OutOfRange { field: "location.y", value: y });
+                return Err(MapError::OutOfRange {
+                    field: "location.y",
+                    value: y,
+                });
             }
             let sigma = positive_or(l.x_error, d).max(positive_or(l.y_error, d));
             (utm::to_geodetic(zone, x, y, z), sigma)
@@ -239,8 +252,15 @@ pub fn location_to_geodetic(
 
 /// The larger of the x (longitude) and y (latitude) errors, given in `unit_deg` degrees per
 /// unit, in metres at latitude `lat_deg`.
-fn degrees_sigma_m(x_err: Option<f64>, y_err: Option<f64>, lat_deg: f64, unit_deg: f64) -> Option<f64> {
-    let lon = x_err.filter(|e| *e > 0.0).map(|e| e * unit_deg * M_PER_DEG * lat_deg.to_radians().cos());
+fn degrees_sigma_m(
+    x_err: Option<f64>,
+    y_err: Option<f64>,
+    lat_deg: f64,
+    unit_deg: f64,
+) -> Option<f64> {
+    let lon = x_err
+        .filter(|e| *e > 0.0)
+        .map(|e| e * unit_deg * M_PER_DEG * lat_deg.to_radians().cos());
     let lat = y_err.filter(|e| *e > 0.0).map(|e| e * unit_deg * M_PER_DEG);
     match (lon, lat) {
         (Some(a), Some(b)) => Some(a.max(b)),
@@ -286,12 +306,13 @@ fn north_offset_rad(datum: Option<i32>, ctx: &SensorContext) -> Result<f64, MapE
     match RangeBearingDatum::try_from(raw) {
         Ok(RangeBearingDatum::True | RangeBearingDatum::Grid) => Ok(0.0),
         Ok(RangeBearingDatum::Magnetic) => Ok(ctx.magnetic_declination_deg.to_radians()),
-        Ok(RangeBearingDatum::Platform) => ctx
-            .platform_heading_deg
-            .map(f64::to_radians)
-            .ok_or(MapError::Missing {
-                field: "platform heading (context) for RANGE_BEARING_DATUM_PLATFORM",
-            }),
+        Ok(RangeBearingDatum::Platform) => {
+            ctx.platform_heading_deg
+                .map(f64::to_radians)
+                .ok_or(MapError::Missing {
+                    field: "platform heading (context) for RANGE_BEARING_DATUM_PLATFORM",
+                })
+        }
         _ => Err(MapError::Unsupported {
             field: "range_bearing.datum",
             value: raw,

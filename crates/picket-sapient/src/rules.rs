@@ -86,10 +86,16 @@ impl ExtraRules for pkg::Location {
             _ => return,
         };
         // SAPIENT puts longitude in x and latitude in y.
-        if self.y.is_some_and(|lat| !(-lat_max..=lat_max).contains(&lat)) {
+        if self
+            .y
+            .is_some_and(|lat| !(-lat_max..=lat_max).contains(&lat))
+        {
             ctx.error(Rule::LatLonRange, "y");
         }
-        if self.x.is_some_and(|lon| !(-lon_max..=lon_max).contains(&lon)) {
+        if self
+            .x
+            .is_some_and(|lon| !(-lon_max..=lon_max).contains(&lon))
+        {
             ctx.error(Rule::LatLonRange, "x");
         }
     }

@@ -74,7 +74,9 @@ pub fn to_geodetic(zone: UtmZone, easting_m: f64, northing_m: f64, alt_m: f64) -
         - (n1 * s1 / c1 / r1)
             * (d * d / 2.0
                 - (5.0 + 3.0 * t1 + 10.0 * cc1 - 4.0 * cc1 * cc1 - 9.0 * ep2) * d.powi(4) / 24.0
-                + (61.0 + 90.0 * t1 + 298.0 * cc1 + 45.0 * t1 * t1 - 252.0 * ep2 - 3.0 * cc1 * cc1)
+                + (61.0 + 90.0 * t1 + 298.0 * cc1 + 45.0 * t1 * t1
+                    - 252.0 * ep2
+                    - 3.0 * cc1 * cc1)
                     * d.powi(6)
                     / 720.0);
     let lon = zone.central_meridian_rad()
@@ -127,10 +129,34 @@ mod tests {
 
     /// Reference values from the `utm` package 0.9.0 on PyPI (`utm.from_latlon`).
     const REFERENCE: [(f64, f64, &str, f64, f64); 4] = [
-        (51.1739726374, -1.82237671048, "30U", 582_322.715_422_701_7, 5_669_830.718_022_311),
-        (51.47, -0.4543, "30U", 676_807.015_207_250_6, 5_705_166.358_505_448),
-        (-33.8568, 151.2153, "56H", 334_900.569_650_601_3, 6_252_288.752_863_666),
-        (64.1466, -21.9426, "27W", 454_138.376_515_841_1, 7_113_689.869_814_517),
+        (
+            51.1739726374,
+            -1.82237671048,
+            "30U",
+            582_322.715_422_701_7,
+            5_669_830.718_022_311,
+        ),
+        (
+            51.47,
+            -0.4543,
+            "30U",
+            676_807.015_207_250_6,
+            5_705_166.358_505_448,
+        ),
+        (
+            -33.8568,
+            151.2153,
+            "56H",
+            334_900.569_650_601_3,
+            6_252_288.752_863_666,
+        ),
+        (
+            64.1466,
+            -21.9426,
+            "27W",
+            454_138.376_515_841_1,
+            7_113_689.869_814_517,
+        ),
     ];
 
     #[test]
@@ -140,15 +166,30 @@ mod tests {
             let (ge, gn) = from_geodetic(zone, &Geodetic::new(lat, lon, 0.0));
             assert!((ge - e).abs() < 0.01 && (gn - n).abs() < 0.01, "{ge} {gn}");
             let p = to_geodetic(zone, e, n, 12.0);
-            assert!((p.lat_deg - lat).abs() < 1e-7 && (p.lon_deg - lon).abs() < 1e-7, "{p:?}");
+            assert!(
+                (p.lat_deg - lat).abs() < 1e-7 && (p.lon_deg - lon).abs() < 1e-7,
+                "{p:?}"
+            );
             assert_eq!(p.alt_m, 12.0);
         }
     }
 
     #[test]
     fn zone_parsing() {
-        assert_eq!(UtmZone::parse("30U"), Some(UtmZone { number: 30, north: true }));
-        assert_eq!(UtmZone::parse(" 56h"), Some(UtmZone { number: 56, north: false }));
+        assert_eq!(
+            UtmZone::parse("30U"),
+            Some(UtmZone {
+                number: 30,
+                north: true
+            })
+        );
+        assert_eq!(
+            UtmZone::parse(" 56h"),
+            Some(UtmZone {
+                number: 56,
+                north: false
+            })
+        );
         for bad in ["", "U", "0U", "61N", "30", "30I", "30Z", "999999999999U"] {
             assert_eq!(UtmZone::parse(bad), None, "{bad}");
         }

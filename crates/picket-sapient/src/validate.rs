@@ -153,7 +153,8 @@ pub fn is_ulid(s: &str) -> bool {
         && matches!(b[0], b'0'..=b'7')
         && b.iter().all(|&c| {
             let c = c.to_ascii_uppercase();
-            c.is_ascii_digit() || (c.is_ascii_uppercase() && !matches!(c, b'I' | b'L' | b'O' | b'U'))
+            c.is_ascii_digit()
+                || (c.is_ascii_uppercase() && !matches!(c, b'I' | b'L' | b'O' | b'U'))
         })
 }
 

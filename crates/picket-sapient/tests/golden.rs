@@ -11,7 +11,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn data(dir: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(dir)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(dir)
 }
 
 /// Every `<name>.bin` under `dir` (recursively), sorted.
@@ -44,11 +46,16 @@ fn check_valid_dir(dir: &str, expected_count: usize) {
         assert_eq!(msg.validate(), vec![], "{name}");
         // Same message back; not always the same bytes, because prost writes oneof members
         // after the plain fields while the reference library writes in field-number order.
-        assert_eq!(decode_v2(&encode_v2(&msg)).unwrap(), msg, "{name}: re-encoding");
+        assert_eq!(
+            decode_v2(&encode_v2(&msg)).unwrap(),
+            msg,
+            "{name}: re-encoding"
+        );
 
-        let expected: Value =
-            serde_json::from_str(&std::fs::read_to_string(sibling(&bin, ".expected.json")).unwrap())
-                .unwrap();
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(sibling(&bin, ".expected.json")).unwrap(),
+        )
+        .unwrap();
         assert_eq!(json::to_json_v2(&msg), expected, "{name}: canonical JSON");
 
         let text = std::fs::read_to_string(sibling(&bin, ".json")).unwrap();
@@ -183,7 +190,11 @@ fn every_negative_test_is_rejected_with_its_rule() {
         let bin = std::fs::read(dir.join(format!("{stem}.bin"))).ok();
         match expect {
             Expect::Rule(rule, field) => {
-                let field = if field.is_empty() { built.as_str() } else { field };
+                let field = if field.is_empty() {
+                    built.as_str()
+                } else {
+                    field
+                };
                 let msg = json::from_json_v2(&text).unwrap_or_else(|e| panic!("{stem}: {e}"));
                 let errors = msg.validate();
                 assert!(has(&errors, rule, field), "{stem}: got {errors:?}");
@@ -196,7 +207,10 @@ fn every_negative_test_is_rejected_with_its_rule() {
             }
             Expect::Unparseable(rule) => {
                 assert!(bin.is_none(), "{stem}");
-                assert!(json::from_json_v2(&text).is_err(), "{stem} must not parse strictly");
+                assert!(
+                    json::from_json_v2(&text).is_err(),
+                    "{stem} must not parse strictly"
+                );
                 let lenient = json::json_to_bytes_lenient(Version::V2_0, &text);
                 if let Some((rule, field)) = rule {
                     let errors = decode_v2(&lenient.unwrap()).unwrap().validate();

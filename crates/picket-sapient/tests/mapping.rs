@@ -10,7 +10,9 @@ use picket_sapient::{MapError, SensorContext, Validate, decode_v2, reports, sens
 use std::path::Path;
 
 fn message(name: &str) -> picket_sapient::v2_0::SapientMessage {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     decode_v2(&std::fs::read(path).unwrap()).unwrap()
 }
 
@@ -31,8 +33,14 @@ fn range_bearing_detection_becomes_a_polar_report() {
     assert!((r.time.as_secs() - SAMPLE_TIME_S).abs() < 1e-6);
     assert_eq!(r.received.as_secs(), 1_688_733_858.0);
     // range 1 m, azimuth 1°, elevation 1°, errors 1° / 1 m, grid north taken as true.
-    let Measurement::Polar { range_m, az_rad, el_rad, sigma_range_m, sigma_az_rad, sigma_el_rad } =
-        r.measurement
+    let Measurement::Polar {
+        range_m,
+        az_rad,
+        el_rad,
+        sigma_range_m,
+        sigma_az_rad,
+        sigma_el_rad,
+    } = r.measurement
     else {
         panic!("{:?}", r.measurement)
     };
@@ -40,7 +48,10 @@ fn range_bearing_detection_becomes_a_polar_report() {
     for v in [az_rad, el_rad, sigma_az_rad, sigma_el_rad] {
         assert!((v - 1f64.to_radians()).abs() < 1e-12);
     }
-    assert_eq!(r.identity, Some(Identity::SensorObject("01GGYFBAXH4VYRQYEX7S3XGK3H".into())));
+    assert_eq!(
+        r.identity,
+        Some(Identity::SensorObject("01GGYFBAXH4VYRQYEX7S3XGK3H".into()))
+    );
     // "Human"/"Male": other.
     assert_eq!(r.class.unwrap().best().0, Class::Other);
     let v = r.velocity.unwrap();
@@ -54,15 +65,22 @@ fn sample_utm_locations_are_rejected_as_out_of_range() {
     let msg = message("simulator_defaults/SapientAsmSimulator/Default.DetectionReport.bin");
     assert_eq!(
         reports(&msg, &ctx()),
-        Err(MapError::OutOfRange { field: "location.x", value: 51.1739726374 })
+        Err(MapError::OutOfRange {
+            field: "location.x",
+            value: 51.1739726374
+        })
     );
 }
 
 fn location_mut(
     msg: &mut picket_sapient::v2_0::SapientMessage,
 ) -> &mut picket_sapient::v2_0::Location {
-    let Some(Content::DetectionReport(d)) = &mut msg.content else { panic!() };
-    let Some(LocationOneof::Location(l)) = &mut d.location_oneof else { panic!() };
+    let Some(Content::DetectionReport(d)) = &mut msg.content else {
+        panic!()
+    };
+    let Some(LocationOneof::Location(l)) = &mut d.location_oneof else {
+        panic!()
+    };
     l
 }
 
@@ -73,7 +91,14 @@ fn utm_detection_becomes_a_geodetic_report() {
     let l = location_mut(&mut msg);
     (l.x, l.y) = (Some(582_322.715_422_701_7), Some(5_669_830.718_022_311));
     let r = &reports(&msg, &ctx()).unwrap()[0];
-    let Measurement::Geodetic { position, sigma_h_m, sigma_v_m } = r.measurement else { panic!() };
+    let Measurement::Geodetic {
+        position,
+        sigma_h_m,
+        sigma_v_m,
+    } = r.measurement
+    else {
+        panic!()
+    };
     assert!((position.lat_deg - 51.173_972_637_4).abs() < 1e-7);
     assert!((position.lon_deg + 1.822_376_710_48).abs() < 1e-7);
     assert_eq!((position.alt_m, sigma_h_m, sigma_v_m), (788.0, 5.0, 5.0));
@@ -85,7 +110,10 @@ fn utm_detection_becomes_a_geodetic_report() {
     c.utm_zone = Some("30U".into());
     assert!(reports(&msg, &c).is_ok());
     location_mut(&mut msg).coordinate_system = Some(LocationCoordinateSystem::Unspecified as i32);
-    assert!(matches!(reports(&msg, &c), Err(MapError::Unsupported { .. })));
+    assert!(matches!(
+        reports(&msg, &c),
+        Err(MapError::Unsupported { .. })
+    ));
 }
 
 #[test]
@@ -97,15 +125,23 @@ fn other_content_gives_no_reports() {
 #[test]
 fn status_report_becomes_sensor_health() {
     let msg = message("valid/StatusReport.FullMessage.bin");
-    let Some(Content::StatusReport(s)) = &msg.content else { panic!() };
+    let Some(Content::StatusReport(s)) = &msg.content else {
+        panic!()
+    };
     let h = sensor_health(s, &ctx());
     assert_eq!(h.system, SystemState::Ok);
     assert_eq!(h.mode, "TestMode");
-    assert_eq!(h.active_task_id.as_deref(), Some("01H4R63D7NVN8444Z5M77WEBY7"));
+    assert_eq!(
+        h.active_task_id.as_deref(),
+        Some("01H4R63D7NVN8444Z5M77WEBY7")
+    );
     assert_eq!((h.power_level_pct, h.power_fault), (Some(1), false));
     assert_eq!(h.conditions.len(), 1);
     assert_eq!(
-        (h.conditions[0].kind.as_str(), h.conditions[0].level.as_str()),
+        (
+            h.conditions[0].kind.as_str(),
+            h.conditions[0].level.as_str()
+        ),
         ("weather", "information")
     );
     assert_eq!(h.conditions[0].value.as_deref(), Some("Rain"));
@@ -116,13 +152,37 @@ fn status_report_becomes_sensor_health() {
 
 #[test]
 fn status_report_cone_field_of_view() {
-    let msg = message("simulator_defaults/SapientAsmSimulator/Default.StatusReport.bin");
-    let Some(Content::StatusReport(s)) = &msg.content else { panic!() };
+    use picket_sapient::v2_0::{
+        LocationOrRangeBearing, RangeBearingCone, RangeBearingCoordinateSystem,
+        location_or_range_bearing::FovOneof,
+    };
+    let mut msg = message("simulator_defaults/SapientAsmSimulator/Default.StatusReport.bin");
+    let Some(Content::StatusReport(s)) = &mut msg.content else {
+        panic!()
+    };
+    s.field_of_view = Some(LocationOrRangeBearing {
+        fov_oneof: Some(FovOneof::RangeBearing(RangeBearingCone {
+            azimuth: Some(std::f64::consts::FRAC_PI_2),
+            range: Some(2.5),
+            horizontal_extent: Some(std::f64::consts::FRAC_PI_4),
+            coordinate_system: Some(RangeBearingCoordinateSystem::RadiansKm as i32),
+            datum: Some(1),
+            ..Default::default()
+        })),
+    });
     let h = sensor_health(s, &ctx());
-    if let Some(Area::Cone { range_m, .. }) = h.field_of_view {
-        assert!(range_m >= 0.0);
-    }
-    assert_ne!(h.system, SystemState::Unknown);
+    let Some(Area::Cone {
+        azimuth_deg,
+        range_m,
+        horizontal_extent_deg,
+        ..
+    }) = h.field_of_view
+    else {
+        panic!("{:?}", h.field_of_view)
+    };
+    assert!((azimuth_deg - 90.0).abs() < 1e-9 && (horizontal_extent_deg - 45.0).abs() < 1e-9);
+    assert_eq!(range_m, 2500.0);
+    assert_eq!(h.system, SystemState::Ok);
 }
 
 fn envelope() -> Envelope {
@@ -142,7 +202,12 @@ fn built_detection_validates_and_maps_back() {
         position: Geodetic::new(51.47, -0.4543, 120.0),
         sigma_h_m: 8.0,
         sigma_v_m: 12.0,
-        velocity: Some(picket_core::Velocity { vx: 3.0, vy: -4.0, vz: 0.5, sigma_mps: 1.5 }),
+        velocity: Some(picket_core::Velocity {
+            vx: 3.0,
+            vy: -4.0,
+            vz: 0.5,
+            sigma_mps: 1.5,
+        }),
         class: Some(class),
         confidence: Some(0.9),
     };
@@ -152,13 +217,23 @@ fn built_detection_validates_and_maps_back() {
     let back = decode_v2(&picket_sapient::encode_v2(&msg)).unwrap();
     let r = &reports(&back, &ctx()).unwrap()[0];
     assert!((r.time.as_secs() - 1_700_000_000.25).abs() < 1e-9);
-    let Measurement::Geodetic { position, sigma_h_m, sigma_v_m } = r.measurement else { panic!() };
+    let Measurement::Geodetic {
+        position,
+        sigma_h_m,
+        sigma_v_m,
+    } = r.measurement
+    else {
+        panic!()
+    };
     assert!((position.lat_deg - 51.47).abs() < 1e-12 && (position.lon_deg + 0.4543).abs() < 1e-12);
     assert!((sigma_h_m - 8.0).abs() < 1e-6, "{sigma_h_m}");
     assert_eq!(sigma_v_m, 12.0);
     assert_eq!(r.class.unwrap().best().0, Class::Drone);
     assert_eq!(r.velocity, d.velocity);
-    assert_eq!(r.identity, Some(Identity::SensorObject(d.object_id.clone())));
+    assert_eq!(
+        r.identity,
+        Some(Identity::SensorObject(d.object_id.clone()))
+    );
 }
 
 #[test]
@@ -197,7 +272,13 @@ fn built_alert_registration_and_ack_validate() {
 fn ulid_format_matches_the_spec() {
     // 48-bit time then 80 random bits, Crockford base32, 26 characters.
     assert_eq!(builders::ulid(0, 0), "00000000000000000000000000");
-    assert_eq!(builders::ulid(u64::MAX, u128::MAX), "7ZZZZZZZZZZZZZZZZZZZZZZZZZ");
+    assert_eq!(
+        builders::ulid(u64::MAX, u128::MAX),
+        "7ZZZZZZZZZZZZZZZZZZZZZZZZZ"
+    );
     assert_eq!(&builders::ulid(1_469_918_176_385, 0)[..10], "01ARYZ6S41");
-    assert!(picket_sapient::validate::is_ulid(&builders::ulid(1_700_000_000_000, 12345)));
+    assert!(picket_sapient::validate::is_ulid(&builders::ulid(
+        1_700_000_000_000,
+        12345
+    )));
 }
