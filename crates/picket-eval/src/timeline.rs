@@ -130,3 +130,55 @@ impl Timeline {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use picket_scenario::Scenario;
+
+    fn read(text: &str) -> Scenario {
+        Scenario::read(text.as_bytes(), "f.jsonl").unwrap()
+    }
+
+    const TRUTH: &str = r#"{"type":"truth","t":-0.0,"id":"T1","x":0,"y":0,"z":0,"vx":0,"vy":0,"vz":0}
+{"type":"truth","t":1.0,"id":"T1","x":0,"y":0,"z":0,"vx":0,"vy":0,"vz":0}
+{"type":"truth","t":1.0,"id":"T2","x":0,"y":0,"z":0,"vx":0,"vy":0,"vz":0}
+"#;
+
+    #[test]
+    fn groups_by_exact_time_and_counts_lines() {
+        let tracks = read(
+            r#"{"type":"track","t":0.0,"id":"K1","x":0,"y":0,"z":0,"vx":0,"vy":0,"vz":0,"confirmed":true}
+{"type":"track","t":0.5,"id":"K1","x":0,"y":0,"z":0,"vx":0,"vy":0,"vz":0,"confirmed":true}
+{"type":"track","t":1.0,"id":"K2","x":0,"y":0,"z":0,"vx":0,"vy":0,"vz":0,"confirmed":false}
+{"type":"estimate","t":1.0,"id":"E1","x":0,"y":0,"z":0}
+{"type":"track","t":1.0000000000000002,"id":"K1","x":0,"y":0,"z":0,"vx":0,"vy":0,"vz":0,"confirmed":true}
+"#,
+        );
+        let truth = read(TRUTH);
+        let tl = Timeline::build(&truth.truth, "s", &tracks.tracks, "t").unwrap();
+        assert_eq!(tl.steps.len(), 2);
+        // -0.0 in the truth and 0.0 in the track file are the same time.
+        assert_eq!(tl.steps[0].track_ids.len(), 1);
+        // 1.0000000000000002 is not 1.0: that line is at a time without truth.
+        assert_eq!(tl.steps[1].truths.len(), 2);
+        assert_eq!(tl.steps[1].track_ids, vec![1]);
+        assert_eq!(tl.track_names, vec!["K1", "E1"]);
+        assert_eq!(tl.track_lines_confirmed, 4);
+        assert_eq!(tl.track_lines_tentative, 1);
+        assert_eq!(tl.track_lines_unscored_time, 2);
+    }
+
+    #[test]
+    fn duplicates_and_missing_truth_are_errors() {
+        let twice = format!("{TRUTH}{}", TRUTH.lines().nth(2).unwrap());
+        let truth = read(&twice);
+        let err = Timeline::build(&truth.truth, "s.jsonl", &[], "t").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s.jsonl: second truth line for target \"T2\" at t = 1"
+        );
+        let err = Timeline::build(&[], "s.jsonl", &[], "t").unwrap_err();
+        assert!(err.to_string().contains("no truth lines"));
+    }
+}
