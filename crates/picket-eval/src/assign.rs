@@ -254,3 +254,47 @@ mod tests {
         assert_eq!(optimal_matching(&[[0.0; 3]], &[], 100.0, 1.0).pairs, 0);
     }
 }
+
+#[cfg(test)]
+mod whole_matrix {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The optimum of Σ (d_c − c) over injections, solved on the whole matrix at once (no grid,
+    /// no components): what the decomposition must reproduce.
+    fn whole(tracks: &[Point], truths: &[Point], c: f64) -> f64 {
+        let (small, large) = if tracks.len() <= truths.len() {
+            (tracks, truths)
+        } else {
+            (truths, tracks)
+        };
+        if small.is_empty() {
+            return 0.0;
+        }
+        let w = Matrix::from_fn(small.len(), large.len(), |(i, j)| {
+            let d = distance_m(&small[i], &large[j]).min(c);
+            ((d - c) * SCALE_UNITS / c).floor() as i64
+        });
+        let (_, assignment) = kuhn_munkres_min(&w);
+        assignment
+            .iter()
+            .enumerate()
+            .map(|(i, &j)| distance_m(&small[i], &large[j]).min(c) - c)
+            .sum()
+    }
+
+    fn crowd(max: usize) -> impl Strategy<Value = Vec<Point>> {
+        prop::collection::vec(prop::array::uniform3(-250.0..250.0f64), 0..=max)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(60))]
+        #[test]
+        fn components_give_the_whole_matrix_optimum(tracks in crowd(40), truths in crowd(40)) {
+            let m = optimal_matching(&tracks, &truths, 100.0, 1.0);
+            let ours = m.localisation - 100.0 * m.pairs as f64;
+            let reference = whole(&tracks, &truths, 100.0);
+            prop_assert!((ours - reference).abs() < 1e-6, "{ours} vs {reference}");
+        }
+    }
+}
