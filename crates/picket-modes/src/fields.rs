@@ -1,8 +1,8 @@
 //! The fields picket needs, read straight from the bits: the fast path.
 //!
 //! rs1090 decodes every field through deku's bit reader, which measured about 0.1–0.5 million
-//! frames/s here (DF 17 ~105 k/s, DF 20/21 ~25 k/s):
-//! from the 4.8 million frames/s target. So the fields the tracker uses (address, CRC,
+//! frames/s here (DF 17 ~105 k/s, DF 20/21 ~25 k/s), far from the 4.8 million frames/s target
+//! (see BENCHMARKS.md). So the fields the tracker uses (address, CRC,
 //! identification, altitude, CPR, velocity, accuracy categories) are read here with shifts
 //! and masks, reusing rs1090's CRC table and its Gillham/identity helpers, and the tests check
 //! them against rs1090's own decode of every golden frame and of random frames. Everything else
