@@ -9,8 +9,9 @@
 //!   pressure altitude can be hundreds of feet off geometric height.
 //! * Velocity: the aircraft's last ground speed, track and vertical rate if heard within
 //!   [`VELOCITY_MAX_AGE_S`], as ENU components; sigma from NACv (95 % bound / 1.96).
-//! * Identity: [`Identity::Icao`]; class: strongly "aircraft", or "drone" for emitter
-//!   category B6 (UAV).
+//! * Identity: [`Identity::Icao`] (a sensor-local object for DF 18 non-ICAO addresses).
+//! * Class: strongly "aircraft", or "drone" for emitter category B6 (UAV).
+//! * Surface positions carry no altitude: height 0 m (ellipsoid) with [`SIGMA_V_BARO_M`].
 
 use crate::decoded::{AltitudeSource, Decoded};
 use crate::decoder::ModeSDecoder;
@@ -105,7 +106,7 @@ impl ModeSDecoder {
                 sigma_v_m,
             },
         );
-        report.identity = Some(Identity::Icao(icao.0));
+        report.identity = Some(identity(d));
         let uav = state.and_then(|s| s.category).is_some_and(|c| c.is_uav());
         report.class = Some(class_probs(uav));
         if let Some((gs, track, vr, nac_v, t)) = state.and_then(|s| s.velocity)
@@ -149,10 +150,61 @@ impl ModeSDecoder {
     }
 }
 
+/// The ICAO address, except for DF 18 frames whose address is not an ICAO one (CF 1:
+/// anonymous ADS-B; CF 2/3/5: TIS-B track numbers): those name the object only for this
+/// sensor.
+fn identity(d: &Decoded) -> Identity {
+    let icao = d.icao.map_or(0, |i| i.0);
+    match (d.df, d.cf) {
+        (Some(18), Some(cf)) if cf != 0 && cf != 6 => {
+            Identity::SensorObject(format!("df18-cf{cf}:{icao:06x}"))
+        }
+        _ => Identity::Icao(icao),
+    }
+}
+
 /// Class likelihoods: an ADS-B transponder is a manned aircraft almost always; a declared UAV
 /// (category B6) is a drone.
 fn class_probs(uav: bool) -> ClassProbs {
     let mut p = [0.01; 4];
     p[if uav { Class::Drone } else { Class::Aircraft }.index()] = 0.97;
     ClassProbs(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Category, encode};
+
+    #[test]
+    fn declared_uav_is_a_drone_and_velocity_is_attached() {
+        let mut decoder = ModeSDecoder::default();
+        let uav = Category {
+            set: 'B',
+            number: 6,
+        };
+        let t = Timestamp::from_secs(100.0).unwrap();
+        decoder.decode(
+            &encode::identification(0xABC123, uav, "DRONE1").unwrap(),
+            0.0,
+        );
+        let v = encode::airborne_velocity(0xABC123, 20.0, 90.0, -128.0, true, 2).unwrap();
+        decoder.decode(&v, 0.5);
+        let [even, odd] = encode::airborne_position_pair(0xABC123, 51.47, -0.45, 400).unwrap();
+        let first = decoder.decode(&even, 1.0);
+        assert!(decoder.report(&first, SensorId(1), t).is_none());
+        let d = decoder.decode(&odd, 2.0);
+        let r = decoder.report(&d, SensorId(1), t).unwrap();
+        assert_eq!(r.class.unwrap().get(Class::Drone), 0.97);
+        assert_eq!(r.identity, Some(Identity::Icao(0xABC123)));
+        let vel = r.velocity.unwrap();
+        assert!((vel.vx - 20.0 * KT_TO_MPS).abs() < 0.3 && vel.vy.abs() < 0.3);
+        assert!((vel.vz - -128.0 * FPM_TO_MPS).abs() < 0.2);
+        assert!((vel.sigma_mps - 3.0 / 1.96).abs() < 1e-9);
+        // Type code 11 is NIC 8 (Rc 185.2 m) when no NACp was heard.
+        let Measurement::Geodetic { sigma_h_m, .. } = r.measurement else {
+            panic!("{r:?}")
+        };
+        assert!((sigma_h_m - 185.2 / R95_PER_SIGMA).abs() < 1e-9);
+    }
 }
