@@ -3,7 +3,7 @@
 //! input, same output, bit for bit).
 //!
 //! The tracker is built from Stone Soup's roles, each a trait with monomorphised
-//! implementations: [`Predictor`] ([`ConstantVelocity`]), [`Updater`]
+//! implementations: [`Predictor`] ([`ConstantVelocity`], [`Imm`]), [`Updater`]
 //! ([`KalmanUpdater`], EKF for polar reports), [`Hypothesiser`] ([`GridGater`]: Mahalanobis
 //! gate over a spatial hash grid), [`DataAssociator`] ([`Gnn`]: clusters + optimal assignment),
 //! [`Initiator`] ([`MofNInitiator`]) and [`Deleter`] ([`MissDeleter`]). [`Tracker::step`] runs
@@ -31,6 +31,7 @@ mod associate;
 mod config;
 mod gate;
 mod gaussian;
+mod imm;
 mod manage;
 mod measurement;
 mod motion;
@@ -38,12 +39,13 @@ mod tracker;
 mod update;
 
 pub use associate::{DataAssociator, Gnn, GnnStats, UNASSIGNED};
-pub use config::{DefaultTracker, MotionConfig, TrackerConfig};
+pub use config::{CvTracker, DefaultTracker, MotionConfig, StandardTracker, TrackerConfig};
 pub use gate::{Detection, GridGater, Hypothesis, Hypothesiser, gate_threshold};
 pub use gaussian::{
     Gaussian, Matrix3, StateCovariance, StateVector, Vector3, is_symmetric_positive_definite,
     symmetrise,
 };
+pub use imm::{Imm, ImmBelief};
 pub use manage::{Deleter, Initiator, MissDeleter, MofNInitiator, TrackMeta};
 pub use measurement::{
     Innovation, InnovationVisitor, MeasurementModel, RejectReason, model_of, wrap_angle,

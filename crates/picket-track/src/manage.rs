@@ -102,7 +102,7 @@ impl Default for MofNInitiator {
         Self {
             velocity_sigma_mps: [30.0, 30.0, 10.0],
             confirm_hits: 3,
-            confirm_window: 3,
+            confirm_window: 5,
         }
     }
 }

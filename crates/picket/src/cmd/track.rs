@@ -9,7 +9,9 @@ use super::io::{create_output, read_scenario};
 use anyhow::{Context, Result, bail};
 use picket_core::{Report, SensorId, Site};
 use picket_scenario::{Record, Scenario, Writer, convert::track_record};
-use picket_track::TrackerConfig;
+use picket_track::{
+    DataAssociator, Deleter, Hypothesiser, Initiator, Predictor, Tracker, TrackerConfig, Updater,
+};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -32,10 +34,35 @@ pub struct Args {
     tracker: TrackerArgs,
 }
 
+/// Which motion model the tracker runs.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Motion {
+    /// IMM of constant velocity and coordinated turns (the default).
+    #[default]
+    Imm,
+    /// One nearly-constant-velocity model (Stone Soup's configuration in the comparison).
+    Cv,
+}
+
 /// Tracker parameters that can be changed from the command line.
 #[derive(clap::Args, Clone, Debug)]
 pub struct TrackerArgs {
-    /// White-noise acceleration spectral density of the motion model, m²/s³.
+    /// Motion model.
+    #[arg(long, value_enum, default_value_t = Motion::Imm)]
+    pub motion: Motion,
+    /// IMM: q of the constant-velocity model, m²/s³.
+    #[arg(long)]
+    pub imm_q_cv: Option<f64>,
+    /// IMM: turn rate of the turn models, °/s.
+    #[arg(long)]
+    pub imm_turn_deg_s: Option<f64>,
+    /// IMM: q of the turn models, m²/s³.
+    #[arg(long)]
+    pub imm_q_turn: Option<f64>,
+    /// IMM: model switching probability per second.
+    #[arg(long)]
+    pub imm_switch: Option<f64>,
+    /// q of the constant-velocity model (`--motion cv`), m²/s³.
     #[arg(long)]
     pub q: Option<f64>,
     /// Updates needed to confirm a track (M of M-of-N).
@@ -59,8 +86,17 @@ impl TrackerArgs {
     /// The tracker configuration: defaults with these overrides.
     pub fn config(&self) -> TrackerConfig {
         let mut c = TrackerConfig::default();
-        if let Some(q) = self.q {
-            c.motion.q = q;
+        let m = &mut c.motion;
+        for (arg, field) in [
+            (self.q, &mut m.q),
+            (self.imm_q_cv, &mut m.imm_q_cv),
+            (self.imm_turn_deg_s, &mut m.imm_turn_deg_s),
+            (self.imm_q_turn, &mut m.imm_q_turn),
+            (self.imm_switch, &mut m.imm_switch_per_s),
+        ] {
+            if let Some(v) = arg {
+                *field = v;
+            }
         }
         if let Some(v) = self.confirm_hits {
             c.initiator.confirm_hits = v;
@@ -130,17 +166,38 @@ pub fn prepare(scenario: &Scenario) -> Result<(Site, Vec<Group>)> {
     Ok((site, groups))
 }
 
-/// Runs the tracker over `groups`, writing the reported tracks after the last group of each
-/// time. Returns the number of track lines written.
+/// Runs the tracker chosen by `args` over `groups`, writing the reported tracks after the last
+/// group of each time. Returns the number of track lines written.
 pub fn track_to(
     site: &Site,
     groups: &[Group],
-    config: &TrackerConfig,
+    args: &TrackerArgs,
     tentative: bool,
     cov: bool,
     out: impl Write,
 ) -> Result<u64> {
-    let mut tracker = config.build(site);
+    let config = args.config();
+    match args.motion {
+        Motion::Imm => drive(config.build(site), groups, tentative, cov, out),
+        Motion::Cv => drive(config.build_cv(site), groups, tentative, cov, out),
+    }
+}
+
+fn drive<P, U, H, A, I, D>(
+    mut tracker: Tracker<P, U, H, A, I, D>,
+    groups: &[Group],
+    tentative: bool,
+    cov: bool,
+    out: impl Write,
+) -> Result<u64>
+where
+    P: Predictor,
+    U: Updater<P::Belief>,
+    H: Hypothesiser,
+    A: DataAssociator,
+    I: Initiator,
+    D: Deleter,
+{
     let mut writer = Writer::new(out);
     let mut lines = 0;
     for (k, group) in groups.iter().enumerate() {
@@ -171,15 +228,8 @@ pub fn run(args: Args) -> Result<()> {
     let scenario = read_scenario(&args.scenario)?;
     let (site, groups) = prepare(&scenario)?;
     let out = create_output(&args.out)?;
-    let lines = track_to(
-        &site,
-        &groups,
-        &args.tracker.config(),
-        args.tentative,
-        args.cov,
-        out,
-    )
-    .with_context(|| format!("writing {}", args.out.display()))?;
+    let lines = track_to(&site, &groups, &args.tracker, args.tentative, args.cov, out)
+        .with_context(|| format!("writing {}", args.out.display()))?;
     eprintln!(
         "picket track: {} detections in {} steps, {lines} track lines -> {}",
         scenario.detections.len(),

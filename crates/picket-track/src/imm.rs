@@ -1,0 +1,201 @@
+//! The interacting multiple model (IMM) predictor: `K` linear motion models run side by side
+//! with Markov switching between them, so one track follows a drone that hovers, turns and
+//! cruises. The usual set is a quiet constant-velocity model (hovering, straight flight: small
+//! q keeps the estimate smooth) and coordinated turns left and right (manoeuvres), mixed each
+//! step by the models' likelihoods (Blom and Bar-Shalom, 1988).
+
+use crate::gaussian::{Gaussian, StateCovariance, StateVector};
+use crate::measurement::MeasurementModel;
+use crate::motion::{Belief, LinearMotion, Predictor};
+use crate::update::{KalmanStep, KalmanUpdater, Updater};
+
+/// An IMM belief: one Gaussian per model, the model probabilities, and their combination.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImmBelief<const K: usize> {
+    /// Per-model estimates.
+    pub modes: [Gaussian; K],
+    /// Model probabilities (sum 1).
+    pub probabilities: [f64; K],
+    combined: Gaussian,
+}
+
+impl<const K: usize> ImmBelief<K> {
+    fn recombine(&mut self) {
+        let mut mean = StateVector::zeros();
+        for (g, &p) in self.modes.iter().zip(&self.probabilities) {
+            mean += g.mean * p;
+        }
+        let mut cov = StateCovariance::zeros();
+        for (g, &p) in self.modes.iter().zip(&self.probabilities) {
+            let d = g.mean - mean;
+            cov += (g.cov + d * d.transpose()) * p;
+        }
+        self.combined = Gaussian::new(mean, cov);
+        self.combined.symmetrise();
+    }
+}
+
+impl<const K: usize> Belief for ImmBelief<K> {
+    fn estimate(&self) -> &Gaussian {
+        &self.combined
+    }
+}
+
+/// The IMM predictor over `K` linear models.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Imm<const K: usize> {
+    /// The models.
+    pub models: [LinearMotion; K],
+    /// Model probabilities of a new track.
+    pub initial: [f64; K],
+    /// Probability per second of leaving the current model (spread over the others).
+    pub switch_per_s: f64,
+}
+
+impl Imm<3> {
+    /// Quiet constant velocity (`q_cv`) and coordinated turns at ±`turn_deg_s` (`q_turn`).
+    pub fn cv_and_turns(q_cv: f64, turn_deg_s: f64, q_turn: f64, switch_per_s: f64) -> Self {
+        let w = turn_deg_s.to_radians();
+        let turn = |w| LinearMotion {
+            turn_rate_rad_s: w,
+            q_horizontal: q_turn,
+            q_vertical: q_turn,
+        };
+        Self {
+            models: [LinearMotion::constant_velocity(q_cv), turn(w), turn(-w)],
+            initial: [0.8, 0.1, 0.1],
+            switch_per_s,
+        }
+    }
+}
+
+impl<const K: usize> Imm<K> {
+    /// `π[i][j]`: probability of model j now given model i `dt_s` ago.
+    fn transition(&self, dt_s: f64) -> [[f64; K]; K] {
+        let leave = if K > 1 {
+            1.0 - (1.0 - self.switch_per_s.clamp(0.0, 1.0)).powf(dt_s)
+        } else {
+            0.0
+        };
+        let other = if K > 1 { leave / (K - 1) as f64 } else { 0.0 };
+        std::array::from_fn(|i| std::array::from_fn(|j| if i == j { 1.0 - leave } else { other }))
+    }
+}
+
+impl<const K: usize> Predictor for Imm<K> {
+    type Belief = ImmBelief<K>;
+
+    fn initiate(&self, prior: Gaussian) -> ImmBelief<K> {
+        ImmBelief {
+            modes: [prior; K],
+            probabilities: self.initial,
+            combined: prior,
+        }
+    }
+
+    fn predict(&self, belief: &mut ImmBelief<K>, dt_s: f64) {
+        if dt_s == 0.0 {
+            return;
+        }
+        let pi = self.transition(dt_s);
+        let mu = belief.probabilities;
+        let c: [f64; K] = std::array::from_fn(|j| (0..K).map(|i| pi[i][j] * mu[i]).sum());
+        let mut mixed = belief.modes;
+        for j in 0..K {
+            if c[j] <= 0.0 {
+                continue;
+            }
+            let w: [f64; K] = std::array::from_fn(|i| pi[i][j] * mu[i] / c[j]);
+            let mut mean = StateVector::zeros();
+            for (mode, wi) in belief.modes.iter().zip(w) {
+                mean += mode.mean * wi;
+            }
+            let mut cov = StateCovariance::zeros();
+            for (mode, wi) in belief.modes.iter().zip(w) {
+                let d = mode.mean - mean;
+                cov += (mode.cov + d * d.transpose()) * wi;
+            }
+            mixed[j] = Gaussian::new(mean, cov);
+            self.models[j].predict(&mut mixed[j], dt_s);
+        }
+        belief.modes = mixed;
+        let total: f64 = c.iter().sum();
+        belief.probabilities = std::array::from_fn(|j| c[j] / total);
+        belief.recombine();
+    }
+}
+
+/// Smallest model probability: keeps every model alive so it can take over quickly.
+const MIN_PROBABILITY: f64 = 1e-4;
+
+impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
+    fn update(&self, belief: &mut ImmBelief<K>, measurement: &MeasurementModel) -> bool {
+        let mut modes = belief.modes;
+        let mut log_likelihood = [0.0; K];
+        for j in 0..K {
+            let x = modes[j].mean;
+            match measurement.innovate(
+                &x,
+                KalmanStep {
+                    estimate: &mut modes[j],
+                },
+            ) {
+                Some(l) => log_likelihood[j] = l,
+                None => return false,
+            }
+        }
+        let best = log_likelihood.iter().copied().fold(f64::MIN, f64::max);
+        let mut p: [f64; K] =
+            std::array::from_fn(|j| belief.probabilities[j] * (log_likelihood[j] - best).exp());
+        let total: f64 = p.iter().sum();
+        if !(total > 0.0 && total.is_finite()) {
+            return false;
+        }
+        for v in &mut p {
+            *v = (*v / total).max(MIN_PROBABILITY);
+        }
+        let total: f64 = p.iter().sum();
+        belief.modes = modes;
+        belief.probabilities = p.map(|v| v / total);
+        belief.recombine();
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gaussian::{Matrix3, Vector3};
+
+    #[test]
+    fn turning_target_raises_the_turn_model() {
+        let imm = Imm::cv_and_turns(0.5, 4.0, 1.0, 0.05);
+        let mut cov = StateCovariance::identity() * 25.0;
+        for i in 3..6 {
+            cov[(i, i)] = 4.0;
+        }
+        let mut belief = imm.initiate(Gaussian::new(
+            StateVector::from([0.0, 0.0, 100.0, 30.0, 0.0, 0.0]),
+            cov,
+        ));
+        // Truth: a left (counter-clockwise) turn at 4°/s, 30 m/s, observed exactly each second.
+        let w = 4f64.to_radians();
+        for k in 1..=20 {
+            let t = k as f64;
+            let z = Vector3::new(
+                30.0 / w * (w * t).sin(),
+                30.0 / w * (1.0 - (w * t).cos()),
+                100.0,
+            );
+            imm.predict(&mut belief, 1.0);
+            let m = MeasurementModel::Cartesian {
+                z,
+                noise: Matrix3::identity() * 4.0,
+            };
+            assert!(KalmanUpdater.update(&mut belief, &m));
+            assert!(belief.estimate().is_positive_definite());
+        }
+        assert!(belief.probabilities[1] > 0.8, "{:?}", belief.probabilities);
+        assert!((belief.probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+}
