@@ -212,6 +212,9 @@ impl ModeSDecoder {
             return;
         }
         let mut seen: Vec<f64> = self.aircraft.values().map(|s| s.last_seen_s).collect();
+        if seen.is_empty() {
+            return;
+        }
         let k = (seen.len() / 8).max(1).min(seen.len() - 1);
         let (_, cut, _) = seen.select_nth_unstable_by(k, f64::total_cmp);
         let cut = *cut;

@@ -226,3 +226,18 @@ proptest! {
         prop_assert!(decoder.aircraft_count() <= 4);
     }
 }
+
+#[test]
+fn state_stays_bounded_even_with_no_room() {
+    for max_aircraft in [0, 1, 3] {
+        let mut decoder = ModeSDecoder::new(DecoderConfig {
+            max_aircraft,
+            ..DecoderConfig::default()
+        });
+        for icao in 0..50u32 {
+            let [even, _] = encode::airborne_position_pair(icao, 10.0, 10.0, 1000).unwrap();
+            decoder.decode(&even, f64::from(icao));
+        }
+        assert!(decoder.aircraft_count() <= max_aircraft.max(1));
+    }
+}
