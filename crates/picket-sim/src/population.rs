@@ -201,6 +201,9 @@ impl Population {
             slot_leader: vec![0; g.count],
             age_s: 0.0,
             split_at_s: (g.destinations_m.len() > 1).then(|| uniform(&mut rng, g.split_after_s)),
+            // One split per extra destination, 20–40 s apart.
+            splits_left: g.destinations_m.len().saturating_sub(2),
+            split_gap_s: [20.0, 40.0],
             spawn_us,
             done: vec![false],
         };
@@ -298,6 +301,8 @@ impl Population {
                 slot_leader: vec![0; size],
                 age_s: 0.0,
                 split_at_s,
+                splits_left: 0,
+                split_gap_s: [0.0, 0.0],
                 spawn_us: 0,
                 done: vec![false],
             };

@@ -109,9 +109,10 @@ pub fn site_sensors() -> BTreeMap<String, SensorConfig> {
         sigma_az_deg: 3.0,
         clutter_rate: 0.2,
     };
+    // Wi-Fi beacon Remote ID carries several kilometres to a good receiver.
     let rid = ReceiverConfig {
         position_m: [0.0, 0.0, 6.0],
-        max_range_m: 3000.0,
+        max_range_m: 5000.0,
         p_receive: 0.95,
         sigma_m: 3.0,
     };
@@ -241,6 +242,23 @@ fn corridor_aircraft(count: usize) -> AircraftGroup {
     }
 }
 
+/// Airliners crossing high overhead: ADS-B only, above every zone and the radar's reach.
+fn overflights(count: usize) -> AircraftGroup {
+    AircraftGroup {
+        count,
+        spawn_s: [0.0, 400.0],
+        path_m: [[-20_000.0, -20_000.0], [20_000.0, 20_000.0]],
+        lateral_m: 5000.0,
+        alt_m: [8000.0, 11_000.0],
+        climb_mps: [0.0, 0.0],
+        speed_mps: [200.0, 250.0],
+        rcs_m2: [20.0, 100.0],
+        span_m: 40.0,
+        adsb_period_s: 0.5,
+        authorized_zones: Vec::new(),
+    }
+}
+
 fn site(
     note: &str,
     duration_s: f64,
@@ -323,6 +341,7 @@ pub fn site_defense() -> SimConfig {
             "aircraft".into(),
             GroupConfig::Aircraft(corridor_aircraft(3)),
         ),
+        ("airliners".into(), GroupConfig::Aircraft(overflights(2))),
     ]);
     site(
         "site-defense: inbound hostile drones, recon orbits, hobby and cooperative drones, birds, corridor aircraft",
@@ -372,6 +391,7 @@ pub fn birds() -> SimConfig {
             "aircraft".into(),
             GroupConfig::Aircraft(corridor_aircraft(3)),
         ),
+        ("airliners".into(), GroupConfig::Aircraft(overflights(2))),
     ]);
     site(
         "birds: flocks and single birds, corridor aircraft, no drones",

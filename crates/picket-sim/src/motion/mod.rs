@@ -141,8 +141,12 @@ pub struct Formation {
     pub slot_leader: Vec<usize>,
     /// Time since spawn, seconds.
     pub age_s: f64,
-    /// When the formation splits (seconds after spawn), once; `None` when it never does.
+    /// When the formation next splits (seconds after spawn); `None` when it never does.
     pub split_at_s: Option<f64>,
+    /// Splits still to come after the next one.
+    pub splits_left: usize,
+    /// Time between splits, seconds.
+    pub split_gap_s: [f64; 2],
     /// When the formation appears, microseconds.
     pub spawn_us: i64,
     /// Leaders whose mission is over (their members leave with them).
@@ -164,21 +168,27 @@ impl Formation {
         }
         self.age_s += h_s;
         if self.split_at_s.is_some_and(|s| self.age_s >= s) {
-            self.split_at_s = None;
             self.split(rng);
+            self.split_at_s =
+                (self.splits_left > 0).then(|| self.age_s + uniform(rng, self.split_gap_s));
+            self.splits_left = self.splits_left.saturating_sub(1);
         }
     }
 
-    /// Half of the members (drawn at random) follow a new leader that changes course.
+    /// Half of the members still with the first leader (drawn at random) follow a new leader
+    /// that changes course.
     fn split(&mut self, rng: &mut SimRng) {
         let mut motion = self.leaders[0].clone();
         let mut kin = self.leader_kin[0];
         motion.diverge(&mut kin, rng);
+        if let Motion::Pilot(original) = &mut self.leaders[0] {
+            original.give_up_alternate();
+        }
         let new = self.leaders.len();
         self.leaders.push(motion);
         self.leader_kin.push(kin);
         self.done.push(self.done[0]);
-        for leader in self.slot_leader.iter_mut() {
+        for leader in self.slot_leader.iter_mut().filter(|l| **l == 0) {
             if rng.random_bool(0.5) {
                 *leader = new;
             }

@@ -189,17 +189,20 @@ impl Pilot {
         Status::Flying
     }
 
-    /// After a swarm split: fly to one of the alternate destinations instead, then hover and
-    /// leave.
+    /// After a swarm split (called on the new part's copy of the leader): fly to the first
+    /// alternate destination instead, hover there and leave. The copy keeps no alternates, so
+    /// only the original part splits again.
     pub fn diverge(&mut self, rng: &mut SimRng) {
         if self.alternates.is_empty() {
             return;
         }
-        let to = self.alternates[rng.random_range(0..self.alternates.len())];
+        let to = self.alternates.remove(0);
+        self.alternates.clear();
         let speed = match self.current() {
             Leg::Goto { speed_mps, .. } => *speed_mps,
             _ => 12.0,
         };
+        let away = uniform(rng, [0.0, std::f64::consts::TAU]);
         self.legs = vec![
             Leg::Goto {
                 to,
@@ -209,7 +212,7 @@ impl Pilot {
                 duration_s: uniform(rng, [10.0, 40.0]),
             },
             Leg::Dash {
-                velocity: [speed, 0.0, 2.0],
+                velocity: [speed * away.cos(), speed * away.sin(), 2.0],
                 duration_s: 60.0,
             },
             Leg::Exit,
@@ -217,6 +220,13 @@ impl Pilot {
         self.leg = 0;
         self.leg_age_s = 0.0;
         self.hold = None;
+    }
+
+    /// Drops the first alternate destination (the part that split off has taken it).
+    pub fn give_up_alternate(&mut self) {
+        if !self.alternates.is_empty() {
+            self.alternates.remove(0);
+        }
     }
 }
 
