@@ -10,13 +10,13 @@ use std::process::ExitCode;
 /// picket: open, real-time counter-drone airspace awareness.
 #[derive(Parser)]
 #[command(name = "picket", version, about, propagate_version = true)]
-struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {
+pub(crate) enum Command {
     /// Run a complete simulated site end to end and show how well picket sees it.
     Demo(cmd::demo::Args),
     /// Generate a scenario (truth + sensor detections) as JSON Lines.
@@ -25,17 +25,23 @@ enum Command {
     Track(cmd::track::Args),
     /// Score a track file (and alerts) against a scenario's truth.
     Eval(cmd::eval::Args),
+    /// Benchmark picket's tracker against Stone Soup's on the same scenario files.
+    Bench(cmd::bench::Args),
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+/// Runs one subcommand (also used by `picket demo` to chain the others in-process).
+pub(crate) fn execute(command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Demo(args) => cmd::demo::run(args),
         Command::Sim(args) => cmd::sim::run(args),
         Command::Track(args) => cmd::track::run(args),
         Command::Eval(args) => cmd::eval::run(args),
-    };
-    match result {
+        Command::Bench(args) => cmd::bench::run(args),
+    }
+}
+
+fn main() -> ExitCode {
+    match execute(Cli::parse().command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
