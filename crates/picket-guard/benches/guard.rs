@@ -6,42 +6,10 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use picket_core::{Geodetic, Site, Timestamp};
 use picket_guard::{Guard, GuardConfig, testing};
-use std::fmt::Write;
 use std::hint::black_box;
 
-/// Ten zones: three protected circles, three protected polygons, two warning rings' worth of
-/// polygons, a perimeter and a corridor.
 fn config() -> GuardConfig {
-    let mut text = String::new();
-    for i in 0..3 {
-        let x = -2000.0 + 2000.0 * f64::from(i);
-        let _ = writeln!(
-            text,
-            "[[zone]]\nid = \"asset-{i}\"\nkind = \"protected\"\ncircle = {{ x = {x}, y = 0.0, r_m = 250.0 }}\nceiling_m = 150.0\n"
-        );
-    }
-    for i in 0..3 {
-        let y = -2500.0 + 2500.0 * f64::from(i);
-        let _ = writeln!(
-            text,
-            "[[zone]]\nid = \"yard-{i}\"\nkind = \"protected\"\npolygon = [[-300.0, {a}], [300.0, {a}], [400.0, {b}], [0.0, {c}], [-400.0, {b}]]\nceiling_m = 120.0\n",
-            a = y - 200.0,
-            b = y + 100.0,
-            c = y + 300.0
-        );
-    }
-    for i in 0..2 {
-        let x = -3000.0 + 6000.0 * f64::from(i);
-        let _ = writeln!(
-            text,
-            "[[zone]]\nid = \"warn-{i}\"\nkind = \"warning\"\npolygon = [[{x0}, -3000.0], [{x1}, -3000.0], [{x1}, 3000.0], [{x0}, 3000.0]]\nceiling_m = 300.0\n",
-            x0 = x - 800.0,
-            x1 = x + 800.0
-        );
-    }
-    text.push_str("[[zone]]\nid = \"fence\"\nkind = \"perimeter\"\npolygon = [[-4000.0, -4000.0], [4000.0, -4000.0], [4000.0, 4000.0], [-4000.0, 4000.0]]\nceiling_m = 500.0\n\n");
-    text.push_str("[[zone]]\nid = \"approach-27\"\nkind = \"corridor\"\npolygon = [[4000.0, -300.0], [12000.0, -600.0], [12000.0, 600.0], [4000.0, 300.0]]\nceiling_m = 1500.0\n");
-    GuardConfig::load(&text, "bench.toml").expect("bench config")
+    GuardConfig::load(include_str!("site.toml"), "benches/site.toml").expect("bench config")
 }
 
 fn tracks(n: u64) -> Vec<picket_core::Track> {

@@ -281,7 +281,7 @@ fn approach(
         track.position.x - zone.asset[0],
         track.position.y - zone.asset[1],
     );
-    let distance_m = dx.hypot(dy);
+    let distance_m = (dx * dx + dy * dy).sqrt();
     if distance_m > range_m * 1.1 {
         return Verdict::Clear;
     }

@@ -3,7 +3,7 @@
 
 use crate::compile::{Compiled, compile};
 use crate::config::{ConfigError, GuardConfig};
-use crate::evaluate::{Context, Exemption, Facts};
+use crate::evaluate::{Context, Facts};
 use crate::lifecycle::{self, Cause, NO_ZONE, OpenAlert, Outcome, Slot, Timing, Verdict};
 use crate::predict::UnitGaussian;
 use crate::rules::{Rule, RuleParams, SpoofParams};
@@ -52,13 +52,13 @@ pub(crate) struct Entry {
 #[derive(Debug, Clone)]
 pub struct Guard {
     pub(crate) compiled: Compiled,
-    frame: LocalFrame,
+    pub(crate) frame: LocalFrame,
     sensors: Vec<(SensorKind, Enu)>,
     noncoop: SensorSet,
     gauss: UnitGaussian,
     pub(crate) tracks: BTreeMap<TrackId, Entry>,
     bound: HashMap<Identity, Vec<TrackId>>,
-    alerts: BTreeMap<AlertId, (TrackId, u16, u16)>,
+    pub(crate) alerts: BTreeMap<AlertId, (TrackId, u16, u16)>,
     whitelist: HashMap<Identity, usize>,
     ids: IdCounter,
     spoof: SpoofMonitor,
@@ -136,7 +136,7 @@ impl Guard {
         Ok(guard)
     }
 
-    fn index_whitelist(&mut self) {
+    pub(crate) fn index_whitelist(&mut self) {
         self.whitelist.clear();
         for (i, a) in self.compiled.whitelist.iter().enumerate() {
             for id in &a.identities {
@@ -167,7 +167,7 @@ impl Guard {
         })
     }
 
-    fn zone_id(&self, zone: u16) -> Option<&str> {
+    pub(crate) fn zone_id(&self, zone: u16) -> Option<&str> {
         (zone != NO_ZONE).then(|| self.compiled.zones[usize::from(zone)].id())
     }
 
@@ -205,9 +205,16 @@ impl Guard {
                     .observe(&broadcasts, &view, &params, self.noncoop);
             }
         }
+        // Evaluation never reads other tracks: lend the map out instead of moving entries.
+        let mut entries = std::mem::take(&mut self.tracks);
         for id in updated {
-            self.evaluate(id, time, &mut events);
+            if let Some(entry) = entries.get_mut(&id)
+                && entry.track.status.is_confirmed()
+            {
+                self.evaluate_entry(entry, time, &mut events);
+            }
         }
+        self.tracks = entries;
         self.end_stale(time, &mut events);
         self.spoof
             .forget_older_than(time, self.compiled.settings.stale_track_s);
@@ -349,7 +356,7 @@ impl Guard {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn event(
+    pub(crate) fn event(
         &self,
         alert: &OpenAlert,
         time: Timestamp,
@@ -370,16 +377,6 @@ impl Guard {
             actor,
             cause,
         }
-    }
-
-    fn evaluate(&mut self, id: TrackId, time: Timestamp, events: &mut Vec<AlertEvent>) {
-        let Some(mut entry) = self.tracks.remove(&id) else {
-            return;
-        };
-        if entry.track.status.is_confirmed() {
-            self.evaluate_entry(&mut entry, time, events);
-        }
-        self.tracks.insert(id, entry);
     }
 
     fn evaluate_entry(&mut self, entry: &mut Entry, time: Timestamp, events: &mut Vec<AlertEvent>) {
@@ -504,7 +501,11 @@ impl Guard {
             .max();
         let drone_like = track.class.get(Class::Drone) >= 0.5 && facts.exemption.is_none();
         let level = open_max.unwrap_or(ThreatLevel::new(u8::from(drone_like)));
-        if open_max.is_some() {
+        if entry
+            .slots
+            .iter()
+            .any(|s| s.alert.as_ref().is_some_and(|a| a.level < level))
+        {
             let mut slots: Vec<&mut Slot> = entry
                 .slots
                 .iter_mut()
@@ -536,19 +537,7 @@ impl Guard {
                 ));
             }
         }
-        let nearest_protected = self
-            .compiled
-            .zones
-            .iter()
-            .enumerate()
-            .filter(|(_, z)| z.zone.kind == ZoneKind::Protected)
-            .map(|(i, z)| {
-                (
-                    i as u16,
-                    z.distance_xy_m(track.position.x, track.position.y),
-                )
-            })
-            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let nearest_protected = nearest_protected(&self.compiled, track);
         entry.assessment = Assessment {
             time,
             level,
@@ -559,157 +548,25 @@ impl Guard {
             spoof_suspected: facts.spoofed,
         };
     }
+}
 
-    /// An operator acknowledges an open alert.
-    pub fn acknowledge(
-        &mut self,
-        alert: AlertId,
-        operator: &str,
-        time: Timestamp,
-    ) -> Result<AlertEvent, CommandError> {
-        let operator = operator.trim();
-        if operator.is_empty() {
-            return Err(CommandError::NoOperator);
+/// The nearest protected zone and the horizontal distance to it; the exact distance is only
+/// computed for zones whose cheap lower bound could beat the best so far.
+fn nearest_protected(compiled: &Compiled, track: &Track) -> Option<(u16, f64)> {
+    let (x, y) = (track.position.x, track.position.y);
+    let mut best: Option<(u16, f64)> = None;
+    for (i, z) in compiled.zones.iter().enumerate() {
+        if z.zone.kind != ZoneKind::Protected
+            || best.is_some_and(|(_, d)| z.distance_lower_bound_m(x, y) >= d)
+        {
+            continue;
         }
-        let &(track, rule, zone) = self
-            .alerts
-            .get(&alert)
-            .ok_or(CommandError::UnknownAlert(alert))?;
-        let slot = self
-            .slot_mut(track, (rule, zone))
-            .ok_or(CommandError::UnknownAlert(alert))?;
-        let open = slot
-            .alert
-            .as_mut()
-            .ok_or(CommandError::UnknownAlert(alert))?;
-        if let Some(by) = &open.acknowledged_by {
-            return Err(CommandError::AlreadyAcknowledged {
-                alert,
-                by: by.clone(),
-            });
+        let d = z.distance_xy_m(x, y);
+        if best.is_none_or(|(_, b)| d < b) {
+            best = Some((i as u16, d));
         }
-        open.acknowledged_by = Some(operator.to_owned());
-        let open = open.clone();
-        let cause = format!("acknowledged by {operator}");
-        Ok(self.event(
-            &open,
-            time,
-            track,
-            (rule, zone),
-            AlertState::Acknowledged,
-            Actor::Operator(operator.to_owned()),
-            cause,
-        ))
     }
-
-    /// An operator resolves an open alert. If its cause still holds, the same alert is not
-    /// raised again until the cause has ended.
-    pub fn resolve(
-        &mut self,
-        alert: AlertId,
-        operator: &str,
-        time: Timestamp,
-    ) -> Result<AlertEvent, CommandError> {
-        let operator = operator.trim();
-        if operator.is_empty() {
-            return Err(CommandError::NoOperator);
-        }
-        let &(track, rule, zone) = self
-            .alerts
-            .get(&alert)
-            .ok_or(CommandError::UnknownAlert(alert))?;
-        let slot = self
-            .slot_mut(track, (rule, zone))
-            .ok_or(CommandError::UnknownAlert(alert))?;
-        let open = slot.alert.take().ok_or(CommandError::UnknownAlert(alert))?;
-        slot.suppressed = true;
-        self.alerts.remove(&alert);
-        let cause = format!("resolved by {operator}");
-        Ok(self.event(
-            &open,
-            time,
-            track,
-            (rule, zone),
-            AlertState::Resolved,
-            Actor::Operator(operator.to_owned()),
-            cause,
-        ))
-    }
-
-    fn slot_mut(&mut self, track: TrackId, key: (u16, u16)) -> Option<&mut Slot> {
-        self.tracks
-            .get_mut(&track)?
-            .slots
-            .iter_mut()
-            .find(|s| (s.rule, s.zone) == key)
-    }
-
-    /// Swaps in a new configuration. When it does not compile for this site, nothing changes
-    /// and the error says so. Open alerts whose rule (matched by kind and order among rules of
-    /// that kind) or zone (by id) is gone are resolved; the others carry over.
-    pub fn reload(
-        &mut self,
-        config: &GuardConfig,
-        time: Timestamp,
-    ) -> Result<Vec<AlertEvent>, ReloadError> {
-        let compiled = compile(config, Some(&self.frame)).map_err(ReloadError)?;
-        let rule_map = remap_rules(&self.compiled.rules, &compiled.rules);
-        let zone_map: Vec<Option<u16>> = self
-            .compiled
-            .zones
-            .iter()
-            .map(|z| {
-                compiled
-                    .zones
-                    .iter()
-                    .position(|n| n.id() == z.id())
-                    .map(|i| i as u16)
-            })
-            .collect();
-        let mut events = Vec::new();
-        let ids: Vec<TrackId> = self.tracks.keys().copied().collect();
-        for id in ids {
-            let mut entry = self.tracks.remove(&id).expect("listed");
-            let mut kept = Vec::with_capacity(entry.slots.len());
-            for mut slot in std::mem::take(&mut entry.slots) {
-                let zone = if slot.zone == NO_ZONE {
-                    Some(NO_ZONE)
-                } else {
-                    zone_map[usize::from(slot.zone)]
-                };
-                match (rule_map[usize::from(slot.rule)], zone) {
-                    (Some(r), Some(z)) => {
-                        if let Some(a) = &slot.alert {
-                            self.alerts.insert(a.id, (id, r, z));
-                        }
-                        (slot.rule, slot.zone) = (r, z);
-                        kept.push(slot);
-                    }
-                    _ => {
-                        if let Some(a) = slot.alert.take() {
-                            self.alerts.remove(&a.id);
-                            let cause =
-                                "its rule or zone was removed by a configuration reload".to_owned();
-                            events.push(self.event(
-                                &a,
-                                time,
-                                id,
-                                (slot.rule, slot.zone),
-                                AlertState::Resolved,
-                                Actor::System,
-                                cause,
-                            ));
-                        }
-                    }
-                }
-            }
-            entry.slots = kept;
-            self.tracks.insert(id, entry);
-        }
-        self.compiled = compiled;
-        self.index_whitelist();
-        Ok(events)
-    }
+    best
 }
 
 /// Alerts raised or escalated this step start at the track's new threat level, so they are
@@ -731,35 +588,6 @@ fn lift_new_alerts(entry: &mut Entry, outcomes: &mut [((u16, u16), Outcome)]) {
             let slot = entry.slots.iter_mut().find(|s| (s.rule, s.zone) == *key);
             if let Some(open) = slot.and_then(|s| s.alert.as_mut()) {
                 open.level = max;
-            }
-        }
-    }
-}
-
-/// Old rule index → new rule index, matching by kind and order among rules of that kind.
-fn remap_rules(old: &[Rule], new: &[Rule]) -> Vec<Option<u16>> {
-    old.iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let nth = old[..i].iter().filter(|o| o.kind == r.kind).count();
-            new.iter()
-                .enumerate()
-                .filter(|(_, n)| n.kind == r.kind)
-                .nth(nth)
-                .map(|(j, _)| j as u16)
-        })
-        .collect()
-}
-
-impl Exemption {
-    /// Words for the exemption.
-    pub fn describe(&self, guard: &Guard) -> String {
-        let c = &guard.compiled;
-        match *self {
-            Exemption::Authorized(a) => format!("authorized as {}", c.whitelist[a].label),
-            Exemption::Corridor(z) => format!("aircraft in corridor {}", c.zones[z].id()),
-            Exemption::Exclusion(z) => {
-                format!("known traffic in exclusion zone {}", c.zones[z].id())
             }
         }
     }

@@ -83,7 +83,7 @@ impl UnitGaussian {
             .filter(|[a, b]| {
                 let x = g.mean[0] + g.l11 * a;
                 let y = g.mean[1] + g.l21 * a + g.l22 * b;
-                zone.contains_xy(x, y)
+                zone.contains_xy_sampled(x, y)
             })
             .count();
         inside as f64 / POINTS as f64
@@ -120,13 +120,16 @@ impl UnitGaussian {
         step_s: f64,
         threshold: f64,
     ) -> (Option<f64>, f64) {
-        // Cheap rejection: the zone is further than the track can get, mean plus 5 sigma.
+        // Cheap rejection: the zone's bounding circle is further from the mean path than
+        // 5 sigma of the widest prediction (covariance grows with the horizon).
         let c = &track.cov;
         let t = horizon_s;
         let spread_var =
             c[0][0] + c[1][1] + 2.0 * t * (c[0][3] + c[1][4]) + t * t * (c[3][3] + c[4][4]);
-        let reach_m = track.ground_speed_mps() * t + 5.0 * spread_var.max(0.0).sqrt();
-        if zone.distance_lower_bound_m(track.position.x, track.position.y) > reach_m {
+        let spread_m = 5.0 * spread_var.max(c[0][0] + c[1][1]).max(0.0).sqrt();
+        let p = [track.position.x, track.position.y];
+        let end = [p[0] + track.velocity.x * t, p[1] + track.velocity.y * t];
+        if segment_distance(p, end, zone.bound_center) - zone.bound_radius_m > spread_m {
             return (None, 0.0);
         }
         let steps = (horizon_s / step_s).floor() as usize;
@@ -141,6 +144,19 @@ impl UnitGaussian {
         }
         (None, best)
     }
+}
+
+/// Distance from `q` to the segment `a`–`b`, metres.
+fn segment_distance(a: [f64; 2], b: [f64; 2], q: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let s = if len2 > 0.0 {
+        (((q[0] - a[0]) * dx + (q[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (ex, ey) = (q[0] - (a[0] + s * dx), q[1] - (a[1] + s * dy));
+    (ex * ex + ey * ey).sqrt()
 }
 
 #[cfg(test)]

@@ -68,21 +68,85 @@ impl GuardZone {
         p.z >= self.floor_z_m && p.z <= self.ceiling_z_m && self.contains_xy(p.x, p.y)
     }
 
-    /// True when `(x, y)` is inside the footprint, after a cheap bounding-circle test.
+    /// True when `(x, y)` is inside the footprint (the boundary counts, as in
+    /// [`Zone::contains_xy`], which this agrees with), after a cheap bounding-circle test.
+    /// Written here without square roots because it runs for every track and zone each step.
     pub fn contains_xy(&self, x: f64, y: f64) -> bool {
         let (dx, dy) = (x - self.bound_center[0], y - self.bound_center[1]);
-        dx * dx + dy * dy <= self.bound_radius_m * self.bound_radius_m
-            && self.zone.contains_xy(x, y)
+        if dx * dx + dy * dy > self.bound_radius_m * self.bound_radius_m {
+            return false;
+        }
+        match &self.zone.shape {
+            ZoneShape::Circle { x: cx, y: cy, r_m } => {
+                let (ex, ey) = (x - cx, y - cy);
+                ex * ex + ey * ey <= r_m * r_m
+            }
+            ZoneShape::Polygon(v) => {
+                let mut inside = false;
+                let mut j = v.len() - 1;
+                for i in 0..v.len() {
+                    let (a, b) = (v[j], v[i]);
+                    if on_segment(a, b, x, y) {
+                        return true;
+                    }
+                    if (b[1] > y) != (a[1] > y)
+                        && x < (a[0] - b[0]) * (y - b[1]) / (a[1] - b[1]) + b[0]
+                    {
+                        inside = !inside;
+                    }
+                    j = i;
+                }
+                inside
+            }
+        }
+    }
+
+    /// Containment for quadrature points: the even-odd crossing test without the exact
+    /// boundary check of [`Self::contains_xy`] (a point exactly on an edge has no mass).
+    pub fn contains_xy_sampled(&self, x: f64, y: f64) -> bool {
+        let (dx, dy) = (x - self.bound_center[0], y - self.bound_center[1]);
+        if dx * dx + dy * dy > self.bound_radius_m * self.bound_radius_m {
+            return false;
+        }
+        match &self.zone.shape {
+            ZoneShape::Circle { .. } => true, // The bounding circle is the circle.
+            ZoneShape::Polygon(v) => {
+                let mut inside = false;
+                let mut j = v.len() - 1;
+                for i in 0..v.len() {
+                    let ([xi, yi], [xj, yj]) = (v[i], v[j]);
+                    if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+                        inside = !inside;
+                    }
+                    j = i;
+                }
+                inside
+            }
+        }
     }
 
     /// A lower bound of the horizontal distance to the footprint, metres (0 near or inside).
     pub fn distance_lower_bound_m(&self, x: f64, y: f64) -> f64 {
-        ((x - self.bound_center[0]).hypot(y - self.bound_center[1]) - self.bound_radius_m).max(0.0)
+        let (dx, dy) = (x - self.bound_center[0], y - self.bound_center[1]);
+        ((dx * dx + dy * dy).sqrt() - self.bound_radius_m).max(0.0)
     }
 
-    /// Horizontal distance to the footprint, metres; 0 inside.
+    /// Horizontal distance to the footprint, metres; 0 inside (agrees with
+    /// [`Zone::distance_xy_m`], with one square root instead of one per edge).
     pub fn distance_xy_m(&self, x: f64, y: f64) -> f64 {
-        self.zone.distance_xy_m(x, y)
+        if self.contains_xy(x, y) {
+            return 0.0;
+        }
+        match &self.zone.shape {
+            ZoneShape::Circle { x: cx, y: cy, r_m } => {
+                let (dx, dy) = (x - cx, y - cy);
+                ((dx * dx + dy * dy).sqrt() - r_m).max(0.0)
+            }
+            ZoneShape::Polygon(v) => (0..v.len())
+                .map(|i| segment_distance2(v[i], v[(i + 1) % v.len()], x, y))
+                .fold(f64::INFINITY, f64::min)
+                .sqrt(),
+        }
     }
 
     /// Probability that a height with mean `z_m` and deviation `sigma_m` lies between floor and
@@ -94,6 +158,29 @@ impl GuardZone {
         let cdf = |v: f64| 0.5 * libm::erfc(-(v - z_m) / (sigma_m * std::f64::consts::SQRT_2));
         (cdf(self.ceiling_z_m) - cdf(self.floor_z_m)).clamp(0.0, 1.0)
     }
+}
+
+/// True when `(x, y)` lies exactly on the segment `a`–`b`.
+fn on_segment(a: [f64; 2], b: [f64; 2], x: f64, y: f64) -> bool {
+    let cross = (b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]);
+    cross == 0.0
+        && x >= a[0].min(b[0])
+        && x <= a[0].max(b[0])
+        && y >= a[1].min(b[1])
+        && y <= a[1].max(b[1])
+}
+
+/// Squared distance from `(x, y)` to the segment `a`–`b`, m².
+fn segment_distance2(a: [f64; 2], b: [f64; 2], x: f64, y: f64) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let s = if len2 > 0.0 {
+        (((x - a[0]) * dx + (y - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (ex, ey) = (x - (a[0] + s * dx), y - (a[1] + s * dy));
+    ex * ex + ey * ey
 }
 
 fn bounding_circle(shape: &ZoneShape) -> ([f64; 2], f64) {
@@ -182,6 +269,28 @@ pub(crate) mod tests {
         assert!((g.vertical_probability(120.0, 10.0) - 0.5).abs() < 1e-9);
         assert!(g.vertical_probability(60.0, 5.0) > 0.999_999);
         assert_eq!(g.vertical_probability(130.0, 0.0), 0.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_core_zone(x in -300.0..300.0f64, y in -300.0..300.0f64, k in 0usize..3) {
+            let shapes = [
+                ZoneShape::Polygon(vec![[-100.0, -80.0], [120.0, -100.0], [60.0, 40.0], [150.0, 150.0], [-90.0, 110.0]]),
+                ZoneShape::Circle { x: 20.0, y: -10.0, r_m: 130.0 },
+                ZoneShape::Polygon(vec![[0.0, 0.0], [100.0, 0.0], [100.0, 100.0], [0.0, 100.0]]),
+            ];
+            let mut z = square("Z", ZoneKind::Protected, 1.0);
+            z.shape = shapes[k].clone();
+            let g = GuardZone::new(z.clone(), Schedule::always(), None, 0.0).unwrap();
+            proptest::prop_assert_eq!(g.contains_xy(x, y), z.contains_xy(x, y));
+            proptest::prop_assert!((g.distance_xy_m(x, y) - z.distance_xy_m(x, y)).abs() < 1e-9);
+            // Vertices and edge midpoints are on the boundary: inside.
+            if let ZoneShape::Polygon(v) = &z.shape {
+                let (a, b) = (v[0], v[1]);
+                proptest::prop_assert!(g.contains_xy(a[0], a[1]));
+                proptest::prop_assert!(g.contains_xy((a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0));
+            }
+        }
     }
 
     #[test]
