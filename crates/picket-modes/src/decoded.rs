@@ -166,7 +166,8 @@ impl Serialize for Decoded {
 }
 
 impl Decoded {
-    /// The JSON object `picket decode --json` prints for this frame.
+    /// The JSON object `picket decode --json` prints for this frame. (`serde_json::Value`
+    /// sorts keys; `serde_json::to_string(&decoded)` keeps the order of the fields above.)
     pub fn to_json(&self) -> serde_json::Value {
         // Serializing plain numbers and strings into a Value cannot fail.
         self.serialize(serde_json::value::Serializer)

@@ -166,12 +166,15 @@ fn check_commb(d: &picket_modes::Decoded, rs: &Value, at: &str, n: &mut usize) {
     if !matches!(d.df, Some(20 | 21)) {
         return;
     }
-    let details = d.details.as_ref().expect(at);
-    for (key, value) in rs.as_object().unwrap() {
-        if key.starts_with("bds") {
-            assert_eq!(details.get(key), Some(value), "{at} register {key}");
-        }
-    }
+    let details = d.details.as_ref().expect(at).as_object().unwrap();
+    let registers: serde_json::Map<String, Value> = rs
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with("bds"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    assert_eq!(details, &registers, "{at}");
     *n += 1;
 }
 
