@@ -130,7 +130,9 @@ fn var(v: &Var, ctx: &str) -> Result<String, String> {
             var: inner,
         } => {
             let counter = match counter {
-                Some(n) => format!("Counter::Bytes({n})"),
+                // The counter is read into a u64.
+                Some(n) if (1..=8).contains(n) => format!("Counter::Bytes({n})"),
+                Some(n) => return Err(format!("{ctx}: {n}-octet repetition counter")),
                 None => {
                     // FX repetition: each element plus its FX bit fills whole octets.
                     let bits = fixed_bits(inner).ok_or(format!("{ctx}: variable fx repetition"))?;

@@ -13,7 +13,8 @@
 //! definition was available.
 //!
 //! * [`json::record_json`]: the JSON view used by `picket decode --json`.
-//! * [`encode`] and [`json_encode`]: record values (raw tree or JSON view) back to bytes.
+//! * [`encode`] and [`json_encode`]: record values (raw tree or JSON view) back to bytes;
+//!   [`builders`]: typed CAT048 plots and CAT062 tracks for the simulator and outputs.
 //! * [`report::to_report`]: CAT048/062/021/010 records into [`picket_core::Report`]s.
 //!
 //! Bad input is a [`DecodeError`] with the byte offset and a [`Reason`]; a wrong edition shows
@@ -33,6 +34,7 @@
 //! # Ok::<(), picket_asterix::DecodeError>(())
 //! ```
 
+pub mod builders;
 pub mod encode;
 mod error;
 mod frame;

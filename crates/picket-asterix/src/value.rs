@@ -169,3 +169,36 @@ pub(crate) fn encode_text(kind: TextKind, bits: u16, s: &str) -> Option<u64> {
     }
     Some(raw)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_extension() {
+        assert_eq!(sign_extend(0x3FF, 10), -1);
+        assert_eq!(sign_extend(0x200, 10), -512);
+        assert_eq!(sign_extend(0x1FF, 10), 511);
+        assert_eq!(sign_extend(u64::MAX, 64), -1);
+    }
+
+    #[test]
+    fn text_round_trips_in_every_encoding() {
+        for (kind, bits, s) in [
+            (TextKind::Icao, 48, "DLH65A  "),
+            (TextKind::Ascii, 56, "121.100"),
+            (TextKind::Octal, 12, "7600"),
+        ] {
+            let raw = encode_text(kind, bits, s).unwrap();
+            assert_eq!(Text::decode(kind, bits, raw).as_str(), s);
+        }
+        // Short strings are padded; octal codes get leading zeros.
+        let raw = encode_text(TextKind::Icao, 48, "AB").unwrap();
+        assert_eq!(Text::decode(TextKind::Icao, 48, raw).as_str(), "AB      ");
+        assert_eq!(encode_text(TextKind::Octal, 12, "17"), Some(0o17));
+        // Lower case and '8' are not representable.
+        assert_eq!(encode_text(TextKind::Icao, 48, "abc"), None);
+        assert_eq!(encode_text(TextKind::Octal, 12, "0008"), None);
+        assert_eq!(encode_text(TextKind::Icao, 12, "ABC"), None);
+    }
+}

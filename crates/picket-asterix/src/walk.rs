@@ -292,3 +292,21 @@ impl Visitor for Finder<'_> {
         self.stack.pop();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::read_bits;
+
+    #[test]
+    fn reads_bit_fields_across_octets() {
+        let d = [0b1010_1100, 0b0101_0011, 0xFF];
+        assert_eq!(read_bits(&d, 0, 3), 0b101);
+        assert_eq!(read_bits(&d, 4, 8), 0b1100_0101);
+        assert_eq!(read_bits(&d, 6, 10), 0b00_0101_0011);
+        assert_eq!(read_bits(&d, 0, 24), 0xAC53FF);
+        // Missing bytes read as zeros instead of panicking.
+        assert_eq!(read_bits(&d, 16, 16), 0xFF00);
+        let all = [0xFFu8; 9];
+        assert_eq!(read_bits(&all, 3, 64), u64::MAX);
+    }
+}

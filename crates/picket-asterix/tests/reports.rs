@@ -142,3 +142,51 @@ fn cat010_surface_target_and_cat034_service_message() {
         "north markers carry no target"
     );
 }
+
+#[test]
+fn built_plot_and_track_come_back_as_the_same_reports() {
+    use picket_asterix::builders::{Plot048, Track062};
+    let plot = Plot048 {
+        range_nm: 12.5,
+        azimuth_deg: 45.0,
+        flight_level: Some(35.0),
+        icao: Some(0xABCDEF),
+        callsign: Some("PKT1".into()),
+        mode3a: Some("7000".into()),
+        track_number: Some(42),
+        velocity: Some((0.05, 90.0)),
+        detection_type: 5,
+        ..Plot048::new(25, 201, 25_200.5)
+    };
+    let block = plot.encode_block(spec::lookup(48, None).unwrap()).unwrap();
+    let r = report_of(&block, &Editions::newest()).unwrap();
+    assert_eq!(r.time.as_secs(), MIDNIGHT_S + 25_200.5);
+    let Measurement::Polar {
+        range_m, az_rad, ..
+    } = r.measurement
+    else {
+        panic!("polar expected")
+    };
+    assert!(near(range_m, 12.5 * 1852.0, 1e-9) && near(az_rad, 45_f64.to_radians(), 1e-4));
+    assert_eq!(r.identity, Some(Identity::Icao(0xABCDEF)));
+    let v = r.velocity.unwrap();
+    // One LSB of I048/200 GSP is 2^-14 NM/s = 0.113 m/s.
+    assert!(near(v.vx, 0.05 * 1852.0, 0.12) && near(v.vy, 0.0, 0.01));
+
+    let track = Track062 {
+        velocity_mps: Some((10.0, -5.0)),
+        altitude_ft: Some(400.0),
+        icao: Some(0x123456),
+        callsign: Some("DRONE1".into()),
+        ..Track062::new(0, 5, 100.0, 9, (51.47, -0.4543))
+    };
+    let block = track.encode_block(spec::lookup(62, None).unwrap()).unwrap();
+    let r = report_of(&block, &Editions::newest()).unwrap();
+    let Measurement::Geodetic { position, .. } = r.measurement else {
+        panic!("geodetic expected")
+    };
+    assert!(near(position.lat_deg, 51.47, 1e-5) && near(position.lon_deg, -0.4543, 1e-5));
+    assert!(near(position.alt_m, 400.0 * 0.3048, 0.01));
+    assert_eq!(r.velocity.map(|v| (v.vx, v.vy)), Some((10.0, -5.0)));
+    assert_eq!(r.identity, Some(Identity::Icao(0x123456)));
+}
