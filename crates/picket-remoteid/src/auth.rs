@@ -44,6 +44,7 @@ pub struct Auth {
 }
 
 impl Auth {
+    #[inline]
     pub(crate) fn decode(m: &[u8; 25]) -> Self {
         let f = Fields(m);
         let data_page = f.u8(1) & 0x0f;

@@ -36,6 +36,7 @@ pub struct BasicId {
 }
 
 impl BasicId {
+    #[inline]
     pub(crate) fn decode(m: &[u8; 25]) -> Self {
         let f = Fields(m);
         Self {

@@ -13,6 +13,7 @@ pub const ALTITUDE_UNKNOWN_M: f64 = -1000.0;
 /// Latitude/longitude resolution: degrees per count.
 pub const LAT_LON_STEP_DEG: f64 = 1e-7;
 
+#[inline]
 pub(crate) fn decode_altitude(raw: u16) -> f64 {
     f64::from(raw) * ALTITUDE_STEP_M - ALTITUDE_OFFSET_M
 }
@@ -21,6 +22,7 @@ pub(crate) fn encode_altitude(alt_m: f64) -> u16 {
     clamp_round((alt_m + ALTITUDE_OFFSET_M) / ALTITUDE_STEP_M, 0.0, 65535.0) as u16
 }
 
+#[inline]
 pub(crate) fn decode_lat_lon(raw: i32) -> f64 {
     f64::from(raw) * LAT_LON_STEP_DEG
 }
@@ -46,18 +48,23 @@ pub(crate) fn clamp_round(v: f64, lo: f64, hi: f64) -> f64 {
 pub(crate) struct Fields<'a>(pub(crate) &'a [u8; 25]);
 
 impl Fields<'_> {
+    #[inline]
     pub(crate) fn u8(&self, at: usize) -> u8 {
         self.0[at]
     }
+    #[inline]
     pub(crate) fn u16(&self, at: usize) -> u16 {
         u16::from_le_bytes([self.0[at], self.0[at + 1]])
     }
+    #[inline]
     pub(crate) fn i32(&self, at: usize) -> i32 {
         i32::from_le_bytes([self.0[at], self.0[at + 1], self.0[at + 2], self.0[at + 3]])
     }
+    #[inline]
     pub(crate) fn u32(&self, at: usize) -> u32 {
         u32::from_le_bytes([self.0[at], self.0[at + 1], self.0[at + 2], self.0[at + 3]])
     }
+    #[inline]
     pub(crate) fn array<const N: usize>(&self, at: usize) -> [u8; N] {
         let mut out = [0; N];
         out.copy_from_slice(&self.0[at..at + N]);

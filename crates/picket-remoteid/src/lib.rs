@@ -134,6 +134,7 @@ pub struct Envelope {
 ///
 /// Fails on short input, an undefined type (6-14) and a message pack (use [`Pack::parse`] or
 /// [`decode_any`]).
+#[inline]
 pub fn decode_message(bytes: &[u8]) -> Result<Envelope, DecodeError> {
     let m: &[u8; MESSAGE_LEN] = bytes
         .get(..MESSAGE_LEN)

@@ -79,6 +79,7 @@ pub struct Location {
 }
 
 impl Location {
+    #[inline]
     pub(crate) fn decode(m: &[u8; 25]) -> Self {
         let f = Fields(m);
         let flags = f.u8(1);

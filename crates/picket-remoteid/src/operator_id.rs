@@ -21,6 +21,7 @@ pub struct OperatorId {
 }
 
 impl OperatorId {
+    #[inline]
     pub(crate) fn decode(m: &[u8; 25]) -> Self {
         let f = Fields(m);
         Self {

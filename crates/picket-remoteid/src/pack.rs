@@ -33,6 +33,7 @@ pub struct Pack<'a> {
 
 impl<'a> Pack<'a> {
     /// Checks the pack header and the type of every message (the reference's rules).
+    #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Self, DecodeError> {
         if bytes.len() < PACK_HEADER_LEN {
             return Err(DecodeError::truncated(0, PACK_HEADER_LEN, bytes.len()));
@@ -80,6 +81,7 @@ impl<'a> Pack<'a> {
     }
 
     /// The messages, decoded. Their types were checked by [`Pack::parse`], so none fails.
+    #[inline]
     pub fn iter(self) -> impl Iterator<Item = Envelope> + 'a {
         self.messages
             .chunks_exact(MESSAGE_LEN)
@@ -93,6 +95,7 @@ impl<'a> Pack<'a> {
 }
 
 /// The reference's `checkPackContent`: no nested pack, no undefined type, bounded repeats.
+#[inline]
 fn check_content(messages: &[u8]) -> Result<(), DecodeError> {
     let mut counts = [0usize; 6];
     for (i, m) in messages.chunks_exact(MESSAGE_LEN).enumerate() {

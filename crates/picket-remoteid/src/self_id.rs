@@ -20,6 +20,7 @@ pub struct SelfId {
 }
 
 impl SelfId {
+    #[inline]
     pub(crate) fn decode(m: &[u8; 25]) -> Self {
         let f = Fields(m);
         Self {

@@ -53,6 +53,7 @@ pub struct System {
 }
 
 impl System {
+    #[inline]
     pub(crate) fn decode(m: &[u8; 25]) -> Self {
         let f = Fields(m);
         Self {
