@@ -348,6 +348,10 @@ pub struct DroneGroup {
     /// Zones authorized drones may use (written in `authorized` lines).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authorized_zones: Vec<String>,
+    /// Broadcast the serials of this other drone group's drones instead of their own (forged
+    /// identity; needs `remote_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clone_serials_of: Option<String>,
 }
 
 /// A drone swarm.

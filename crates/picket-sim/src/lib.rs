@@ -144,7 +144,7 @@ impl Simulation {
     pub fn new(config: SimConfig, seed: u64) -> Result<Self, ConfigError> {
         validate::check(&config)?;
         let tick_us = seconds_to_us(config.tick_s);
-        let mut population = Population::build(seed, config.groups.iter(), tick_us);
+        let mut population = Population::build(seed, &config.groups, tick_us);
         for (formation, _) in &mut population.formations {
             formation.spawn_us = (formation.spawn_us + tick_us - 1) / tick_us * tick_us;
         }

@@ -14,6 +14,7 @@ use crate::streams::{Purpose, SimRng, stream, target_key};
 use crate::{Schedule, seconds_to_us};
 use picket_core::{Class, Identity};
 use rand::Rng;
+use std::collections::BTreeMap;
 use std::f64::consts::TAU;
 
 /// Whether a target is in the scenario.
@@ -63,11 +64,7 @@ pub struct Population {
 
 impl Population {
     /// Builds every group of `groups` with `seed`.
-    pub fn build<'a>(
-        seed: u64,
-        groups: impl Iterator<Item = (&'a String, &'a GroupConfig)>,
-        tick_us: i64,
-    ) -> Self {
+    pub fn build(seed: u64, groups: &BTreeMap<String, GroupConfig>, tick_us: i64) -> Self {
         let mut population = Population::default();
         for (name, group) in groups {
             let before = population.targets.len();
@@ -95,7 +92,7 @@ impl Population {
                         );
                     }
                 }
-                GroupConfig::Drones(g) => population.drones(seed, name, g),
+                GroupConfig::Drones(g) => population.drones(seed, name, g, groups),
                 GroupConfig::Swarm(g) => population.swarm(seed, name, g),
                 GroupConfig::Birds(g) => population.birds(seed, name, g),
                 GroupConfig::Aircraft(g) => population.aircraft(seed, name, g),
@@ -134,7 +131,13 @@ impl Population {
         self.targets.last_mut().expect("just pushed")
     }
 
-    fn drones(&mut self, seed: u64, name: &str, g: &DroneGroup) {
+    fn drones(
+        &mut self,
+        seed: u64,
+        name: &str,
+        g: &DroneGroup,
+        groups: &BTreeMap<String, GroupConfig>,
+    ) {
         for i in 0..g.count {
             let mut rng = stream(seed, Purpose::Target, target_key(name, i), 0);
             let spawn_us = seconds_to_us(uniform(&mut rng, g.spawn_s));
@@ -142,7 +145,19 @@ impl Population {
             let mut signature = drone_signature(g.rcs_m2, g.span_m, g.emitting_fraction, &mut rng);
             let mut broadcast = None;
             if g.remote_id {
-                signature.identity = Some(Identity::RemoteId(rid_serial(&mut rng)));
+                // A cloner broadcasts the serial of a drone of another group: one serial heard
+                // in two places.
+                let cloned =
+                    g.clone_serials_of
+                        .as_ref()
+                        .and_then(|other| match groups.get(other) {
+                            Some(GroupConfig::Drones(o)) if o.count > 0 => {
+                                Some(rid_serial(seed, other, i % o.count))
+                            }
+                            _ => None,
+                        });
+                let serial = cloned.clone().unwrap_or_else(|| rid_serial(seed, name, i));
+                signature.identity = Some(Identity::RemoteId(serial));
                 let period_us = seconds_to_us(g.rid_period_s);
                 broadcast = Some(Schedule {
                     period_us,
@@ -152,6 +167,9 @@ impl Population {
                     let a = uniform(&mut rng, [0.0, TAU]);
                     let d = uniform(&mut rng, g.spoof_offset_m);
                     signature.spoof_offset_m = Some([d * a.cos(), d * a.sin(), 0.0]);
+                } else if cloned.is_some() {
+                    // The position is honest, the identity is not: still a forged broadcast.
+                    signature.spoof_offset_m = Some([0.0; 3]);
                 }
                 if g.role == RoleConfig::Authorized {
                     let identity = signature.identity.clone().expect("set above");
@@ -411,9 +429,11 @@ fn bird_signature(g: &BirdGroup, rng: &mut SimRng) -> Signature {
     }
 }
 
-/// A serial in the ANSI/CTA-2063-A shape: 4-character manufacturer code, a length character,
-/// then the manufacturer's serial (here 12 characters).
-fn rid_serial(rng: &mut SimRng) -> String {
+/// The Remote ID serial of drone `index` of `group`, in the ANSI/CTA-2063-A shape: a
+/// 4-character manufacturer code, a length character, then the manufacturer's serial (here
+/// 12 characters). It has its own stream so other groups can compute it (cloned serials).
+fn rid_serial(seed: u64, group: &str, index: usize) -> String {
+    let rng = &mut stream(seed, Purpose::Group, target_key(group, index), 1);
     const CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"; // no I or O, as the standard says
     let mut serial = String::from("1596C");
     for _ in 0..12 {

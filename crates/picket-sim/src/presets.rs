@@ -208,6 +208,7 @@ pub fn drones(count: usize, role: RoleConfig, mission: Mission) -> DroneGroup {
         spoofed_fraction: 0.0,
         spoof_offset_m: [300.0, 1500.0],
         authorized_zones: Vec::new(),
+        clone_serials_of: None,
     }
 }
 
@@ -402,7 +403,8 @@ pub fn birds() -> SimConfig {
 }
 
 /// Site defense with forged Remote ID: hostile drones broadcasting positions 300–1500 m
-/// from where they are, next to honest hobby and cooperative broadcasters.
+/// from where they are, and hostile drones broadcasting a cooperative drone's serial, next to
+/// honest hobby and cooperative broadcasters.
 pub fn spoofing() -> SimConfig {
     let spoofers = DroneGroup {
         emitting_fraction: 1.0,
@@ -410,8 +412,16 @@ pub fn spoofing() -> SimConfig {
         spoofed_fraction: 1.0,
         ..drones(6, RoleConfig::Hostile, Mission::Approach)
     };
+    // Hostile drones broadcasting a cooperative drone's serial from their true position.
+    let cloners = DroneGroup {
+        emitting_fraction: 1.0,
+        remote_id: true,
+        clone_serials_of: Some("coop".into()),
+        ..drones(2, RoleConfig::Hostile, Mission::Approach)
+    };
     let groups = BTreeMap::from([
         ("spoofers".into(), GroupConfig::Drones(spoofers)),
+        ("cloners".into(), GroupConfig::Drones(cloners)),
         (
             "hostile".into(),
             GroupConfig::Drones(drones(3, RoleConfig::Hostile, Mission::Approach)),
@@ -425,7 +435,7 @@ pub fn spoofing() -> SimConfig {
         ),
     ]);
     site(
-        "spoofing: hostile drones with forged Remote ID positions among honest broadcasters",
+        "spoofing: forged Remote ID positions and cloned serials among honest broadcasters",
         600.0,
         "spoofers",
         groups,

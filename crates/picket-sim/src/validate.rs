@@ -235,6 +235,16 @@ fn check_group(path: &str, g: &GroupConfig, c: &SimConfig) -> Result<usize, Conf
                 positive(&p("rid_period_s"), d.rid_period_s)?;
             }
             zones(&d.authorized_zones)?;
+            if let Some(other) = &d.clone_serials_of {
+                match c.groups.get(other) {
+                    Some(GroupConfig::Drones(o)) if o.remote_id && o.count > 0 => {}
+                    _ => {
+                        let reason =
+                            format!("{other:?} is not a group of drones broadcasting Remote ID");
+                        return Err(invalid(p("clone_serials_of"), reason));
+                    }
+                }
+            }
             Ok(d.count)
         }
         GroupConfig::Swarm(s) => {

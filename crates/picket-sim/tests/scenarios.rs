@@ -167,6 +167,21 @@ fn site_defense_has_zones_whitelist_and_every_kind_of_target() {
             .iter()
             .any(|t| !t.spoofed && t.ident.is_some())
     );
+    // Cloned serials: one serial flown by two targets at once, one of them spoofed.
+    let mut flyers: std::collections::BTreeMap<_, std::collections::BTreeSet<_>> =
+        Default::default();
+    for t in spoofing.truth.iter().filter(|t| t.ident.is_some()) {
+        flyers
+            .entry(t.ident.clone())
+            .or_default()
+            .insert((t.id.clone(), t.spoofed));
+    }
+    assert!(
+        flyers.values().any(|ids| ids.len() > 1
+            && ids.iter().any(|(_, s)| *s)
+            && ids.iter().any(|(_, s)| !*s)),
+        "no cloned serial"
+    );
 }
 
 #[test]

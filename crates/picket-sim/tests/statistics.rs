@@ -300,6 +300,8 @@ fn site_sensors_see_only_what_they_should() {
     let mut rid_residual = Vec::new();
     let mut rf_residual = Vec::new();
     let mut spoofed_seen = 0;
+    let mut cam_residual = [Vec::new(), Vec::new()];
+    let (mut labels_right, mut labels_expected, mut labels_variance) = (0, 0.0, 0.0);
     for m in events.iter().filter_map(|e| {
         if let Event::Measurement(m) = e {
             Some(m)
@@ -357,12 +359,58 @@ fn site_sensors_see_only_what_they_should() {
                 None => rid_residual.extend((0..3).map(|k| pos_m[k] - t.pos[k])),
             }
         } else if m.sensor == cam {
-            assert!(m.class.is_some());
+            let SensorConfig::Camera(c) = &sim.sensors()[cam].config else {
+                panic!()
+            };
+            let Shape::Bearing {
+                az_rad,
+                el_rad: Some((el_rad, _)),
+                ..
+            } = m.shape
+            else {
+                panic!()
+            };
+            let d = [0, 1, 2].map(|k| t.pos[k] - c.position_m[k]);
+            cam_residual[0].push(wrap_pi(az_rad - d[0].atan2(d[1])));
+            cam_residual[1].push(el_rad - d[2].atan2(d[0].hypot(d[1])));
+            // The label is right with the confusion model's diagonal at this range.
+            let range_m = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).sqrt();
+            let camera = picket_sim::sensors::Camera::new(c);
+            let truth_class = class.unwrap_or(Class::Other).index();
+            let fraction = range_m / (c.range_per_span_m * target.signature.span_m);
+            let p_right = camera.confusion(fraction)[truth_class][truth_class];
+            let likelihood = m.class.expect("class likelihoods").0;
+            let best = (0..4)
+                .max_by(|a, b| likelihood[*a].total_cmp(&likelihood[*b]))
+                .unwrap();
+            labels_right += usize::from(best == truth_class);
+            labels_expected += p_right;
+            labels_variance += p_right * (1.0 - p_right);
         }
     }
     assert!(
         spoofed_seen > 0,
         "seed {seed}: no forged Remote ID received"
+    );
+    let SensorConfig::Camera(c) = &sim.sensors()[cam].config else {
+        panic!()
+    };
+    assert_noise(
+        "camera azimuth",
+        seed,
+        &cam_residual[0],
+        c.sigma_az_deg.to_radians(),
+    );
+    assert_noise(
+        "camera elevation",
+        seed,
+        &cam_residual[1],
+        c.sigma_el_deg.to_radians(),
+    );
+    let bound = Z * f64::sqrt(labels_variance);
+    assert!(
+        (labels_right as f64 - labels_expected).abs() <= bound,
+        "seed {seed}: {labels_right} right labels, expected {labels_expected:.1} ± {bound:.1}"
     );
     let SensorConfig::Remoteid(c) = &sim.sensors()[rid].config else {
         panic!()

@@ -192,6 +192,44 @@ mod tests {
     use crate::presets;
 
     #[test]
+    fn targets_in_one_resolution_cell_make_one_plot() {
+        let mut config = presets::site_radar();
+        config.pd_model = PdModel::Constant;
+        config.pd = 1.0;
+        config.clutter_rate = 0.0;
+        let radar = Radar::new(&config);
+        let signature = crate::sensors::Signature {
+            rcs_m2: 0.01,
+            ..Default::default()
+        };
+        let at = |index: usize, pos: [f64; 3]| crate::sensors::Seen {
+            index,
+            kin: crate::kin::Kinematics { pos, vel: [0.0; 3] },
+            signature: &signature,
+        };
+        // Two drones 5 m apart at 2 km merge; a third 200 m further out stays apart.
+        let targets = [
+            at(0, [0.0, 2000.0, 50.0]),
+            at(1, [5.0, 2003.0, 50.0]),
+            at(2, [0.0, 2200.0, 50.0]),
+        ];
+        let mut measure: Vec<SimRng> = (0..3)
+            .map(|i| crate::streams::stream(1, crate::streams::Purpose::Measure, 0, i))
+            .collect();
+        let mut own = crate::streams::stream(1, crate::streams::Purpose::Sensor, 0, 0);
+        let mut out = Vec::new();
+        let scan = Scan {
+            t_us: 0,
+            sensor: 0,
+            targets: &targets,
+        };
+        radar.scan(scan, &mut measure, &mut own, &mut out);
+        let mut sources: Vec<Source> = out.iter().map(|m| m.source).collect();
+        sources.sort_by_key(|s| format!("{s:?}"));
+        assert_eq!(sources, vec![Source::Target(0), Source::Target(2)]);
+    }
+
+    #[test]
     fn swerling_pd_is_calibrated_and_falls_with_range_and_size() {
         let config = presets::site_radar();
         let radar = Radar::new(&config);
