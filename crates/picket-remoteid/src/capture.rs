@@ -7,6 +7,7 @@
 //! looked for by its signature, since a corrupted header length may hide it (frame 9 of the
 //! BT5 sample: extended header length 0x11 instead of 0x09).
 
+use crate::json::{JsonContext, message_json};
 use crate::transport::{self, OdidPayload, Transport};
 use crate::{DecodeError, Envelope, RemoteIdAssembler, decode_any};
 use picket_capture::{Capture, CaptureError, Payload};
@@ -31,6 +32,35 @@ pub struct RemoteIdFrame<'a> {
     pub crc_ok: Option<bool>,
     /// The decoded messages, or why the message or pack was rejected.
     pub messages: Result<Vec<Envelope>, DecodeError>,
+}
+
+impl RemoteIdFrame<'_> {
+    /// The JSON view: one object per message, or one object with `error` and `error_offset`
+    /// (into the payload) when the message or pack was rejected.
+    pub fn json(&self) -> Vec<serde_json::Value> {
+        let ctx = JsonContext {
+            transport: Some(self.transport),
+            frame: Some(self.frame),
+            counter: Some(self.counter),
+            address: self.address,
+        };
+        let mut objects: Vec<serde_json::Value> = match &self.messages {
+            Ok(messages) => messages.iter().map(|m| message_json(&ctx, m)).collect(),
+            Err(e) => vec![serde_json::json!({
+                "transport": self.transport.as_str(),
+                "frame": self.frame,
+                "counter": self.counter,
+                "error": e.reason.to_string(),
+                "error_offset": e.offset,
+            })],
+        };
+        if let Some(crc_ok) = self.crc_ok {
+            for o in &mut objects {
+                o["crc_ok"] = crc_ok.into();
+            }
+        }
+        objects
+    }
 }
 
 /// Everything found in one capture.

@@ -10,8 +10,8 @@ pub const ALTITUDE_STEP_M: f64 = 0.5;
 pub const ALTITUDE_OFFSET_M: f64 = 1000.0;
 /// The altitude F3411 uses for "unknown".
 pub const ALTITUDE_UNKNOWN_M: f64 = -1000.0;
-/// Latitude/longitude resolution: degrees per count.
-pub const LAT_LON_STEP_DEG: f64 = 1e-7;
+/// Latitude/longitude resolution: counts per degree (1e-7 degree steps).
+pub const LAT_LON_COUNTS_PER_DEG: f64 = 1e7;
 
 #[inline]
 pub(crate) fn decode_altitude(raw: u16) -> f64 {
@@ -24,12 +24,14 @@ pub(crate) fn encode_altitude(alt_m: f64) -> u16 {
 
 #[inline]
 pub(crate) fn decode_lat_lon(raw: i32) -> f64 {
-    f64::from(raw) * LAT_LON_STEP_DEG
+    // Division by the exact 1e7 (not multiplication by the inexact 1e-7) gives the double
+    // nearest the broadcast decimal, so 455457468 prints as 45.5457468, as the reference's does.
+    f64::from(raw) / LAT_LON_COUNTS_PER_DEG
 }
 
 pub(crate) fn encode_lat_lon(deg: f64) -> i32 {
     clamp_round(
-        deg / LAT_LON_STEP_DEG,
+        deg * LAT_LON_COUNTS_PER_DEG,
         f64::from(i32::MIN),
         f64::from(i32::MAX),
     ) as i32

@@ -70,3 +70,45 @@ pub(crate) fn hex_bytes<S: Serializer, const N: usize>(
 ) -> Result<S::Ok, S::Error> {
     s.serialize_str(&hex::encode(b))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode_message;
+
+    #[test]
+    fn location_object_has_the_documented_shape() {
+        // Frame 1 of the Wi-Fi beacon sample, message 2.
+        let bytes = hex::decode("10005c527ebcba251ba88cb4b60000aa099808394100000a00").unwrap();
+        let ctx = JsonContext {
+            transport: Some(Transport::WifiBeacon),
+            frame: Some(1),
+            counter: Some(208),
+            address: Some([0x84, 0xcc, 0xa8, 0x60, 0x43, 0x24]),
+        };
+        let json = message_json(&ctx, &decode_message(&bytes).unwrap());
+        let expected = serde_json::json!({
+            "transport": "wifi_beacon", "frame": 1, "counter": 208,
+            "address": "84:cc:a8:60:43:24", "protocol": 0, "type": "location",
+            "status": 0, "direction": 92.0, "speed_horizontal": 20.5, "speed_vertical": 63.0,
+            "latitude": 45.5457468, "longitude": -122.9681496, "altitude_baro": -1000.0,
+            "altitude_geo": 237.0, "height_type": 0, "height": 100.0, "horiz_accuracy": 9,
+            "vert_accuracy": 3, "baro_accuracy": 4, "speed_accuracy": 1, "ts_accuracy": 10,
+            "time_stamp": 0.0
+        });
+        assert_eq!(json, expected);
+    }
+
+    #[test]
+    fn auth_data_is_hex() {
+        let mut bytes = [0u8; 25];
+        bytes[0] = 0x22;
+        bytes[1] = 0x31;
+        bytes[2] = 0xab;
+        let json = message_json(&JsonContext::default(), &decode_message(&bytes).unwrap());
+        assert_eq!(json["type"], "auth");
+        assert_eq!(json["data_page"], 1);
+        assert_eq!(json["auth_data"].as_str().unwrap().len(), 46);
+        assert!(json["auth_data"].as_str().unwrap().starts_with("ab00"));
+    }
+}

@@ -114,6 +114,21 @@ fn capture_payloads_match_the_reference_decoder() {
         let found = remoteid_in_capture(&bytes).unwrap();
         assert_eq!(found.error, None, "{file}");
         let ours: BTreeMap<u64, _> = found.frames.iter().map(|f| (f.frame, f)).collect();
+        // The JSON view: one object per message, one error object per rejected pack.
+        for f in &found.frames {
+            let objects = f.json();
+            match &f.messages {
+                Ok(m) => assert_eq!(objects.len(), m.len()),
+                Err(_) => {
+                    assert!(objects[0]["error"].is_string() && objects[0]["error_offset"].is_u64())
+                }
+            }
+            for o in &objects {
+                assert_eq!(o["frame"], f.frame);
+                assert_eq!(o["transport"], f.transport.as_str());
+                assert_eq!(o["crc_ok"].as_bool(), f.crc_ok);
+            }
+        }
         let reference: Vec<&Value> = expected.iter().filter(|e| e["file"] == file).collect();
         let reference_frames: Vec<u64> = reference
             .iter()
