@@ -21,6 +21,11 @@ pub trait DataAssociator {
     /// UNASSIGNED`) and whose detection is unused (`!used[detection]`). Writes the chosen
     /// detection into `assignment` and marks it in `used`.
     fn associate(&mut self, hypotheses: &[Hypothesis], assignment: &mut [u32], used: &mut [bool]);
+
+    /// Bytes of scratch memory held between steps.
+    fn memory_bytes(&self) -> usize {
+        0
+    }
 }
 
 /// Integer cost scale: costs are `d² + ln det S`, so micro-units keep every useful digit.
@@ -105,6 +110,15 @@ impl Gnn {
 }
 
 impl DataAssociator for Gnn {
+    fn memory_bytes(&self) -> usize {
+        (self.parent.capacity()
+            + self.eligible.capacity()
+            + self.rows.capacity()
+            + self.cols.capacity())
+            * 4
+            + self.order.capacity() * 8
+    }
+
     fn associate(&mut self, hypotheses: &[Hypothesis], assignment: &mut [u32], used: &mut [bool]) {
         let tracks = assignment.len() as u32;
         self.parent.clear();

@@ -11,7 +11,7 @@
 use crate::gaussian::Vector3;
 use crate::measurement::MeasurementModel;
 use crate::motion::Belief;
-use crate::update::{Distance, MahalanobisVisitor};
+use crate::update::Distance;
 
 /// A detection prepared for one step.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,6 +68,11 @@ pub trait Hypothesiser {
         detections: &[Detection],
         out: &mut Vec<Hypothesis>,
     );
+
+    /// Bytes of scratch memory held between steps.
+    fn memory_bytes(&self) -> usize {
+        0
+    }
 }
 
 /// χ² quantiles at probability 0.999 for 1 to 4 degrees of freedom.
@@ -234,10 +239,7 @@ impl GridGater {
             return;
         }
         let g = tracks[track as usize].estimate();
-        let Some(distance) = det
-            .model
-            .innovate(&g.mean, MahalanobisVisitor { cov: &g.cov })
-        else {
+        let Some(distance) = crate::update::distance(g, &det.model) else {
             return;
         };
         if distance.squared < gate_threshold(distance.dimension) {
@@ -260,6 +262,15 @@ fn hash_slot(key: u64, capacity: usize) -> usize {
 }
 
 impl Hypothesiser for GridGater {
+    fn memory_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.entries.capacity() * size_of::<(u64, u32)>()
+            + self.table.capacity() * size_of::<Slot>()
+            + self.wide.capacity() * 4
+            + self.boxes.capacity() * size_of::<(Vector3, Vector3)>()
+            + self.seen.capacity() * 4
+    }
+
     fn hypothesise<B: Belief>(
         &mut self,
         tracks: &[B],

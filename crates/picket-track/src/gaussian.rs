@@ -36,6 +36,7 @@ impl Gaussian {
         self.mean.fixed_rows::<3>(3).into_owned()
     }
 
+    #[inline]
     /// Forces exact symmetry, undoing the rounding that accumulates in `F P Fᵀ` and updates.
     pub fn symmetrise(&mut self) {
         symmetrise(&mut self.cov);
@@ -56,6 +57,7 @@ impl Gaussian {
 }
 
 /// Sets `m` to `(m + mᵀ) / 2`.
+#[inline]
 pub fn symmetrise<const N: usize>(m: &mut SMatrix<f64, N, N>) {
     for i in 0..N {
         for j in (i + 1)..N {

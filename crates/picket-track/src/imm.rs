@@ -7,7 +7,7 @@
 use crate::gaussian::{Gaussian, StateCovariance, StateVector};
 use crate::measurement::MeasurementModel;
 use crate::motion::{Belief, LinearMotion, Predictor};
-use crate::update::{KalmanStep, KalmanUpdater, Updater};
+use crate::update::{KalmanUpdater, Updater, kalman_update};
 
 /// An IMM belief: one Gaussian per model, the model probabilities, and their combination.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,15 +132,9 @@ impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
     fn update(&self, belief: &mut ImmBelief<K>, measurement: &MeasurementModel) -> bool {
         let mut modes = belief.modes;
         let mut log_likelihood = [0.0; K];
-        for j in 0..K {
-            let x = modes[j].mean;
-            match measurement.innovate(
-                &x,
-                KalmanStep {
-                    estimate: &mut modes[j],
-                },
-            ) {
-                Some(l) => log_likelihood[j] = l,
+        for (mode, ll) in modes.iter_mut().zip(&mut log_likelihood) {
+            match kalman_update(mode, measurement) {
+                Some(l) => *ll = l,
                 None => return false,
             }
         }

@@ -29,6 +29,7 @@
 
 mod associate;
 mod config;
+mod fast;
 mod gate;
 mod gaussian;
 mod imm;
@@ -40,6 +41,7 @@ mod update;
 
 pub use associate::{DataAssociator, Gnn, GnnStats, UNASSIGNED};
 pub use config::{CvTracker, DefaultTracker, MotionConfig, StandardTracker, TrackerConfig};
+pub use fast::inverse_spd3;
 pub use gate::{Detection, GridGater, Hypothesis, Hypothesiser, gate_threshold};
 pub use gaussian::{
     Gaussian, Matrix3, StateCovariance, StateVector, Vector3, is_symmetric_positive_definite,
@@ -52,4 +54,6 @@ pub use measurement::{
 };
 pub use motion::{Belief, ConstantVelocity, LinearMotion, Predictor};
 pub use tracker::{Counters, Roles, Tracker};
-pub use update::{Distance, KalmanStep, KalmanUpdater, MahalanobisVisitor, Updater};
+pub use update::{
+    Distance, KalmanStep, KalmanUpdater, MahalanobisVisitor, Updater, distance, kalman_update,
+};

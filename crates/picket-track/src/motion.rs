@@ -5,7 +5,7 @@
 //! in the horizontal plane with constant vertical velocity. [`ConstantVelocity`] predicts a
 //! single Gaussian; [`crate::Imm`] mixes several linear models.
 
-use crate::gaussian::{Gaussian, StateCovariance};
+use crate::gaussian::{Gaussian, Matrix3, StateCovariance};
 
 /// What a track carries between steps: one Gaussian, or an IMM's mixture, with a combined
 /// estimate for gating and reporting.
@@ -52,15 +52,64 @@ impl LinearMotion {
     }
 
     /// Propagates `g` by `dt_s`: `x ← F x`, `P ← F P Fᵀ + Q`, symmetrised.
+    ///
+    /// `F = [[I, B], [0, C]]` in 3×3 blocks (position, velocity), so `F P Fᵀ` is computed
+    /// blockwise: a handful of 3×3 products instead of two dense 6×6 ones.
     pub fn predict(&self, g: &mut Gaussian, dt_s: f64) {
         if dt_s == 0.0 {
             return;
         }
-        let f = self.transition(dt_s);
-        g.mean = f * g.mean;
-        g.cov = f * g.cov * f.transpose();
+        if self.turn_rate_rad_s == 0.0 {
+            self.predict_straight(g, dt_s);
+            return;
+        }
+        let (b, c) = self.blocks(dt_s);
+        let p = &g.cov;
+        let ppp = p.fixed_view::<3, 3>(0, 0).into_owned();
+        let pvp = p.fixed_view::<3, 3>(3, 0).into_owned();
+        let pvv = p.fixed_view::<3, 3>(3, 3).into_owned();
+        let b_pvv = b * pvv;
+        let b_pvp = b * pvp;
+        let new_pp = ppp + b_pvp + b_pvp.transpose() + b_pvv * b.transpose();
+        let new_pv = (pvp.transpose() + b_pvv) * c.transpose();
+        let new_vv = c * pvv * c.transpose();
+        let (pos, vel) = (g.position(), g.velocity());
+        g.mean.fixed_rows_mut::<3>(0).copy_from(&(pos + b * vel));
+        g.mean.fixed_rows_mut::<3>(3).copy_from(&(c * vel));
+        g.cov.fixed_view_mut::<3, 3>(0, 0).copy_from(&new_pp);
+        g.cov.fixed_view_mut::<3, 3>(0, 3).copy_from(&new_pv);
+        g.cov
+            .fixed_view_mut::<3, 3>(3, 0)
+            .copy_from(&new_pv.transpose());
+        g.cov.fixed_view_mut::<3, 3>(3, 3).copy_from(&new_vv);
         self.add_process_noise(&mut g.cov, dt_s);
         g.symmetrise();
+    }
+
+    /// Constant velocity: `B = dt·I`, `C = I`, so `F P Fᵀ` needs no products at all.
+    fn predict_straight(&self, g: &mut Gaussian, dt_s: f64) {
+        let dt2 = dt_s * dt_s;
+        let p = &mut g.cov;
+        for i in 0..3 {
+            for j in 0..3 {
+                let (pp, pv, vp, vv) = (p[(i, j)], p[(i, j + 3)], p[(i + 3, j)], p[(i + 3, j + 3)]);
+                p[(i, j)] = pp + dt_s * (pv + vp) + dt2 * vv;
+                p[(i, j + 3)] = pv + dt_s * vv;
+                p[(i + 3, j)] = vp + dt_s * vv;
+            }
+            g.mean[i] += dt_s * g.mean[i + 3];
+        }
+        self.add_process_noise(p, dt_s);
+        g.symmetrise();
+    }
+
+    /// The blocks `B` (velocity → position) and `C` (velocity → velocity) of `F(dt)`.
+    fn blocks(&self, dt_s: f64) -> (Matrix3, Matrix3) {
+        let f = self.transition(dt_s);
+        (
+            f.fixed_view::<3, 3>(0, 3).into_owned(),
+            f.fixed_view::<3, 3>(3, 3).into_owned(),
+        )
     }
 
     /// The transition matrix `F(dt)`.
@@ -145,6 +194,34 @@ mod tests {
         // P_xx = 1 + dt² · 1 + q dt³/3
         assert!((g.cov[(0, 0)] - (1.0 + 4.0 + 5.0 * 8.0 / 3.0)).abs() < 1e-12);
         assert!(g.is_positive_definite());
+    }
+
+    /// The blockwise `F P Fᵀ + Q` equals the dense product.
+    #[test]
+    fn blockwise_predict_matches_dense() {
+        let model = LinearMotion {
+            turn_rate_rad_s: 0.07,
+            q_horizontal: 0.7,
+            q_vertical: 0.3,
+        };
+        let a = StateCovariance::from_fn(|i, j| ((i * 7 + j * 3) % 5) as f64 - 2.0);
+        let cov = a * a.transpose() + StateCovariance::identity();
+        let mut g = Gaussian::new(StateVector::from([1.0, 2.0, 3.0, 4.0, -5.0, 6.0]), cov);
+        let f = model.transition(1.3);
+        let mut dense = f * cov * f.transpose();
+        model.add_process_noise(&mut dense, 1.3);
+        let mean = f * g.mean;
+        model.predict(&mut g, 1.3);
+        assert!((g.cov - dense).abs().max() < 1e-9);
+        assert!((g.mean - mean).abs().max() < 1e-12);
+        // And the straight-line shortcut.
+        let straight = LinearMotion::constant_velocity(0.4);
+        let mut g = Gaussian::new(StateVector::from([1.0, 2.0, 3.0, 4.0, -5.0, 6.0]), cov);
+        let f = straight.transition(0.8);
+        let mut dense = f * cov * f.transpose();
+        straight.add_process_noise(&mut dense, 0.8);
+        straight.predict(&mut g, 0.8);
+        assert!((g.cov - dense).abs().max() < 1e-9);
     }
 
     #[test]

@@ -124,6 +124,22 @@ where
         &self.rejects
     }
 
+    /// Bytes the tracker holds: track store, scratch buffers and the roles' scratch. Divide by
+    /// [`Tracker::len`] for the memory per live track.
+    pub fn memory_bytes(&self) -> usize {
+        use std::mem::size_of;
+        size_of::<Self>()
+            + self.beliefs.capacity() * size_of::<P::Belief>()
+            + self.meta.capacity() * size_of::<TrackMeta>()
+            + self.detections.capacity() * size_of::<Detection>()
+            + (self.hypotheses.capacity() + self.stage.capacity()) * size_of::<Hypothesis>()
+            + self.assignment.capacity() * 4
+            + self.used.capacity()
+            + self.deleted.capacity() * size_of::<TrackId>()
+            + self.roles.hypothesiser.memory_bytes()
+            + self.roles.associator.memory_bytes()
+    }
+
     fn load(&mut self, reports: &[Report]) {
         self.detections.clear();
         self.rejects.clear();

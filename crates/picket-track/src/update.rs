@@ -18,10 +18,28 @@ pub struct KalmanUpdater;
 
 impl Updater<Gaussian> for KalmanUpdater {
     fn update(&self, belief: &mut Gaussian, measurement: &MeasurementModel) -> bool {
-        let x = belief.mean;
-        measurement
-            .innovate(&x, KalmanStep { estimate: belief })
-            .is_some()
+        kalman_update(belief, measurement).is_some()
+    }
+}
+
+/// The Mahalanobis distance of `measurement` from the prediction `g` (closed form for
+/// Cartesian measurements, the linearised innovation otherwise).
+pub fn distance(g: &Gaussian, measurement: &MeasurementModel) -> Option<Distance> {
+    match measurement {
+        MeasurementModel::Cartesian { z, noise } => crate::fast::cartesian_distance(g, z, noise),
+        _ => measurement.innovate(&g.mean, MahalanobisVisitor { cov: &g.cov }),
+    }
+}
+
+/// One Kalman update of `g` (closed form for Cartesian measurements, EKF otherwise); returns
+/// the measurement log-likelihood, or `None` with `g` unchanged.
+pub fn kalman_update(g: &mut Gaussian, measurement: &MeasurementModel) -> Option<f64> {
+    match measurement {
+        MeasurementModel::Cartesian { z, noise } => crate::fast::cartesian_update(g, z, noise),
+        _ => {
+            let x = g.mean;
+            measurement.innovate(&x, KalmanStep { estimate: g })
+        }
     }
 }
 
@@ -101,7 +119,8 @@ impl InnovationVisitor for KalmanStep<'_> {
         let mut cov = a * g.cov * a.transpose() + gain * innovation.noise * gain.transpose();
         symmetrise(&mut cov);
         let updated = Gaussian::new(mean, cov);
-        if !updated.is_finite() {
+        // One sum catches any NaN or infinity (they propagate through addition).
+        if !(updated.mean.sum() + updated.cov.sum()).is_finite() {
             return None;
         }
         *g = updated;
@@ -132,5 +151,33 @@ mod tests {
         assert!((g.cov[(0, 0)] - 50.0).abs() < 1e-9);
         assert_eq!(g.cov[(3, 3)], 100.0);
         assert!(g.is_positive_definite());
+    }
+
+    /// The closed-form Cartesian paths agree with the generic EKF visitors.
+    #[test]
+    fn fast_cartesian_paths_match_generic() {
+        let a = StateCovariance::from_fn(|i, j| ((i * 5 + j * 7) % 6) as f64 - 2.5);
+        let cov = a * a.transpose() + StateCovariance::identity() * 3.0;
+        let g = Gaussian::new(StateVector::from([10.0, -4.0, 30.0, 2.0, 1.0, -0.5]), cov);
+        let noise = Matrix3::new(4.0, 1.0, 0.5, 1.0, 5.0, -0.3, 0.5, -0.3, 6.0);
+        let m = MeasurementModel::Cartesian {
+            z: Vector3::new(13.0, -1.0, 28.0),
+            noise,
+        };
+        let fast = distance(&g, &m).unwrap();
+        let slow = m
+            .innovate(&g.mean, MahalanobisVisitor { cov: &g.cov })
+            .unwrap();
+        assert!((fast.squared - slow.squared).abs() < 1e-9);
+        assert!((fast.ln_det_s - slow.ln_det_s).abs() < 1e-9);
+        let mut a = g;
+        let mut b = g;
+        let la = kalman_update(&mut a, &m).unwrap();
+        let lb = m
+            .innovate(&g.mean, KalmanStep { estimate: &mut b })
+            .unwrap();
+        assert!((la - lb).abs() < 1e-9);
+        assert!((a.mean - b.mean).abs().max() < 1e-9);
+        assert!((a.cov - b.cov).abs().max() < 1e-9);
     }
 }
