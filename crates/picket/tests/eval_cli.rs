@@ -266,3 +266,24 @@ fn alerts_are_scored_when_given() {
         &["bad_alerts.jsonl:1"],
     );
 }
+
+#[test]
+fn ignored_records_match_the_harness() {
+    let out = eval(
+        &fixture("dense_n30.jsonl"),
+        &fixture("dense_n30_tracks.jsonl"),
+        &["--json"],
+    );
+    assert!(out.status.success());
+    let ours: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = std::fs::read_to_string(fixture("dense_n30_tracks.expected.json")).unwrap();
+    let harness: Value = serde_json::from_str(&text).unwrap();
+    for key in [
+        "ignored_records",
+        "track_file_ignored_records",
+        "skipped_detections",
+        "targets",
+    ] {
+        assert_eq!(harness[key], ours[key], "{key}");
+    }
+}

@@ -115,6 +115,14 @@ pub fn run(args: Args) -> Result<()> {
                 json!(args.scenario.display().to_string()),
             );
             map.insert("metric".into(), metric_block(&params));
+            map.insert(
+                "ignored_records".into(),
+                unused_records(&scenario, &["sensor", "truth", "detection"]),
+            );
+            map.insert(
+                "track_file_ignored_records".into(),
+                unused_records(&tracks, &["track"]),
+            );
             if let Some(a) = &alerts {
                 map.insert("alerts".into(), serde_json::to_value(a)?);
             }
@@ -127,6 +135,27 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Counts of the record types of `file` that scoring does not read (the harness's
+/// `ignored_records`), sorted by type.
+fn unused_records(file: &Scenario, used: &[&str]) -> Value {
+    let counts = [
+        ("alert", file.alerts.len()),
+        ("authorized", file.authorized.len()),
+        ("detection", file.detections.len()),
+        ("meta", usize::from(file.meta.is_some())),
+        ("sensor", file.sensors.len()),
+        ("track", file.tracks.len()),
+        ("truth", file.truth.len()),
+        ("zone", file.zones.len()),
+    ];
+    let map: serde_json::Map<String, Value> = counts
+        .into_iter()
+        .filter(|(kind, n)| *n > 0 && !used.contains(kind))
+        .map(|(kind, n)| (kind.to_owned(), json!(n)))
+        .collect();
+    Value::Object(map)
 }
 
 fn metric_block(params: &Params) -> Value {
