@@ -12,6 +12,13 @@
 //! target or a sensor does not change what the others do. No clock, no IO: output goes to the
 //! `Write` the caller passes.
 //!
+//! Presets: `stonesoup-box` (the Stone Soup harness's Cartesian generator: N targets in a
+//! 10 km box, 1 Hz, Pd, Poisson clutter, σ), `site-defense` (radar, RF direction finder,
+//! Remote ID and ADS-B receivers and an EO/IR camera around two protected assets; inbound
+//! hostile drones, recon orbits, hobby and whitelisted cooperative drones, birds, corridor
+//! aircraft), `swarm`, `birds` and `spoofing` (forged Remote ID positions and cloned serials).
+//! `picket sim --print-config` shows every parameter of a preset as TOML.
+//!
 //! ```
 //! use picket_sim::{Simulation, presets, write_jsonl};
 //! let mut config = presets::preset("stonesoup-box").unwrap();
