@@ -2,7 +2,7 @@
 //! values to a [`Visitor`]. The JSON view, the value tree used by the encoder, path lookups and
 //! the flat benchmark collector are all visitors, so they agree on every layout rule.
 //!
-//! The walker runs on items already framed by [`crate::frame`], so lengths are known to fit;
+//! The walker runs on items already framed by the [`crate::Reader`], so lengths are known to fit;
 //! it still reads through bounds-checked accessors and treats missing bytes as zeros.
 
 use crate::frame::{fixed_bytes, for_each_fspec_bit};
