@@ -67,41 +67,48 @@ impl Gated {
 
 /// The detections of a scenario grouped by time key, with the number of bearing-only ones.
 fn gated_detections(scenario: &Scenario) -> Result<(HashMap<u64, Vec<Gated>>, usize), EvalError> {
-    let sensors: HashMap<&str, [f64; 3]> = scenario
-        .sensors
-        .iter()
-        .map(|s| (s.id.as_str(), [s.x, s.y, s.z]))
-        .collect();
+    let mut sensors: HashMap<&str, [f64; 3]> = HashMap::new();
+    for s in &scenario.sensors {
+        if sensors.insert(s.id.as_str(), [s.x, s.y, s.z]).is_some() {
+            return Err(EvalError::DuplicateSensor {
+                file: scenario.file.clone(),
+                sensor: s.id.clone(),
+            });
+        }
+    }
     let mut by_t: HashMap<u64, Vec<Gated>> = HashMap::new();
     let mut bearing_only = 0;
     for (index, d) in scenario.detections.iter().enumerate() {
-        let gated = match d.shape {
-            Shape::Cartesian { x, y, z, sigma } => Gated::Cartesian {
+        // Polar and bearing detections are measured from their sensor: it must be known.
+        let sensor = sensors.get(d.sensor.as_str()).copied();
+        if sensor.is_none() && !matches!(d.shape, Shape::Cartesian { .. }) {
+            return Err(EvalError::UnknownSensor {
+                file: scenario.file.clone(),
+                line: scenario.detection_lines.get(index).copied().unwrap_or(0),
+                sensor: d.sensor.clone(),
+            });
+        }
+        let gated = match (d.shape, sensor) {
+            (Shape::Cartesian { x, y, z, sigma }, _) => Gated::Cartesian {
                 at: [x, y, z],
                 sigma_m: sigma,
             },
-            Shape::Polar {
-                range_m,
-                az_deg,
-                el_deg,
-                sigma_range_m,
-                sigma_az_deg,
-                sigma_el_deg,
-            } => {
-                let Some(&sensor) = sensors.get(d.sensor.as_str()) else {
-                    return Err(EvalError::UnknownSensor {
-                        file: scenario.file.clone(),
-                        line: scenario.detection_lines.get(index).copied().unwrap_or(0),
-                        sensor: d.sensor.clone(),
-                    });
-                };
-                Gated::Polar {
-                    sensor,
-                    polar: [range_m, az_deg, el_deg],
-                    sigmas: [sigma_range_m, sigma_az_deg, sigma_el_deg],
-                }
-            }
-            Shape::Bearing { .. } => {
+            (
+                Shape::Polar {
+                    range_m,
+                    az_deg,
+                    el_deg,
+                    sigma_range_m,
+                    sigma_az_deg,
+                    sigma_el_deg,
+                },
+                Some(sensor),
+            ) => Gated::Polar {
+                sensor,
+                polar: [range_m, az_deg, el_deg],
+                sigmas: [sigma_range_m, sigma_az_deg, sigma_el_deg],
+            },
+            _ => {
                 bearing_only += 1;
                 continue;
             }

@@ -94,13 +94,22 @@ pub enum EvalError {
         /// Time, seconds.
         t: f64,
     },
-    /// A polar detection whose sensor has no `sensor` line (its position is unknown).
-    #[error("{file}:{line}: polar detection from sensor {sensor:?}, which has no sensor line")]
+    /// A polar or bearing detection whose sensor has no `sensor` line (its position is
+    /// unknown).
+    #[error("{file}:{line}: {sensor:?} has no sensor line; polar and bearing detections need one")]
     UnknownSensor {
         /// The scenario file.
         file: String,
         /// 1-based line.
         line: usize,
+        /// Sensor id.
+        sensor: String,
+    },
+    /// Two `sensor` lines with one id.
+    #[error("{file}: duplicate sensor id {sensor:?}")]
+    DuplicateSensor {
+        /// The scenario file.
+        file: String,
         /// Sensor id.
         sensor: String,
     },

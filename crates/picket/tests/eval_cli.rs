@@ -287,3 +287,28 @@ fn ignored_records_match_the_harness() {
         assert_eq!(harness[key], ours[key], "{key}");
     }
 }
+
+#[test]
+fn bearing_without_sensor_and_duplicate_sensors_are_refused() {
+    let dir = scratch("sensors");
+    let t = write(&dir, "t.jsonl", &format!("{TRACK}\n"));
+    let bearing = write(
+        &dir,
+        "bearing.jsonl",
+        &format!(
+            "{TRUTH}\n{}\n",
+            r#"{"type":"detection","t":0.0,"sensor":"rf-1","az_deg":10,"sigma_az_deg":3}"#
+        ),
+    );
+    expect_error(&eval(&bearing, &t, &[]), &["bearing.jsonl:2", "rf-1"]);
+    let sensor = r#"{"type":"sensor","id":"S0","kind":"radar","x":0,"y":0,"z":0}"#;
+    let twice = write(
+        &dir,
+        "twice.jsonl",
+        &format!("{sensor}\n{sensor}\n{TRUTH}\n"),
+    );
+    expect_error(
+        &eval(&twice, &t, &[]),
+        &["twice.jsonl", "duplicate sensor id \"S0\""],
+    );
+}
