@@ -36,6 +36,7 @@ mod imm;
 mod manage;
 mod measurement;
 mod motion;
+mod reorder;
 mod tracker;
 mod update;
 
@@ -53,6 +54,7 @@ pub use measurement::{
     Innovation, InnovationVisitor, MeasurementModel, RejectReason, model_of, wrap_angle,
 };
 pub use motion::{Belief, ConstantVelocity, LinearMotion, Predictor};
+pub use reorder::ReorderBuffer;
 pub use tracker::{Counters, Roles, Tracker};
 pub use update::{
     Distance, KalmanStep, KalmanUpdater, MahalanobisVisitor, Updater, distance, kalman_update,
