@@ -226,6 +226,15 @@ mod tests {
         assert_eq!(m.truth_to_track, vec![None]);
         let m = optimal_matching(&[[0.0, 0.0, 0.0]], &[[99.9, 0.0, 0.0]], 100.0, 1.0);
         assert_eq!(m.truth_to_track, vec![Some(0)]);
+        // A hair inside c still pairs, even in a component that needs the integer solver
+        // (rounding toward −∞ keeps every real pair below "unassigned").
+        let hair = 100.0 - 1e-11;
+        // One component: track 0 – truth 0 (a hair under c), track 0 – truth 1 (60 m),
+        // track 1 – truth 1 (50 m). The optimum takes the hair pair and the 50 m pair.
+        let tracks = [[0.0, 0.0, 0.0], [-110.0, 0.0, 0.0]];
+        let truths = [[hair, 0.0, 0.0], [-60.0, 0.0, 0.0]];
+        let m = optimal_matching(&tracks, &truths, 100.0, 1.0);
+        assert_eq!(m.truth_to_track, vec![Some(0), Some(1)]);
     }
 
     #[test]
