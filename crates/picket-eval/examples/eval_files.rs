@@ -7,9 +7,14 @@ use picket_eval::{Params, evaluate};
 use picket_scenario::Scenario;
 use std::time::Instant;
 
+fn fail(message: impl std::fmt::Display) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1)
+}
+
 fn read(path: &str) -> Scenario {
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    Scenario::read(std::io::BufReader::new(file), path).unwrap_or_else(|e| panic!("{e}"))
+    let file = std::fs::File::open(path).unwrap_or_else(|e| fail(format!("{path}: {e}")));
+    Scenario::read(std::io::BufReader::new(file), path).unwrap_or_else(|e| fail(e))
 }
 
 fn main() {
@@ -22,8 +27,7 @@ fn main() {
     let (scenario, tracks) = (read(scenario), read(tracks));
     let read_s = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    let evaluation =
-        evaluate(&scenario, &tracks, &Params::default()).unwrap_or_else(|e| panic!("{e}"));
+    let evaluation = evaluate(&scenario, &tracks, &Params::default()).unwrap_or_else(|e| fail(e));
     let score_s = start.elapsed().as_secs_f64();
     println!("{}", serde_json::to_string(&evaluation).unwrap_or_default());
     eprintln!("read {read_s:.3} s, score {score_s:.3} s");
