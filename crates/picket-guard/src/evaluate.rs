@@ -93,7 +93,7 @@ impl Context<'_> {
         let spoofed = track
             .identity
             .as_ref()
-            .is_some_and(|i| self.spoof.is_flagged(i));
+            .is_some_and(|i| self.spoof.is_suspect(i, track.id));
         let authorization = track
             .identity
             .as_ref()
@@ -132,7 +132,7 @@ impl Context<'_> {
     }
 
     /// The unauthorized verdict for whitelist entry `a`.
-    fn bounds(&self, a: usize, track: &Track) -> Verdict {
+    pub(crate) fn bounds(&self, a: usize, track: &Track) -> Verdict {
         let auth = &self.compiled.whitelist[a];
         let level = self.unauthorized_level();
         if !auth.is_in_time(self.time) {
@@ -264,7 +264,9 @@ impl Context<'_> {
             return Verdict::Clear;
         };
         match self.spoof.state(identity) {
-            Some(s) if s.flagged => Verdict::Fire(rule.level, Cause::Spoof(s.reason.clone())),
+            Some(s) if self.spoof.is_suspect(identity, track.id) => {
+                Verdict::Fire(rule.level, Cause::Spoof(s.reason.clone()))
+            }
             _ => Verdict::Clear,
         }
     }

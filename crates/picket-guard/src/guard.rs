@@ -203,6 +203,7 @@ impl Guard {
                 };
                 self.spoof
                     .observe(&broadcasts, &view, &params, self.noncoop);
+                self.choose_trusted(time);
             }
         }
         // Evaluation never reads other tracks: lend the map out instead of moving entries.
@@ -228,6 +229,46 @@ impl Guard {
             self.end_track(*id, time, "deleted by the tracker", &mut events);
         }
         events
+    }
+
+    /// For each newly flagged identity bound to several live tracks, presumes one genuine:
+    /// the only one inside the identity's whitelist bounds when exactly one is, else the one
+    /// bound first. A forger copying a serial is then the suspect, not its owner.
+    fn choose_trusted(&mut self, time: Timestamp) {
+        let ctx = Context {
+            compiled: &self.compiled,
+            gauss: &self.gauss,
+            spoof: &self.spoof,
+            whitelist: &self.whitelist,
+            time,
+        };
+        let mut choices: Vec<(Identity, TrackId)> = Vec::new();
+        for identity in self.spoof.untrusted_flags() {
+            let Some(ids) = self.bound.get(identity).filter(|ids| ids.len() > 1) else {
+                continue;
+            };
+            let in_bounds: Vec<TrackId> = match self.whitelist.get(identity) {
+                Some(&a) => ids
+                    .iter()
+                    .filter(|id| {
+                        self.tracks
+                            .get(id)
+                            .is_some_and(|e| !matches!(ctx.bounds(a, &e.track), Verdict::Fire(..)))
+                    })
+                    .copied()
+                    .collect(),
+                None => Vec::new(),
+            };
+            let trusted = if in_bounds.len() == 1 {
+                in_bounds[0]
+            } else {
+                ids[0]
+            };
+            choices.push((identity.clone(), trusted));
+        }
+        for (identity, track) in choices {
+            self.spoof.trust(&identity, track);
+        }
     }
 
     fn spoof_params(&self) -> Option<SpoofParams> {

@@ -23,7 +23,7 @@
 
 use crate::rules::SpoofParams;
 use nalgebra::{Matrix3, Vector3};
-use picket_core::{Enu, Identity, SensorSet, Timestamp, Track};
+use picket_core::{Enu, Identity, SensorSet, Timestamp, Track, TrackId};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -68,6 +68,9 @@ pub struct IdentityState {
     pub reason: String,
     /// Last broadcast time, for forgetting.
     pub last_seen: Option<Timestamp>,
+    /// When the identity is bound to several tracks, the one presumed genuine (see
+    /// [`SpoofMonitor::is_suspect`]); chosen once per flag.
+    pub trusted: Option<TrackId>,
 }
 
 /// Evidence from one broadcast.
@@ -92,6 +95,29 @@ impl SpoofMonitor {
     /// True when `identity` is currently suspected.
     pub fn is_flagged(&self, identity: &Identity) -> bool {
         self.states.get(identity).is_some_and(|s| s.flagged)
+    }
+
+    /// True when `track`, bound to `identity`, is suspected: the identity is flagged and the
+    /// track is not the one presumed genuine.
+    pub fn is_suspect(&self, identity: &Identity, track: TrackId) -> bool {
+        self.states
+            .get(identity)
+            .is_some_and(|s| s.flagged && s.trusted != Some(track))
+    }
+
+    /// Flagged identities without a presumed-genuine track yet.
+    pub fn untrusted_flags(&self) -> impl Iterator<Item = &Identity> {
+        self.states
+            .iter()
+            .filter(|(_, s)| s.flagged && s.trusted.is_none())
+            .map(|(i, _)| i)
+    }
+
+    /// Records the track presumed genuine for a flagged identity.
+    pub fn trust(&mut self, identity: &Identity, track: TrackId) {
+        if let Some(s) = self.states.get_mut(identity) {
+            s.trusted = Some(track);
+        }
     }
 
     /// Checks one step's broadcasts (any order) against history and tracks.
@@ -160,6 +186,7 @@ impl IdentityState {
                     self.clean += 1;
                     if self.clean >= params.clean_to_clear {
                         self.flagged = false;
+                        self.trusted = None;
                         self.clean = 0;
                     }
                 }
