@@ -319,8 +319,9 @@ fn hobby(count: usize) -> DroneGroup {
 }
 
 /// A key site: hostile drones coming in from 1.8–3.5 km (well over 30 s out) to the two
-/// protected assets, hostile drones circling outside the perimeter, hobby drones far off,
-/// whitelisted cooperative drones, birds, and aircraft in the corridor.
+/// protected assets, hostile drones circling outside the perimeter, fast crossings, hobby
+/// drones loitering and filming far off, whitelisted cooperative drones, birds, aircraft in
+/// the corridor and airliners high overhead.
 pub fn site_defense() -> SimConfig {
     let recon = DroneGroup {
         range_m: [1200.0, 2000.0],
@@ -329,12 +330,34 @@ pub fn site_defense() -> SimConfig {
         speed_mps: [6.0, 14.0],
         ..drones(3, RoleConfig::Hostile, Mission::Orbit)
     };
+    // Fast straight crossings from 2.5-3.5 km out, passing within about a kilometre of the
+    // centre.
+    let dash = DroneGroup {
+        range_m: [2500.0, 3500.0],
+        speed_mps: [20.0, 30.0],
+        ..drones(2, RoleConfig::Hostile, Mission::Dash)
+    };
+    // Hobby drones filming 3 km north-west: hovering, climbing, descending.
+    let filming = DroneGroup {
+        center_m: [-2500.0, 1500.0, 0.0],
+        range_m: [0.0, 300.0],
+        alt_m: [20.0, 120.0],
+        ..hobby(2)
+    };
     let groups = BTreeMap::from([
         (
             "hostile".into(),
             GroupConfig::Drones(drones(8, RoleConfig::Hostile, Mission::Approach)),
         ),
         ("recon".into(), GroupConfig::Drones(recon)),
+        ("dash".into(), GroupConfig::Drones(dash)),
+        (
+            "filming".into(),
+            GroupConfig::Drones(DroneGroup {
+                mission: Mission::Hover,
+                ..filming
+            }),
+        ),
         ("hobby".into(), GroupConfig::Drones(hobby(3))),
         ("coop".into(), GroupConfig::Drones(cooperative(3))),
         ("birds".into(), GroupConfig::Birds(site_birds(4, 6))),
@@ -345,7 +368,7 @@ pub fn site_defense() -> SimConfig {
         ("airliners".into(), GroupConfig::Aircraft(overflights(2))),
     ]);
     site(
-        "site-defense: inbound hostile drones, recon orbits, hobby and cooperative drones, birds, corridor aircraft",
+        "site-defense: inbound hostile drones, recon orbits, dashes, hobby and cooperative drones, birds, aircraft",
         600.0,
         "hostile",
         groups,
