@@ -1,0 +1,319 @@
+//! The live state of running sites: the seam between the pipeline and the API.
+//!
+//! Each site's pipeline thread (ingest → decoders → tracker → guard) owns a [`LiveSite`] and is
+//! its only writer: after each step it publishes the changed tracks, alert events and sensor
+//! health with [`LiveSite::publish`]. The API reads consistent [`Snapshot`]s, subscribes to the
+//! [`Update`] stream for WebSocket clients, and sends operator [`Command`]s back to the
+//! pipeline, which applies them to the guard (so acknowledgements go through the same
+//! deterministic core and the evidence store as everything else).
+//!
+//! ```
+//! use picket_core::Geodetic;
+//! use picket_live::{LiveSite, Registry};
+//! let (site, _commands) = LiveSite::new("north", Geodetic::new(51.47, -0.45, 25.0), 1024);
+//! let mut registry = Registry::default();
+//! registry.insert(site.clone());
+//! assert_eq!(registry.get("north").unwrap().snapshot().tracks.len(), 0);
+//! ```
+
+use picket_core::{AlertEvent, AlertId, Geodetic, SensorKind, Timestamp, Track, TrackId, Zone};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+/// One sensor's health as ingest counts it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SensorHealth {
+    /// Configured sensor name.
+    pub name: String,
+    /// What it is.
+    pub kind: SensorKind,
+    /// Wire format it speaks (e.g. `asterix`, `beast`, `sapient`, `remoteid`, `json`).
+    pub format: String,
+    /// Frames received.
+    pub frames: u64,
+    /// Reports decoded from them.
+    pub reports: u64,
+    /// Rejected frames by reason (e.g. `"truncated"`, `"crc"`, `"oversized"`).
+    pub rejects: BTreeMap<String, u64>,
+    /// Frames shed under overload.
+    pub shed: u64,
+    /// Receive time of the last frame, when any.
+    pub last_seen: Option<Timestamp>,
+    /// Receive-to-report latency (median over a recent window), milliseconds.
+    pub latency_ms: Option<f64>,
+    /// True when the sensor has been quiet longer than its stale timeout.
+    pub stale: bool,
+}
+
+/// An alert's current state: its last event, plus when it was raised.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlertView {
+    /// The latest event of this alert (its state, level, cause, actor).
+    pub last: AlertEvent,
+    /// When it was raised.
+    pub raised_at: Timestamp,
+}
+
+/// Everything an operator sees of a site at one moment.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Snapshot {
+    /// Event time of the last pipeline step.
+    pub time: Option<Timestamp>,
+    /// Live tracks (deleted ones are removed).
+    pub tracks: BTreeMap<TrackId, Track>,
+    /// Alerts that are not resolved, and resolved ones until the pipeline prunes them.
+    pub alerts: BTreeMap<AlertId, AlertView>,
+    /// Sensor health by sensor name.
+    pub sensors: BTreeMap<String, SensorHealth>,
+    /// The site's zones as currently configured.
+    pub zones: Vec<Zone>,
+}
+
+/// A change, as streamed to subscribers (WebSocket clients, outputs).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Update {
+    /// Tracks changed at `time`; `deleted` lists tracks that ended.
+    Tracks {
+        /// Event time of the step.
+        time: Timestamp,
+        /// New states of the tracks that changed.
+        tracks: Vec<Track>,
+        /// Tracks that ended in this step.
+        deleted: Vec<TrackId>,
+    },
+    /// An alert transition.
+    Alert(AlertEvent),
+    /// A sensor's health changed.
+    Sensor(SensorHealth),
+    /// The zones were reloaded.
+    Zones(Vec<Zone>),
+}
+
+/// What an operator asks of a site's guard.
+#[derive(Debug)]
+pub enum Command {
+    /// Acknowledge an alert.
+    Acknowledge {
+        /// The alert.
+        alert: AlertId,
+        /// Who.
+        operator: String,
+        /// The resulting event, or why not.
+        reply: oneshot::Sender<Result<AlertEvent, String>>,
+    },
+    /// Resolve an alert.
+    Resolve {
+        /// The alert.
+        alert: AlertId,
+        /// Who.
+        operator: String,
+        /// The resulting event, or why not.
+        reply: oneshot::Sender<Result<AlertEvent, String>>,
+    },
+    /// Reload zones, rules and whitelist from this configuration text (TOML).
+    Reload {
+        /// The new configuration.
+        config_toml: String,
+        /// Who.
+        operator: String,
+        /// Ok, or why the new configuration was refused (the last good one stays).
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+}
+
+/// One running site: its snapshot, its update stream and its command channel.
+#[derive(Debug)]
+pub struct LiveSite {
+    /// Site id.
+    pub id: String,
+    /// Geodetic origin of the site frame.
+    pub origin: Geodetic,
+    state: RwLock<Snapshot>,
+    updates: broadcast::Sender<Arc<Update>>,
+    commands: mpsc::Sender<Command>,
+}
+
+impl LiveSite {
+    /// A new site and the receiving end of its command channel (for the pipeline).
+    /// `update_buffer` bounds the update stream: a subscriber that falls further behind is told
+    /// it lagged (and should re-read the snapshot) instead of slowing the pipeline.
+    pub fn new(
+        id: impl Into<String>,
+        origin: Geodetic,
+        update_buffer: usize,
+    ) -> (Arc<Self>, mpsc::Receiver<Command>) {
+        let (updates, _) = broadcast::channel(update_buffer.max(1));
+        let (commands, command_rx) = mpsc::channel(64);
+        let site = Self {
+            id: id.into(),
+            origin,
+            state: RwLock::new(Snapshot::default()),
+            updates,
+            commands,
+        };
+        (Arc::new(site), command_rx)
+    }
+
+    /// A copy of the current state.
+    pub fn snapshot(&self) -> Snapshot {
+        self.state.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Reads the current state without copying it.
+    pub fn with_snapshot<T>(&self, f: impl FnOnce(&Snapshot) -> T) -> T {
+        f(&self.state.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Subscribes to updates from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Update>> {
+        self.updates.subscribe()
+    }
+
+    /// A sender of operator commands to the pipeline.
+    pub fn commands(&self) -> mpsc::Sender<Command> {
+        self.commands.clone()
+    }
+
+    /// Applies `update` to the snapshot and streams it. Called by the pipeline only.
+    pub fn publish(&self, update: Update) {
+        {
+            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+            apply(&mut state, &update);
+        }
+        // No subscribers is fine: the snapshot still holds the state.
+        let _ = self.updates.send(Arc::new(update));
+    }
+}
+
+fn apply(state: &mut Snapshot, update: &Update) {
+    match update {
+        Update::Tracks {
+            time,
+            tracks,
+            deleted,
+        } => {
+            state.time = Some(*time);
+            for t in tracks {
+                state.tracks.insert(t.id, t.clone());
+            }
+            for id in deleted {
+                state.tracks.remove(id);
+            }
+        }
+        Update::Alert(event) => {
+            let raised_at = state
+                .alerts
+                .get(&event.alert)
+                .map_or(event.time, |a| a.raised_at);
+            state.alerts.insert(
+                event.alert,
+                AlertView {
+                    last: event.clone(),
+                    raised_at,
+                },
+            );
+        }
+        Update::Sensor(health) => {
+            state.sensors.insert(health.name.clone(), health.clone());
+        }
+        Update::Zones(zones) => state.zones = zones.clone(),
+    }
+}
+
+/// All sites of this process, by id.
+#[derive(Debug, Default, Clone)]
+pub struct Registry {
+    sites: BTreeMap<String, Arc<LiveSite>>,
+}
+
+impl Registry {
+    /// Adds (or replaces) a site.
+    pub fn insert(&mut self, site: Arc<LiveSite>) {
+        self.sites.insert(site.id.clone(), site);
+    }
+
+    /// The site with this id.
+    pub fn get(&self, id: &str) -> Option<&Arc<LiveSite>> {
+        self.sites.get(id)
+    }
+
+    /// Every site, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<LiveSite>> {
+        self.sites.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use picket_core::{
+        Actor, AlertState, ClassProbs, Enu, RuleKind, SensorSet, ThreatLevel, TrackStatus,
+    };
+
+    fn track(id: u64, t: f64) -> Track {
+        let time = Timestamp::from_secs(t).unwrap();
+        Track {
+            id: TrackId(id),
+            time,
+            position: Enu::new(1.0, 2.0, 3.0),
+            velocity: Enu::default(),
+            cov: [[0.0; 6]; 6],
+            status: TrackStatus::Confirmed,
+            class: ClassProbs::default(),
+            identity: None,
+            pilot: None,
+            sensors: SensorSet::default(),
+            last_update: time,
+            update_count: 3,
+        }
+    }
+
+    #[tokio::test]
+    async fn publish_updates_snapshot_and_stream() {
+        let (site, _rx) = LiveSite::new("s", Geodetic::new(0.0, 0.0, 0.0), 8);
+        let mut sub = site.subscribe();
+        let t = Timestamp::from_secs(1.0).unwrap();
+        site.publish(Update::Tracks {
+            time: t,
+            tracks: vec![track(1, 1.0), track(2, 1.0)],
+            deleted: vec![],
+        });
+        site.publish(Update::Tracks {
+            time: t.plus_s(1.0),
+            tracks: vec![],
+            deleted: vec![TrackId(1)],
+        });
+        let event = AlertEvent {
+            alert: AlertId(1),
+            time: t,
+            track: TrackId(2),
+            rule: RuleKind::Entry,
+            zone: Some("Z1".into()),
+            level: ThreatLevel::new(3),
+            state: AlertState::Raised,
+            actor: Actor::System,
+            cause: "entered Z1".into(),
+        };
+        site.publish(Update::Alert(event.clone()));
+        let acked = AlertEvent {
+            state: AlertState::Acknowledged,
+            time: t.plus_s(5.0),
+            ..event
+        };
+        site.publish(Update::Alert(acked));
+        let snap = site.snapshot();
+        assert_eq!(
+            snap.tracks.keys().copied().collect::<Vec<_>>(),
+            vec![TrackId(2)]
+        );
+        assert_eq!(
+            snap.alerts[&AlertId(1)].last.state,
+            AlertState::Acknowledged
+        );
+        assert_eq!(snap.alerts[&AlertId(1)].raised_at, t);
+        assert!(matches!(*sub.recv().await.unwrap(), Update::Tracks { .. }));
+    }
+}
