@@ -70,6 +70,10 @@
 //! A live pipeline holds a [`Guard`] and calls [`Guard::step`] after each tracker step, and
 //! [`Guard::end_tracks`] with the tracker's deleted ids when it reports them separately.
 //!
+//! `examples/offline.rs` runs the guard over a track file (or over tracks made from a
+//! scenario's truth) and writes an alert file for `picket eval`; `BENCHMARKS.md` has the
+//! figures (0.87 µs of CPU per track update with 10 zones and the default rules).
+//!
 //! ## Assumptions about the tracker (identity binding, spoofing)
 //!
 //! - A track's `identity` is the cooperative identity (Remote ID UAS id, ICAO) of reports the
@@ -83,6 +87,10 @@
 //!   When the tracker instead starts a separate broadcast-only track for a forged position,
 //!   only the optional `verify_range_m` check (no non-cooperative track near a broadcast inside
 //!   the sensors' coverage) can catch it.
+//! //! - When one identity is bound to several live tracks and is flagged, one track is presumed
+//!   genuine (the only one inside the identity's whitelist bounds when exactly one is, else
+//!   the one bound first) and the others are the suspects: a forger copying an authorized
+//!   serial is flagged, its owner is not.
 //! - `Track::sensors` sensor ids index the same `Site` the guard was built with.
 //! - `picket_core::Identity` carries the Remote ID UAS id only; an `operator_id` whitelist
 //!   entry therefore matches a track whose broadcast id equals it, until the Operator ID
