@@ -1,6 +1,6 @@
 //! The guard's sections of the site file, as written: `[guard]`, `[[zone]]`, `[[rule]]` and
 //! `[[authorized]]`. Each deserializes with unknown fields denied; [`GuardConfig::load`] then
-//! validates everything ([`crate::compile`]) so a bad file is refused with its name, the
+//! validates everything (`compile.rs`) so a bad file is refused with its name, the
 //! section (`zone[2] "runway-27"`) and the reason. Other sections of the site file (sensors,
 //! storage...) belong to other components and are ignored here.
 //!

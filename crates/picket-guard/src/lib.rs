@@ -87,7 +87,7 @@
 //!   When the tracker instead starts a separate broadcast-only track for a forged position,
 //!   only the optional `verify_range_m` check (no non-cooperative track near a broadcast inside
 //!   the sensors' coverage) can catch it.
-//! //! - When one identity is bound to several live tracks and is flagged, one track is presumed
+//! - When one identity is bound to several live tracks and is flagged, one track is presumed
 //!   genuine (the only one inside the identity's whitelist bounds when exactly one is, else
 //!   the one bound first) and the others are the suspects: a forger copying an authorized
 //!   serial is flagged, its owner is not.

@@ -4,7 +4,7 @@
 //! cause is over), or `Hold` (inside the hysteresis band: neither). An alert is raised once the
 //! cause has held for the rule's `min_on_s`; it resolves itself once the cause has been over for
 //! `hold_s` (a `Hold` restarts that count, so noise at a boundary cannot resolve and re-raise
-//! it). Levels only go up while an alert is open ([`AlertState::Escalated`]). An operator who
+//! it). Levels only go up while an alert is open ([`picket_core::AlertState::Escalated`]). An operator who
 //! resolves an alert whose cause still holds suppresses the slot until the cause ends, so the
 //! same alert is not raised again a step later.
 
