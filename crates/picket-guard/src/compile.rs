@@ -64,6 +64,13 @@ pub fn compile(config: &GuardConfig, frame: Option<&LocalFrame>) -> Result<Compi
             format!("stale_track_s must be positive, got {}", s.stale_track_s),
         ));
     }
+    // Slots index zones and rules with u16 (u16::MAX means "no zone").
+    if config.zone.len() >= usize::from(u16::MAX) || config.rule.len() >= usize::from(u16::MAX) {
+        return Err(error(
+            String::new(),
+            format!("at most {} zones and {} rules", u16::MAX - 1, u16::MAX - 1),
+        ));
+    }
     let origin_alt_m = frame.map_or(0.0, |f| f.origin().alt_m);
     let mut zones: Vec<GuardZone> = Vec::with_capacity(config.zone.len());
     for (i, z) in config.zone.iter().enumerate() {
