@@ -8,6 +8,9 @@ use picket_sapient::{Validate, decode_v2};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bins(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let p = entry.unwrap().path();
