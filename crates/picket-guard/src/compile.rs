@@ -325,6 +325,7 @@ fn spoof_params(r: &RuleConfig) -> Result<SpoofParams, String> {
             "verify_range_m",
             r.verify_range_m.unwrap_or(d.verify_range_m),
         )?,
+        verify_strikes: count("verify_strikes", r.verify_strikes, d.verify_strikes)?,
     })
 }
 

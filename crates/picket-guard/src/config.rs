@@ -196,6 +196,9 @@ pub struct RuleConfig {
     /// metres (0 = off).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_range_m: Option<f64>,
+    /// spoof_suspected: consecutive unconfirmed broadcasts that flag an identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_strikes: Option<u32>,
 }
 
 /// `[[authorized]]`: an identity allowed to fly, optionally bounded to zones and times.

@@ -20,6 +20,8 @@ pub struct SpoofParams {
     /// Range from the origin inside which a broadcast must be confirmed by a non-cooperative
     /// track, metres; 0 = off.
     pub verify_range_m: f64,
+    /// Consecutive unconfirmed broadcasts that flag an identity.
+    pub verify_strikes: u32,
 }
 
 impl Default for SpoofParams {
@@ -31,6 +33,7 @@ impl Default for SpoofParams {
             strikes: 2,
             clean_to_clear: 10,
             verify_range_m: 0.0,
+            verify_strikes: 10,
         }
     }
 }
@@ -203,6 +206,7 @@ pub fn allowed_keys(kind: RuleKind) -> &'static [&'static str] {
             "strikes",
             "clean_to_clear",
             "verify_range_m",
+            "verify_strikes",
         ],
         RuleKind::Unauthorized => &["exit_margin_m"],
     }
@@ -226,6 +230,7 @@ pub fn set_keys(r: &RuleConfig) -> Vec<&'static str> {
         ("strikes", r.strikes.is_some()),
         ("clean_to_clear", r.clean_to_clear.is_some()),
         ("verify_range_m", r.verify_range_m.is_some()),
+        ("verify_strikes", r.verify_strikes.is_some()),
     ];
     opt.into_iter()
         .filter(|(_, set)| *set)

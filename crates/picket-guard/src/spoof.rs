@@ -14,8 +14,9 @@
 //! - **unconfirmed** (optional, `verify_range_m`): a broadcast inside the range where the
 //!   non-cooperative sensors see every drone, with no such track near it.
 //!
-//! Innovation and unconfirmed evidence count one strike per broadcast; jump and two-places are
-//! conclusive and flag at once. `clean_to_clear` consistent broadcasts in a row clear a flag.
+//! Innovation and unconfirmed evidence count one strike per broadcast (flagging after
+//! `strikes`, or `verify_strikes` for unconfirmed ones: a radar can miss a small drone for a few
+//! seconds); jump and two-places are conclusive and flag at once. `clean_to_clear` consistent broadcasts in a row clear a flag.
 //!
 //! Assumptions about the tracker (see the crate docs): it binds an identity to the track whose
 //! report carried it; it still gates identity-carrying reports kinematically, or fuses them
@@ -76,7 +77,8 @@ pub struct IdentityState {
 /// Evidence from one broadcast.
 enum Evidence {
     Clean,
-    Weak(String),
+    /// Evidence that flags after this many inconsistent broadcasts in a row.
+    Weak(String, u32),
     Conclusive(String),
 }
 
@@ -191,14 +193,14 @@ impl IdentityState {
                     }
                 }
             }
-            Evidence::Weak(reason) | Evidence::Conclusive(reason) if self.flagged => {
+            Evidence::Weak(reason, _) | Evidence::Conclusive(reason) if self.flagged => {
                 self.clean = 0;
                 self.reason = reason;
             }
-            Evidence::Weak(reason) => {
+            Evidence::Weak(reason, needed) => {
                 self.strikes += 1;
                 self.reason = reason;
-                self.flagged = self.strikes >= params.strikes;
+                self.flagged = self.strikes >= needed;
             }
             Evidence::Conclusive(reason) => {
                 self.strikes = params.strikes;
@@ -290,7 +292,7 @@ fn innovation(
                 d2,
                 params.chi2_gate
             );
-            return Some(Evidence::Weak(s));
+            return Some(Evidence::Weak(s, params.strikes));
         }
     }
     None
@@ -337,10 +339,13 @@ fn unconfirmed(
             && mahalanobis2(b, t).is_some_and(|d2| d2 <= params.chi2_gate)
     });
     (!confirmed).then(|| {
-        Evidence::Weak(format!(
-            "{} broadcasts a position no radar, RF or camera track confirms",
-            crate::compile::identity_label(&b.identity)
-        ))
+        Evidence::Weak(
+            format!(
+                "{} broadcasts a position no radar, RF or camera track confirms",
+                crate::compile::identity_label(&b.identity)
+            ),
+            params.verify_strikes,
+        )
     })
 }
 
@@ -475,6 +480,7 @@ mod tests {
     fn unconfirmed_broadcast_inside_coverage() {
         let p = SpoofParams {
             verify_range_m: 2000.0,
+            verify_strikes: 3,
             ..SpoofParams::default()
         };
         let mut m = SpoofMonitor::default();
@@ -484,7 +490,18 @@ mod tests {
         let tracks = Tracks(vec![other]);
         m.observe(&[broadcast(0.0, 0.0)], &tracks, &p, radar());
         m.observe(&[broadcast(0.0, 0.0)], &tracks, &p, radar());
+        assert!(
+            !m.is_flagged(&rid()),
+            "a radar may miss a drone for a moment"
+        );
+        m.observe(&[broadcast(0.0, 0.0)], &tracks, &p, radar());
         assert!(m.is_flagged(&rid()));
+        assert!(
+            m.state(&rid())
+                .unwrap()
+                .reason
+                .contains("no radar, RF or camera track confirms")
+        );
         m.forget_older_than(t(100.0), 60.0);
         assert!(m.state(&rid()).is_none());
     }
