@@ -100,7 +100,7 @@ fn compare_velocity(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4000))]
+    #![proptest_config(ProptestConfig::with_cases(1500))]
 
     #[test]
     fn fields_agree_with_rs1090_on_df17(frame in df17_frame()) {
