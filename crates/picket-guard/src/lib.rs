@@ -100,6 +100,7 @@
 //! Time is the tracker's event time; daily windows are UTC days of it (scenario time 0 reads
 //! as midnight). Only confirmed or coasting tracks are evaluated; tentative ones are kept.
 
+mod broadcasts;
 mod commands;
 mod compile;
 pub mod config;
