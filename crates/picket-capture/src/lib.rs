@@ -211,7 +211,21 @@ pub struct CapturedFrame<'a> {
 }
 
 /// Decodes one frame's link layer.
+///
+/// A [`Payload::Malformed`] always holds the whole frame, with the error offset inside it.
 pub fn decode_link(link_type: u32, data: &[u8]) -> Payload<'_> {
+    match decode_link_inner(link_type, data) {
+        // The decoders report offsets from the frame start, sometimes for a part they had
+        // sliced off, and one past the end for a missing field: normalise both here.
+        Payload::Malformed { error, .. } => Payload::Malformed {
+            data,
+            error: LinkError::new(error.offset.min(data.len()), error.reason),
+        },
+        payload => payload,
+    }
+}
+
+fn decode_link_inner(link_type: u32, data: &[u8]) -> Payload<'_> {
     use crate::link_type as lt;
     match link_type {
         lt::ETHERNET => ip::ethernet(data),
