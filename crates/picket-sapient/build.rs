@@ -7,19 +7,103 @@ use prost_reflect::{DescriptorPool, FieldDescriptor, Kind, MessageDescriptor, Va
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Messages with rules that the schema options cannot express (ranges, fixed values);
-/// `src/rules.rs` implements `ExtraRules` for each of them.
-const EXTRA_RULES: &[&str] = &[
-    "SapientMessage",
-    "DetectionReport",
-    "DetectionReport.DetectionReportClassification",
-    "DetectionReport.SubClass",
-    "DetectionReport.Behaviour",
-    "Location",
-    "Alert",
-    "Registration",
-    "Error",
+#[path = "build_wire.rs"]
+mod build_wire;
+
+const PKG: &str = "sapient_msg.bsi_flex_335_v2_0";
+
+/// Rules the schema options cannot express, found in Dstl's harness validators
+/// (`CommonValidator.BeAValidScalar`, `RegistrationValidator`, `ErrorValidator`): applied by
+/// both generated validators through the shared checks in `src/rules.rs`.
+///
+/// Fields that hold a 0..=1 confidence, ranking or probability.
+const UNIT_INTERVAL: &[&str] = &[
+    "DetectionReport.detection_confidence",
+    "DetectionReport.DetectionReportClassification.confidence",
+    "DetectionReport.SubClass.confidence",
+    "DetectionReport.Behaviour.confidence",
+    "Alert.ranking",
+    "Alert.confidence",
 ];
+/// String fields that must be UUIDs although the schema does not mark them.
+const EXTRA_UUID: &[&str] = &["Registration.dependent_nodes"];
+/// Repeated strings that need at least one non-blank entry.
+pub(crate) const NON_BLANK_LISTS: &[&str] = &["sapient_msg.bsi_flex_335_v2_0.Error.error_message"];
+
+fn rel_name(full: &str) -> &str {
+    full.strip_prefix(PKG)
+        .and_then(|s| s.strip_prefix('.'))
+        .unwrap_or(full)
+}
+
+/// Struct-side calls of the extra rules for `message`.
+fn extra_rules_struct(code: &mut String, message: &MessageDescriptor) -> BuildResult<()> {
+    for field in message.fields() {
+        let rel = rel_name(field.full_name());
+        let (name, id) = (field.name(), snake(field.name()));
+        if UNIT_INTERVAL.contains(&rel) {
+            writeln!(
+                code,
+                "        check_unit_interval(ctx, \"{name}\", self.{id});"
+            )?;
+        }
+        if rel == "Registration.icd_version" {
+            writeln!(
+                code,
+                "        check_icd_version(ctx, self.{id}.as_deref());"
+            )?;
+        }
+        if NON_BLANK_LISTS.contains(&field.full_name()) {
+            writeln!(
+                code,
+                "        if self.{id}.iter().all(|s| s.trim().is_empty()) {{ ctx.error(Rule::Mandatory, \"{name}\"); }}"
+            )?;
+        }
+    }
+    if rel_name(message.full_name()) == "Location" {
+        writeln!(
+            code,
+            "        check_lat_lon(ctx, self.coordinate_system, self.x, self.y);"
+        )?;
+    }
+    Ok(())
+}
+
+/// Wire-side calls of the same rules, on the walk's slots (`f<number>`).
+pub(crate) fn extra_rules_wire(
+    code: &mut String,
+    message: &MessageDescriptor,
+    _package: &str,
+) -> BuildResult<()> {
+    let slot = |name: &str| {
+        message
+            .get_field_by_name(name)
+            .map(|f| format!("f{}", f.number()))
+    };
+    for field in message.fields() {
+        let rel = rel_name(field.full_name());
+        let (name, n) = (field.name(), field.number());
+        if UNIT_INTERVAL.contains(&rel) {
+            writeln!(code, "    check_unit_interval(ctx, \"{name}\", f{n});")?;
+        }
+        if rel == "Registration.icd_version" {
+            writeln!(code, "    check_icd_version(ctx, f{n});")?;
+        }
+        if NON_BLANK_LISTS.contains(&field.full_name()) {
+            writeln!(
+                code,
+                "    if !nonblank_f{n} {{ ctx.error(Rule::Mandatory, \"{name}\"); }}"
+            )?;
+        }
+    }
+    if rel_name(message.full_name()) == "Location" {
+        let (cs, x, y) = (slot("coordinate_system"), slot("x"), slot("y"));
+        if let (Some(cs), Some(x), Some(y)) = (cs, x, y) {
+            writeln!(code, "    check_lat_lon(ctx, {cs}, {x}, {y});")?;
+        }
+    }
+    Ok(())
+}
 
 type BuildResult<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -32,10 +116,8 @@ fn main() -> BuildResult<()> {
         "sapient_msg/bsi_flex_335_v2_0",
         &out.join("v2_0"),
     )?;
-    std::fs::write(
-        out.join("v2_0/validate.rs"),
-        generate_validation(&v2, "sapient_msg.bsi_flex_335_v2_0")?,
-    )?;
+    std::fs::write(out.join("v2_0/validate.rs"), generate_validation(&v2, PKG)?)?;
+    std::fs::write(out.join("v2_0/wire.rs"), build_wire::generate(&v2, PKG)?)?;
     compile("proto/proto_v1_0", "sapient_msg", &out.join("v1_0"))?;
     Ok(())
 }
@@ -69,13 +151,26 @@ fn compile(root: &str, dir: &str, out: &Path) -> BuildResult<DescriptorPool> {
 
 /// The extension `sapient_msg.ValidationOptions` flags set on a field or oneof.
 #[derive(Default)]
-struct Flags {
-    mandatory: bool,
-    ulid: bool,
-    uuid: bool,
+pub(crate) struct Flags {
+    pub(crate) mandatory: bool,
+    pub(crate) ulid: bool,
+    pub(crate) uuid: bool,
 }
 
-fn flags(options: &prost_reflect::DynamicMessage, pool: &DescriptorPool, ext: &str) -> Flags {
+/// A field's flags from the schema, plus the harness-only UUID fields.
+pub(crate) fn field_flags(field: &FieldDescriptor, pool: &DescriptorPool) -> Flags {
+    let mut f = flags(&field.options(), pool, "sapient_msg.field_options");
+    if EXTRA_UUID.contains(&rel_name(field.full_name())) {
+        f.uuid = true;
+    }
+    f
+}
+
+pub(crate) fn flags(
+    options: &prost_reflect::DynamicMessage,
+    pool: &DescriptorPool,
+    ext: &str,
+) -> Flags {
     let Some(ext) = pool.get_extension_by_name(ext) else {
         return Flags::default();
     };
@@ -99,7 +194,7 @@ fn flags(options: &prost_reflect::DynamicMessage, pool: &DescriptorPool, ext: &s
     }
 }
 
-fn snake(name: &str) -> String {
+pub(crate) fn snake(name: &str) -> String {
     let s = heck::ToSnakeCase::to_snake_case(name);
     match s.as_str() {
         "type" | "ref" | "self" | "move" | "match" | "loop" | "fn" | "mod" | "use" => {
@@ -142,7 +237,6 @@ fn generate_validation(pool: &DescriptorPool, package: &str) -> BuildResult<Stri
         if message.package_name() != package {
             continue;
         }
-        let rel = &message.full_name()[package.len() + 1..];
         let ty = rust_path(message.full_name(), package);
         writeln!(code, "impl Validate for {ty} {{")?;
         writeln!(code, "    fn validate_into(&self, ctx: &mut Ctx) {{")?;
@@ -150,15 +244,13 @@ fn generate_validation(pool: &DescriptorPool, package: &str) -> BuildResult<Stri
             if field.containing_oneof().is_some_and(|o| !o.is_synthetic()) {
                 continue;
             }
-            let f = flags(&field.options(), pool, "sapient_msg.field_options");
+            let f = field_flags(&field, pool);
             field_code(&mut code, &field, &f, package)?;
         }
         for oneof in message.oneofs().filter(|o| !o.is_synthetic()) {
             oneof_code(&mut code, &message, &oneof, pool, package)?;
         }
-        if EXTRA_RULES.contains(&rel) {
-            writeln!(code, "        ExtraRules::extra_rules(self, ctx);")?;
-        }
+        extra_rules_struct(&mut code, &message)?;
         writeln!(code, "    }}\n}}")?;
     }
     Ok(code)
@@ -196,6 +288,7 @@ fn field_code(
             }
             (Kind::String, false) => format!("self.{id}.trim().is_empty()"),
             (Kind::Enum(_), true) => format!("self.{id}.unwrap_or(0) == 0"),
+            (Kind::Bytes, true) => format!("self.{id}.as_ref().is_none_or(|b| b.is_empty())"),
             (Kind::Enum(_), false) => format!("self.{id} == 0"),
             (_, true) => format!("self.{id}.is_none()"),
             (_, false) => "false".to_owned(),
@@ -258,7 +351,7 @@ fn oneof_code(
     }
     writeln!(code, "        match &self.{id} {{")?;
     for field in oneof.fields() {
-        let f = flags(&field.options(), pool, "sapient_msg.field_options");
+        let f = field_flags(&field, pool);
         let check = value_check(&field, &f, package, "v");
         if check.is_empty() {
             continue;

@@ -1,6 +1,6 @@
-//! SAPIENT: any bytes through the TCP de-framer, the protobuf decoder, the BSI Flex 335
-//! validator, the canonical JSON view and the report/health mapping must not panic, loop or
-//! allocate without bound.
+//! SAPIENT: any bytes through the TCP de-framer, the protobuf decoder, both BSI Flex 335
+//! validators (which must agree), the canonical JSON view and the report/health mapping must
+//! not panic, loop or allocate without bound.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -8,10 +8,27 @@ use picket_core::{SensorId, Timestamp};
 use picket_sapient::v2_0::sapient_message::Content;
 use picket_sapient::{Deframer, SensorContext, Validate, decode_v1, decode_v2, json, reports};
 
+fn sorted(v: Vec<picket_sapient::RuleViolation>) -> Vec<(&'static str, String)> {
+    let mut v: Vec<_> = v.into_iter().map(|e| (e.rule.name(), e.field)).collect();
+    v.sort();
+    v
+}
+
 fn one_message(bytes: &[u8]) {
     let _ = decode_v1(bytes);
-    let Ok(msg) = decode_v2(bytes) else { return };
-    let _ = msg.validate();
+    let wire = picket_sapient::wire::validate_bytes(bytes);
+    let Ok(msg) = decode_v2(bytes) else {
+        assert!(
+            wire.is_err(),
+            "zero-copy validator accepted what prost rejects"
+        );
+        return;
+    };
+    let errors = msg.validate();
+    assert_eq!(
+        sorted(wire.expect("prost accepted it")),
+        sorted(errors.clone())
+    );
     let _ = json::check_bytes(bytes);
     let ctx = SensorContext::new(SensorId(0), Timestamp::ZERO);
     let _ = reports(&msg, &ctx);

@@ -49,6 +49,17 @@ fn bench(c: &mut Criterion) {
             });
         },
     );
+    group.bench_function("zero-copy decode+validate (wire)", |b| {
+        b.iter(|| {
+            let mut errors = 0;
+            for m in &msgs {
+                errors += picket_sapient::wire::validate_bytes(black_box(m))
+                    .unwrap()
+                    .len();
+            }
+            assert_eq!(errors, 0);
+        });
+    });
     group.bench_function("decode only", |b| {
         b.iter(|| {
             for m in &msgs {

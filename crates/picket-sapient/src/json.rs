@@ -55,6 +55,13 @@ pub enum JsonError {
     /// The protobuf bytes do not decode.
     #[error(transparent)]
     Decode(#[from] DecodeError),
+    /// The message holds a value proto3 JSON cannot express (a timestamp outside years
+    /// 1..=9999).
+    #[error("message cannot be written as proto3 JSON: {reason}")]
+    Unrepresentable {
+        /// Why.
+        reason: String,
+    },
     /// The JSON text is not a `SapientMessage` in the proto3 JSON mapping.
     #[error("not a SapientMessage in proto3 JSON at line {line}, column {column}: {reason}")]
     Json {
@@ -81,9 +88,13 @@ pub fn bytes_to_json_string(version: Version, bytes: &[u8]) -> Result<String, Js
     })?;
     let options = SerializeOptions::new().use_proto_field_name(true);
     let mut out = Vec::new();
+    // Fails for values the JSON mapping cannot write, e.g. a Timestamp outside years
+    // 1..=9999 (which validation reports as `timestamp_range`).
     dynamic
         .serialize_with_options(&mut serde_json::Serializer::new(&mut out), &options)
-        .expect("a decoded message always serializes to JSON");
+        .map_err(|e| JsonError::Unrepresentable {
+            reason: e.to_string(),
+        })?;
     Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
 
@@ -94,8 +105,8 @@ pub fn bytes_to_json(version: Version, bytes: &[u8]) -> Result<serde_json::Value
 }
 
 /// The canonical proto3 JSON of a v2.0 message.
-pub fn to_json_v2(msg: &v2_0::SapientMessage) -> serde_json::Value {
-    bytes_to_json(Version::V2_0, &msg.encode_to_vec()).expect("prost output re-decodes")
+pub fn to_json_v2(msg: &v2_0::SapientMessage) -> Result<serde_json::Value, JsonError> {
+    bytes_to_json(Version::V2_0, &msg.encode_to_vec())
 }
 
 /// Parses proto3 JSON (either field-name style) into protobuf bytes of the chosen version.
@@ -144,7 +155,8 @@ pub struct CheckedMessage {
     pub valid: bool,
     /// Every BSI Flex 335 rule broken.
     pub errors: Vec<RuleViolation>,
-    /// The canonical proto3 JSON of the message.
+    /// The canonical proto3 JSON of the message; `null` when the message holds a value the
+    /// JSON mapping cannot write (its `errors` then say which).
     pub message: serde_json::Value,
 }
 
@@ -155,6 +167,9 @@ pub fn check_bytes(bytes: &[u8]) -> Result<CheckedMessage, JsonError> {
     Ok(CheckedMessage {
         valid: errors.is_empty(),
         errors,
-        message: bytes_to_json(Version::V2_0, bytes)?,
+        message: match bytes_to_json(Version::V2_0, bytes) {
+            Err(JsonError::Unrepresentable { .. }) => serde_json::Value::Null,
+            other => other?,
+        },
     })
 }

@@ -48,6 +48,7 @@ pub use generated::v2::sapient_msg::bsi_flex_335_v2_0 as v2_0;
 
 #[allow(clippy::all)]
 mod generated_rules {
+    use crate::rules::*;
     use crate::v2_0 as pkg;
     use crate::validate::*;
     include!(concat!(env!("OUT_DIR"), "/v2_0/validate.rs"));
@@ -63,6 +64,7 @@ pub mod mapping;
 pub mod rules;
 pub mod utm;
 pub mod validate;
+pub mod wire;
 
 pub use codec::{DecodeError, decode_v1, decode_v2, encode_v1, encode_v2};
 pub use framing::{Deframer, FrameError, encode_frame};

@@ -86,6 +86,10 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    pub(crate) fn into_errors(self) -> Vec<RuleViolation> {
+        self.errors
+    }
+
     pub(crate) fn enter(&mut self, field: &'static str) {
         self.path.push(Segment::Field(field));
     }
@@ -137,12 +141,6 @@ pub trait Validate {
         self.validate_into(&mut ctx);
         ctx.errors
     }
-}
-
-/// Rules beyond the schema options, implemented by hand in [`crate::rules`] for the messages
-/// that `build.rs` lists.
-pub(crate) trait ExtraRules {
-    fn extra_rules(&self, ctx: &mut Ctx);
 }
 
 /// A ULID: 26 Crockford base32 characters (case-insensitive, no I/L/O/U), the first at most
@@ -207,18 +205,14 @@ const MIN_TIMESTAMP_S: i64 = -62_135_596_800;
 const MAX_TIMESTAMP_S: i64 = 253_402_300_799;
 
 pub(crate) fn check_timestamp(ctx: &mut Ctx, t: &prost_types::Timestamp) {
-    if !(MIN_TIMESTAMP_S..=MAX_TIMESTAMP_S).contains(&t.seconds)
-        || !(0..1_000_000_000).contains(&t.nanos)
-    {
-        ctx.error(Rule::TimestampRange, "");
-    }
+    check_timestamp_parts(ctx, t.seconds, t.nanos);
 }
 
-pub(crate) fn check_unit_interval(ctx: &mut Ctx, field: &'static str, v: Option<f32>) {
-    if let Some(v) = v
-        && !(0.0..=1.0).contains(&v)
+pub(crate) fn check_timestamp_parts(ctx: &mut Ctx, seconds: i64, nanos: i32) {
+    if !(MIN_TIMESTAMP_S..=MAX_TIMESTAMP_S).contains(&seconds)
+        || !(0..1_000_000_000).contains(&nanos)
     {
-        ctx.error(Rule::ConfidenceRange, field);
+        ctx.error(Rule::TimestampRange, "");
     }
 }
 

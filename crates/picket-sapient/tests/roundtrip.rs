@@ -55,6 +55,7 @@ proptest! {
         );
         prop_assert_eq!(msg.validate(), vec![]);
         let bytes = encode_v2(&msg);
+        prop_assert_eq!(picket_sapient::wire::validate_bytes(&bytes).unwrap(), vec![]);
         let back = decode_v2(&bytes).unwrap();
         prop_assert_eq!(&back, &msg);
         // Through canonical JSON and back as well.
@@ -85,11 +86,73 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let wire = picket_sapient::wire::validate_bytes(&bytes);
         if let Ok(msg) = decode_v2(&bytes) {
-            let _ = msg.validate();
+            let mut a: Vec<_> = msg.validate().into_iter().map(|e| (e.rule.name(), e.field)).collect();
+            let mut b: Vec<_> = wire.expect("wire accepts what prost accepts").into_iter().map(|e| (e.rule.name(), e.field)).collect();
+            a.sort();
+            b.sort();
+            prop_assert_eq!(a, b);
             let _ = json::check_bytes(&bytes);
+        } else {
+            prop_assert!(wire.is_err(), "wire accepts what prost rejects");
         }
         let mut d = Deframer::new(64);
         let _ = d.push_frames(&bytes);
+    }
+}
+
+fn golden() -> Vec<Vec<u8>> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut out = Vec::new();
+    let mut stack = vec![
+        root.join("valid"),
+        root.join("simulator_defaults"),
+        root.join("invalid"),
+    ];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "bin") {
+                out.push(std::fs::read(p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Mutated real messages: the zero-copy validator accepts exactly what prost accepts and
+    /// reports the same violations.
+    #[test]
+    fn wire_and_struct_validators_agree_on_mutations(
+        pick in any::<prop::sample::Index>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..4),
+    ) {
+        let all = golden();
+        let mut bytes = all[pick.index(all.len())].clone();
+        for (at, byte, op) in edits {
+            if bytes.is_empty() { break; }
+            let i = at.index(bytes.len());
+            match op {
+                0 => bytes[i] = byte,
+                1 => bytes.truncate(i),
+                _ => bytes.insert(i, byte),
+            }
+        }
+        let wire = picket_sapient::wire::validate_bytes(&bytes);
+        match decode_v2(&bytes) {
+            Ok(msg) => {
+                let mut a: Vec<_> = msg.validate().into_iter().map(|e| (e.rule.name(), e.field)).collect();
+                let mut b: Vec<_> = wire.expect("wire accepts what prost accepts").into_iter().map(|e| (e.rule.name(), e.field)).collect();
+                a.sort();
+                b.sort();
+                prop_assert_eq!(a, b);
+            }
+            Err(_) => prop_assert!(wire.is_err(), "wire accepts what prost rejects"),
+        }
     }
 }
