@@ -27,6 +27,9 @@ pub(crate) enum Command {
     Eval(cmd::eval::Args),
     /// Benchmark picket's tracker against Stone Soup's on the same scenario files.
     Bench(cmd::bench::Args),
+    /// Decode a capture or sensor file (ASTERIX, Mode S, Remote ID, SAPIENT, JSON) and show
+    /// what it holds.
+    Decode(cmd::decode::Args),
 }
 
 /// Runs one subcommand (also used by `picket demo` to chain the others in-process).
@@ -37,6 +40,7 @@ pub(crate) fn execute(command: Command) -> anyhow::Result<()> {
         Command::Track(args) => cmd::track::run(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Decode(args) => cmd::decode::run(args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! One module per subcommand: its clap `Args` and its `run`.
 
 pub mod bench;
+pub mod decode;
 pub mod demo;
 pub mod eval;
 pub mod io;
