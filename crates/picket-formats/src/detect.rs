@@ -138,6 +138,10 @@ fn is_json(data: &[u8]) -> bool {
 }
 
 fn is_remote_id(data: &[u8]) -> bool {
+    // Zero-filled input would pass as empty Basic ID messages: demand some content.
+    if data.iter().filter(|&&b| b != 0).count() < data.len() / 25 + 2 {
+        return false;
+    }
     let mut pos = 0;
     while pos < data.len() {
         match remoteid::unit_len(data, pos) {
