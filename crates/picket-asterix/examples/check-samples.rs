@@ -107,6 +107,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             got
         );
     }
+    for (file, cat) in [
+        ("cat048.raw", 48),
+        ("cat062ed1.16.bin", 62),
+        ("cat021ed2.1.bin", 21),
+    ] {
+        let data = std::fs::read(format!("{dir}/{file}"))?;
+        let eds: Vec<String> = picket_asterix::plausible_editions(&data, cat)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        println!("{file}: plausible CAT{cat:03} editions {eds:?}");
+    }
     if failed > 0 {
         return Err(format!("{failed} check(s) failed").into());
     }

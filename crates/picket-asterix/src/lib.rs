@@ -35,6 +35,7 @@
 //! ```
 
 pub mod builders;
+mod detect;
 pub mod encode;
 mod error;
 mod frame;
@@ -46,6 +47,7 @@ pub mod spec;
 mod value;
 pub mod walk;
 
+pub use detect::plausible_editions;
 pub use error::{DecodeError, EncodeError, Reason};
 pub use frame::{Editions, ItemSpan};
 pub use record::{Item, Reader, Record};

@@ -206,3 +206,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn edition_detection_rules_out_editions_that_do_not_fit() {
+    use picket_asterix::plausible_editions;
+    assert_eq!(
+        plausible_editions(CAT021, 21),
+        vec![Edition::new(2, 1), Edition::new(2, 7)]
+    );
+    assert_eq!(plausible_editions(CAT048, 48), vec![Edition::new(1, 32)]);
+    // Garbage fits no edition.
+    assert!(plausible_editions(&[21, 0, 5, 0xFF, 0xFF], 21).is_empty());
+}
