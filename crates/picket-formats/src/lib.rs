@@ -38,6 +38,11 @@ mod tcp;
 
 pub use detect::detect;
 pub use error::FormatError;
+/// The format crates behind the front door, for callers that need their types (encoders,
+/// editions, message structs) without depending on each.
+pub use {
+    picket_asterix, picket_capture, picket_jsondet, picket_modes, picket_remoteid, picket_sapient,
+};
 
 use picket_core::{Report, SensorId, Timestamp};
 use std::fmt;
