@@ -35,6 +35,7 @@ mod wifi;
 
 pub use ble::ADVERTISING_ACCESS_ADDRESS;
 pub use error::{CaptureError, LinkError, Reason};
+use std::io::Read;
 use std::net::SocketAddr;
 
 /// The most interfaces one pcapng section may declare; more is treated as a damaged file.
@@ -240,6 +241,23 @@ fn decode_link_inner(link_type: u32, data: &[u8]) -> Payload<'_> {
         lt::NORDIC_BLE => ble::nordic(data),
         _ => Payload::Other { data },
     }
+}
+
+/// Reads a whole capture from `reader` into memory, refusing more than `max_bytes` (an
+/// `InvalidData` error) so that a stream cannot exhaust memory. [`Capture`] then borrows from
+/// the returned bytes.
+pub fn read_bounded(reader: impl Read, max_bytes: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("capture larger than {max_bytes} bytes"),
+        ));
+    }
+    Ok(bytes)
 }
 
 #[derive(Debug, Clone)]

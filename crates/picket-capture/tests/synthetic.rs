@@ -144,6 +144,14 @@ fn damage_is_reported_with_its_offset() {
     assert!(n > 0);
 }
 
+#[test]
+fn reading_from_a_stream_is_bounded() {
+    let file = pcap(link_type::ETHERNET, &[&udp_frame(b"x")]);
+    let bytes = picket_capture::read_bounded(&file[..], 1 << 20).unwrap();
+    assert_eq!(Capture::new(&bytes).unwrap().count(), 1);
+    assert!(picket_capture::read_bounded(&file[..], 10).is_err());
+}
+
 proptest! {
     #[test]
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), magic in 0usize..3) {
