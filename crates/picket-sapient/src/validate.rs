@@ -167,10 +167,15 @@ pub fn is_uuid(s: &str) -> bool {
     let b = inner.as_bytes();
     match b.len() {
         32 => b.iter().all(u8::is_ascii_hexdigit),
-        36 => b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        }),
+        36 => {
+            b[8] == b'-'
+                && b[13] == b'-'
+                && b[18] == b'-'
+                && b[23] == b'-'
+                && [&b[..8], &b[9..13], &b[14..18], &b[19..23], &b[24..]]
+                    .iter()
+                    .all(|group| group.iter().all(u8::is_ascii_hexdigit))
+        }
         _ => false,
     }
 }

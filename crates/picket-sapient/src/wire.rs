@@ -54,7 +54,19 @@ pub fn validate_bytes(bytes: &[u8]) -> Result<Vec<RuleViolation>, DecodeError> {
     }
 }
 
+#[inline]
 fn read_varint(buf: &mut &[u8]) -> Result<u64, Wire> {
+    // Keys, lengths and small enums are one byte: the common case first.
+    if let Some((&b, rest)) = buf.split_first()
+        && b < 0x80
+    {
+        *buf = rest;
+        return Ok(u64::from(b));
+    }
+    read_varint_slow(buf)
+}
+
+fn read_varint_slow(buf: &mut &[u8]) -> Result<u64, Wire> {
     let mut value = 0u64;
     for i in 0..10 {
         let Some((&b, rest)) = buf.split_first() else {
