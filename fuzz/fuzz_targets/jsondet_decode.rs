@@ -6,8 +6,12 @@ use libfuzzer_sys::fuzz_target;
 use picket_core::{SensorId, Timestamp};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(detections) = picket_jsondet::parse(text) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(detections) = picket_jsondet::parse(text) else {
+        return;
+    };
     for d in &detections {
         let report = picket_jsondet::to_report(d, SensorId(0), Timestamp::ZERO);
         assert!(report.validate().is_ok(), "{d:?} -> {report:?}");
