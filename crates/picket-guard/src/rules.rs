@@ -167,18 +167,29 @@ fn rule(kind: &str, zone_kinds: &[ZoneKind], level: u8) -> RuleConfig {
     }
 }
 
-/// The rules a site runs when its file has no `[[rule]]`: entry into protected zones (level 4)
-/// and into warning or perimeter zones (2), predicted entry into protected zones within 30 s
-/// (3, 4 when under 10 s), loitering a minute in warning or perimeter zones (2), approach to a
-/// protected asset (2), drones without Remote ID (2), spoofing (3) and whitelisted identities
-/// out of bounds (3).
+/// An early-warning rule: only for tracks that are probably drones (p ≥ 0.5), so an
+/// unclassified bird wandering in the outer zones does not alert; the protected-zone rules stay
+/// on anything not clearly a bird or an aircraft.
+fn early(kind: &str, zone_kinds: &[ZoneKind], level: u8) -> RuleConfig {
+    RuleConfig {
+        classes: vec![Class::Drone],
+        min_class_p: Some(0.5),
+        ..rule(kind, zone_kinds, level)
+    }
+}
+
+/// The rules a site runs when its file has no `[[rule]]`: entry into protected zones (level 4),
+/// predicted entry into protected zones within 30 s (3, 4 when under 10 s), for anything not
+/// clearly a bird or an aircraft; for probable drones, entry into warning or perimeter zones
+/// (2), loitering a minute there (2) and approach to a protected asset (2); drones without
+/// Remote ID (2), spoofing (3) and whitelisted identities out of bounds (3).
 pub fn default_rules() -> Vec<RuleConfig> {
     vec![
         rule("entry", &[ZoneKind::Protected], 4),
-        rule("entry", &[ZoneKind::Warning, ZoneKind::Perimeter], 2),
+        early("entry", &[ZoneKind::Warning, ZoneKind::Perimeter], 2),
         rule("predicted_entry", &[ZoneKind::Protected], 3),
-        rule("loiter", &[ZoneKind::Warning, ZoneKind::Perimeter], 2),
-        rule("approach", &[ZoneKind::Protected], 2),
+        early("loiter", &[ZoneKind::Warning, ZoneKind::Perimeter], 2),
+        early("approach", &[ZoneKind::Protected], 2),
         rule("no_remote_id", &[], 2),
         rule("spoof_suspected", &[], 3),
         rule("unauthorized", &[], 3),
