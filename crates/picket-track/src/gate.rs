@@ -84,16 +84,21 @@ pub fn gate_threshold(dimension: usize) -> f64 {
 }
 
 const EMPTY: u64 = u64::MAX;
+/// End of a cell's chain of entries.
+const NIL: u32 = u32::MAX;
 /// Largest number of cells a track's box may cover before it is checked against every
 /// detection instead (a coasting track with a huge covariance).
 const MAX_CELLS_PER_BOX: i64 = 64;
 
+/// One occupied cell of the open-addressing table: its key and the head of its entry chain.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     key: u64,
-    start: u32,
-    len: u32,
+    head: u32,
 }
+
+/// Cells a box covers: inclusive lower and upper cell coordinates.
+type CellRange = ([i64; 3], [i64; 3]);
 
 /// The spatial-hash gater.
 #[derive(Debug, Clone)]
@@ -101,12 +106,20 @@ pub struct GridGater {
     cell_m: f64,
     /// Multiplier of the one-sigma boxes: √χ²₄(0.999) with a margin for linearisation.
     box_sigmas: f64,
-    entries: Vec<(u64, u32)>,
+    /// `(track, next entry of the same cell)`: chains built without sorting.
+    entries: Vec<(u32, u32)>,
     table: Vec<Slot>,
     wide: Vec<u32>,
     boxes: Vec<(Vector3, Vector3)>,
+    ranges: Vec<Option<CellRange>>,
     seen: Vec<u32>,
     generation: u32,
+}
+
+/// `floor` without a libm call (the baseline x86-64 target has no rounding instruction).
+fn floor_i64(x: f64) -> i64 {
+    let i = x as i64;
+    if (i as f64) > x { i - 1 } else { i }
 }
 
 impl GridGater {
@@ -123,100 +136,108 @@ impl GridGater {
             table: Vec::new(),
             wide: Vec::new(),
             boxes: Vec::new(),
+            ranges: Vec::new(),
             seen: Vec::new(),
             generation: 0,
         }
     }
 
-    fn cell_range(&self, centre: &Vector3, half: &Vector3) -> Option<([i64; 3], [i64; 3])> {
+    fn cell_range(&self, centre: &Vector3, half: &Vector3) -> Option<CellRange> {
         let mut lo = [0i64; 3];
         let mut hi = [0i64; 3];
         let mut count = 1i64;
+        let inv = self.cell_m.recip();
         for i in 0..3 {
             // Clamped so absurd coordinates cannot overflow the 21-bit key fields.
-            let a = ((centre[i] - half[i]) / self.cell_m)
-                .floor()
-                .clamp(-1e6, 1e6) as i64;
-            let b = ((centre[i] + half[i]) / self.cell_m)
-                .floor()
-                .clamp(-1e6, 1e6) as i64;
-            lo[i] = a;
-            hi[i] = b;
-            count = count.saturating_mul(b - a + 1);
+            let a = ((centre[i] - half[i]) * inv).clamp(-1e6, 1e6);
+            let b = ((centre[i] + half[i]) * inv).clamp(-1e6, 1e6);
+            lo[i] = floor_i64(a);
+            hi[i] = floor_i64(b);
+            count = count.saturating_mul(hi[i] - lo[i] + 1);
         }
         (count <= MAX_CELLS_PER_BOX).then_some((lo, hi))
     }
 
     fn build<B: Belief>(&mut self, tracks: &[B]) {
-        self.entries.clear();
         self.wide.clear();
         self.boxes.clear();
+        self.ranges.clear();
+        let mut total = 0;
         for (index, belief) in tracks.iter().enumerate() {
             let g = belief.estimate();
             let centre = g.position();
             let half = Vector3::new(g.cov[(0, 0)], g.cov[(1, 1)], g.cov[(2, 2)])
                 .map(|v| v.max(0.0).sqrt() * self.box_sigmas);
             self.boxes.push((centre, half));
-            match self.cell_range(&centre, &half) {
+            let range = self.cell_range(&centre, &half);
+            match range {
                 Some((lo, hi)) => {
-                    for ix in lo[0]..=hi[0] {
-                        for iy in lo[1]..=hi[1] {
-                            for iz in lo[2]..=hi[2] {
-                                self.entries.push((cell_key(ix, iy, iz), index as u32));
-                            }
-                        }
-                    }
+                    total += (0..3)
+                        .map(|i| (hi[i] - lo[i] + 1) as usize)
+                        .product::<usize>();
                 }
                 None => self.wide.push(index as u32),
             }
+            self.ranges.push(range);
         }
-        self.entries.sort_unstable();
-        let capacity = (self.entries.len() * 2).next_power_of_two().max(16);
+        let capacity = (total * 2).next_power_of_two().max(16);
         self.table.clear();
         self.table.resize(
             capacity,
             Slot {
                 key: EMPTY,
-                start: 0,
-                len: 0,
+                head: NIL,
             },
         );
-        let mut start = 0;
-        while start < self.entries.len() {
-            let key = self.entries[start].0;
-            let mut end = start + 1;
-            while end < self.entries.len() && self.entries[end].0 == key {
-                end += 1;
-            }
-            let mut slot = hash_slot(key, capacity);
-            while self.table[slot].key != EMPTY {
-                slot = (slot + 1) & (capacity - 1);
-            }
-            self.table[slot] = Slot {
-                key,
-                start: start as u32,
-                len: (end - start) as u32,
+        self.entries.clear();
+        for index in 0..self.ranges.len() {
+            let Some((lo, hi)) = self.ranges[index] else {
+                continue;
             };
-            start = end;
+            for ix in lo[0]..=hi[0] {
+                for iy in lo[1]..=hi[1] {
+                    for iz in lo[2]..=hi[2] {
+                        let key = cell_key(ix, iy, iz);
+                        let slot = self.slot_of(key);
+                        let s = &mut self.table[slot];
+                        s.key = key;
+                        self.entries.push((index as u32, s.head));
+                        s.head = (self.entries.len() - 1) as u32;
+                    }
+                }
+            }
         }
         self.seen.clear();
         self.seen.resize(tracks.len(), 0);
         self.generation = 0;
     }
 
-    /// The range of `entries` holding the tracks of cell `key`.
-    fn cell(&self, key: u64) -> std::ops::Range<usize> {
+    /// The slot holding `key`, or the empty slot where it belongs.
+    fn slot_of(&self, key: u64) -> usize {
         let capacity = self.table.len();
         let mut slot = hash_slot(key, capacity);
         loop {
-            let s = self.table[slot];
-            if s.key == key {
-                return s.start as usize..(s.start + s.len) as usize;
-            }
-            if s.key == EMPTY {
-                return 0..0;
+            let k = self.table[slot].key;
+            if k == key || k == EMPTY {
+                return slot;
             }
             slot = (slot + 1) & (capacity - 1);
+        }
+    }
+
+    /// Tests every track entered in cell `key` against one detection.
+    fn test_cell<B: Belief>(
+        &mut self,
+        tracks: &[B],
+        key: u64,
+        detection: (u32, &Detection, &Vector3),
+        out: &mut Vec<Hypothesis>,
+    ) {
+        let mut e = self.table[self.slot_of(key)].head;
+        while e != NIL {
+            let (track, next) = self.entries[e as usize];
+            self.test(tracks, track, detection, out);
+            e = next;
         }
     }
 
@@ -257,14 +278,18 @@ fn cell_key(ix: i64, iy: i64, iz: i64) -> u64 {
     ((ix as u64 & MASK) << 42) | ((iy as u64 & MASK) << 21) | (iz as u64 & MASK)
 }
 
+/// Fibonacci hashing: the top bits of the product depend on every bit of the key (the low
+/// bits would ignore the x cell, which sits in the key's top bits).
 fn hash_slot(key: u64, capacity: usize) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (capacity - 1)
+    let bits = capacity.trailing_zeros();
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
 }
 
 impl Hypothesiser for GridGater {
     fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.entries.capacity() * size_of::<(u64, u32)>()
+        self.entries.capacity() * size_of::<(u32, u32)>()
+            + self.ranges.capacity() * size_of::<Option<CellRange>>()
             + self.table.capacity() * size_of::<Slot>()
             + self.wide.capacity() * 4
             + self.boxes.capacity() * size_of::<(Vector3, Vector3)>()
@@ -288,10 +313,7 @@ impl Hypothesiser for GridGater {
                     for ix in lo[0]..=hi[0] {
                         for iy in lo[1]..=hi[1] {
                             for iz in lo[2]..=hi[2] {
-                                for k in self.cell(cell_key(ix, iy, iz)) {
-                                    let track = self.entries[k].1;
-                                    self.test(tracks, track, found, out);
-                                }
+                                self.test_cell(tracks, cell_key(ix, iy, iz), found, out);
                             }
                         }
                     }
