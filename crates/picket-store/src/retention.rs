@@ -105,7 +105,12 @@ pub(crate) fn run(
     if let Some(limit) = config.max_db_bytes {
         trim_to_size(conn, chain, limit, now, &mut report)?;
     }
-    conn.execute_batch("PRAGMA incremental_vacuum;")?;
+    // Each step of `incremental_vacuum` frees one page; `execute_batch` would step only once.
+    {
+        let mut stmt = conn.prepare("PRAGMA incremental_vacuum")?;
+        let mut rows = stmt.query([])?;
+        while rows.next()?.is_some() {}
+    }
     report.used_bytes_after = used_bytes(conn)?;
     Ok(report)
 }
