@@ -88,6 +88,13 @@ impl<'a> Pack<'a> {
             .filter_map(|m| decode_message(m).ok())
     }
 
+    /// The messages, decoded into a vector allocated once at the right size.
+    pub fn decode_all(self) -> Vec<Envelope> {
+        let mut out = Vec::with_capacity(self.len());
+        out.extend(self.iter());
+        out
+    }
+
     /// The raw 25-byte messages.
     pub fn raw_messages(self) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.messages.chunks_exact(MESSAGE_LEN)
@@ -147,7 +154,7 @@ pub fn encode_pack(protocol: u8, messages: &[Envelope]) -> Result<Vec<u8>, Decod
 /// A pack that may not be one: decodes either a single message or a pack into a list.
 pub fn decode_any(bytes: &[u8]) -> Result<Vec<Envelope>, DecodeError> {
     match bytes.first() {
-        Some(b) if b >> 4 == MessageType::Pack as u8 => Ok(Pack::parse(bytes)?.iter().collect()),
+        Some(b) if b >> 4 == MessageType::Pack as u8 => Ok(Pack::parse(bytes)?.decode_all()),
         _ => decode_message(bytes).map(|m| vec![m]),
     }
 }
