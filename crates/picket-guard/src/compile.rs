@@ -90,7 +90,10 @@ pub fn compile(config: &GuardConfig, frame: Option<&LocalFrame>) -> Result<Compi
     };
     let mut rules = Vec::with_capacity(rule_configs.len());
     for (i, r) in rule_configs.iter().enumerate() {
-        let section = section_label("rule", i, Some(&r.kind));
+        let section = r
+            .section
+            .clone()
+            .unwrap_or_else(|| section_label("rule", i, Some(&r.kind)));
         rules.push(rule(r, &zones).map_err(|e| error(section, e))?);
     }
     let mut whitelist = Vec::with_capacity(config.authorized.len());

@@ -1,5 +1,5 @@
-//! The guard's sections of the site file, as written: `[guard]`, `[[zone]]`, `[[rule]]` and
-//! `[[authorized]]`. Each deserializes with unknown fields denied; [`GuardConfig::load`] then
+//! The guard's sections of the site file, as written: `[guard]`, `[[zone]]`, `[[rule]]` (or
+//! `[rules.<kind>]` tables, one per kind) and `[[authorized]]`. Each deserializes with unknown fields denied; [`GuardConfig::load`] then
 //! validates everything (`compile.rs`) so a bad file is refused with its name, the
 //! section (`zone[2] "runway-27"`) and the reason. Other sections of the site file (sensors,
 //! storage...) belong to other components and are ignored here.
@@ -123,6 +123,9 @@ pub struct ZoneConfig {
 pub struct RuleConfig {
     /// entry, predicted_entry, loiter, approach, no_remote_id, spoof_suspected, unauthorized.
     pub kind: String,
+    /// Where it was written (`rules.loiter`), for messages; `rule[i]` when absent.
+    #[serde(skip)]
+    pub section: Option<String>,
     /// Zones it watches, by id (zone rules; for no_remote_id, where it applies).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub zones: Vec<String>,
@@ -277,9 +280,49 @@ impl GuardConfig {
         }
         config.zone = sections(&doc, "zone", "id", file_name)?;
         config.rule = sections(&doc, "rule", "kind", file_name)?;
+        config.rule.extend(rule_tables(&doc, file_name)?);
         config.authorized = sections(&doc, "authorized", "name", file_name)?;
         Ok(config)
     }
+}
+
+/// The `[rules.<kind>]` form: one table per rule kind, the kind given by the table's name.
+fn rule_tables(doc: &toml::Table, file: &str) -> Result<Vec<RuleConfig>, ConfigError> {
+    let Some(value) = doc.get("rules") else {
+        return Ok(Vec::new());
+    };
+    let error = |section: String, reason: String| ConfigError {
+        file: file.to_owned(),
+        section,
+        reason,
+    };
+    let tables = value.as_table().ok_or_else(|| {
+        error(
+            "rules".into(),
+            "must be a table of rules: write [rules.<kind>]".into(),
+        )
+    })?;
+    tables
+        .iter()
+        .map(|(kind, body)| {
+            let section = format!("rules.{kind}");
+            let mut table = body
+                .as_table()
+                .cloned()
+                .ok_or_else(|| error(section.clone(), "must be a table".into()))?;
+            if table.contains_key("kind") {
+                return Err(error(
+                    section,
+                    "the section name gives the kind; remove `kind`".into(),
+                ));
+            }
+            table.insert("kind".into(), toml::Value::String(kind.clone()));
+            let mut rule = RuleConfig::deserialize(toml::Value::Table(table))
+                .map_err(|e| error(section.clone(), e.message().to_owned()))?;
+            rule.section = Some(section);
+            Ok(rule)
+        })
+        .collect()
 }
 
 /// The label of array section `name[index]`, with the item's `key` when it has one.
@@ -348,6 +391,19 @@ mod tests {
         assert_eq!(e.section, "zone[0] \"hq\"");
         assert!(e.reason.contains("unknown field `colour`"), "{e}");
         assert!(e.to_string().starts_with("site.toml: zone[0] \"hq\": "));
+
+        let tables = "[rules.loiter]\nloiter_s = 20.0\n[rules.no_remote_id]\nlevel = 3\n";
+        let c = GuardConfig::parse(tables, "s.toml").unwrap();
+        assert_eq!(c.rule.len(), 2);
+        assert_eq!(
+            (c.rule[0].kind.as_str(), c.rule[0].loiter_s),
+            ("loiter", Some(20.0))
+        );
+        assert_eq!(c.rule[1].section.as_deref(), Some("rules.no_remote_id"));
+        let e = GuardConfig::parse("[rules.loiter]\nkind = \"entry\"\n", "s.toml").unwrap_err();
+        assert_eq!(e.section, "rules.loiter");
+        let e = GuardConfig::parse("[rules.loiter]\nloiter = 3\n", "s.toml").unwrap_err();
+        assert!(e.reason.contains("unknown field `loiter`"), "{e}");
 
         let e = GuardConfig::parse("zone = 3", "s.toml").unwrap_err();
         assert!(e.reason.contains("[[zone]]"), "{e}");
