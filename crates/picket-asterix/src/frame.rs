@@ -252,7 +252,15 @@ pub(crate) fn frame_record(
             )
         })?;
         let field = &def.items[usize::from(idx)];
-        let n = var_len(&field.var, field.name, block, pos + len).map_err(overrun)?;
+        // Most items are fixed-size: size them inline, and call the general walker only for
+        // extended, repetitive, explicit and compound ones.
+        let n = match fixed_bytes(&field.var) {
+            Some(n) => {
+                need(block, pos + len, n, field.name).map_err(overrun)?;
+                n
+            }
+            None => var_len(&field.var, field.name, block, pos + len).map_err(overrun)?,
+        };
         spans.push(ItemSpan {
             item: idx,
             frn: frn as u16,

@@ -145,6 +145,7 @@ impl<'a> Record<'a> {
             frn: usize::from(s.frn),
             offset: s.start,
             bytes: &data[s.start..s.start + s.len],
+            input: data,
         })
     }
 
@@ -172,12 +173,14 @@ pub struct Item<'a> {
     pub offset: usize,
     /// The item's bytes.
     pub bytes: &'a [u8],
+    /// The whole input, so element reads can load 16 octets at a time.
+    input: &'a [u8],
 }
 
 impl Item<'_> {
     /// Visits the item's structure and elements.
     pub fn visit(&self, v: &mut impl Visitor) {
-        walk::walk(&self.def.var, self.def.name, self.bytes, v);
+        walk::walk_at(&self.def.var, self.def.name, self.input, self.offset, v);
     }
 
     /// The value of the element at `path` below the item (e.g. `["RHO"]` in I048/040,

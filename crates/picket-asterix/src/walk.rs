@@ -29,6 +29,12 @@ pub trait Visitor {
 pub(crate) fn read_bits(data: &[u8], bit: usize, n: u16) -> u64 {
     let n = usize::from(n);
     let first = bit / 8;
+    // Fast path: one unaligned 16-octet load covers any field of up to 64 bits.
+    if let Some(Ok(word)) = data.get(first..first + 16).map(<[u8; 16]>::try_from)
+        && n > 0
+    {
+        return ((u128::from_be_bytes(word) << (bit % 8)) >> (128 - n)) as u64;
+    }
     let last = (bit + n).div_ceil(8);
     let mut acc: u128 = 0;
     for i in first..last {
@@ -44,8 +50,9 @@ pub fn walk(var: &'static Variation, name: &'static str, data: &[u8], v: &mut im
     walk_at(var, name, data, 0, v);
 }
 
-/// Walks `var` at byte `pos`; returns the bytes it occupies.
-fn walk_at(
+/// Walks `var` at byte `pos`; returns the bytes it occupies. `data` may extend past the
+/// structure (the whole input), so element reads can take the 16-octet fast path.
+pub(crate) fn walk_at(
     var: &'static Variation,
     name: &'static str,
     data: &[u8],
@@ -178,7 +185,10 @@ fn walk_fields(fields: &'static [Field], data: &[u8], mut bit: usize, v: &mut im
     for f in fields {
         match &f.var {
             Variation::Element { bits, content } => {
-                let content = resolve(content, fields, data, bit, f);
+                let content = match content {
+                    Content::Case { .. } => resolve(content, fields, data, bit, f),
+                    _ => content,
+                };
                 v.leaf(f.name, content, *bits, read_bits(data, bit, *bits));
                 bit += usize::from(*bits);
             }
@@ -202,6 +212,7 @@ fn walk_fields(fields: &'static [Field], data: &[u8], mut bit: usize, v: &mut im
 
 /// Picks the content of a `case` element from the sibling field its path names. The
 /// selector always sits in the same group in the published specifications.
+#[cold]
 fn resolve(
     content: &'static Content,
     fields: &'static [Field],
