@@ -181,3 +181,72 @@ impl Envelope {
         m
     }
 }
+
+/// `from_bytes` for each message type: the decoder for one type, failing with
+/// [`Reason::WrongMessageType`] on a message of another type.
+macro_rules! typed_decoders {
+    ($($ty:ident => $kind:ident),* $(,)?) => {$(
+        impl $ty {
+            #[doc = concat!("Decodes a ", stringify!($ty), " message (25 bytes; more are ignored).")]
+            pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+                match decode_message(bytes) {
+                    Ok(Envelope { message: Message::$kind(m), .. }) => Ok(m),
+                    Ok(_) | Err(DecodeError { reason: Reason::UnknownMessageType(_) | Reason::NestedPack, .. }) => {
+                        Err(DecodeError::new(0, Reason::WrongMessageType {
+                            expected: MessageType::$kind,
+                            found: bytes[0] >> 4,
+                        }))
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+
+            /// Encodes the message with the given protocol version.
+            pub fn to_bytes(&self, protocol: u8) -> [u8; MESSAGE_LEN] {
+                Envelope { protocol, message: Message::$kind(*self) }.encode()
+            }
+        }
+    )*};
+}
+
+typed_decoders!(
+    BasicId => BasicId,
+    Location => Location,
+    Auth => Auth,
+    SelfId => SelfId,
+    System => System,
+    OperatorId => OperatorId,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_decoders_check_the_type() {
+        let bytes = Location::default().to_bytes(1);
+        assert_eq!(bytes[0], 0x11);
+        assert_eq!(Location::from_bytes(&bytes), Ok(Location::default()));
+        let e = System::from_bytes(&bytes).unwrap_err();
+        assert_eq!(
+            e.reason,
+            Reason::WrongMessageType {
+                expected: MessageType::System,
+                found: 1
+            }
+        );
+        assert!(matches!(
+            System::from_bytes(&bytes[..3]).unwrap_err().reason,
+            Reason::Truncated { .. }
+        ));
+        let mut pack = [0u8; 25];
+        pack[0] = 0xf0;
+        assert_eq!(
+            BasicId::from_bytes(&pack).unwrap_err().reason,
+            Reason::WrongMessageType {
+                expected: MessageType::BasicId,
+                found: 0xf
+            }
+        );
+    }
+}
