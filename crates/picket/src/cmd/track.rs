@@ -7,7 +7,8 @@
 
 use super::io::{create_output, read_scenario};
 use anyhow::{Context, Result, bail};
-use picket_core::{Report, SensorId, Site};
+use picket_core::{AlertEvent, Report, SensorId, Site};
+use picket_guard::{Guard, GuardConfig};
 use picket_scenario::{Record, Scenario, Writer, convert::track_record};
 use picket_track::{
     DataAssociator, Deleter, Hypothesiser, Initiator, Predictor, Tracker, TrackerConfig, Updater,
@@ -30,6 +31,10 @@ pub struct Args {
     /// Write each track's 6×6 covariance.
     #[arg(long)]
     cov: bool,
+    /// Also run the guard (the scenario's zones and whitelist, default rules) and write its
+    /// alert events to this file.
+    #[arg(long, short = 'a', value_name = "FILE")]
+    alerts: Option<PathBuf>,
     #[command(flatten)]
     tracker: TrackerArgs,
 }
@@ -176,20 +181,54 @@ pub fn track_to(
     cov: bool,
     out: impl Write,
 ) -> Result<u64> {
+    let output = Output {
+        out,
+        tentative,
+        cov,
+    };
+    Ok(track_and_guard(site, groups, args, output, None)?.lines)
+}
+
+/// As [`track_to`], also running `guard` (when given) after every time's last group.
+pub fn track_and_guard(
+    site: &Site,
+    groups: &[Group],
+    args: &TrackerArgs,
+    output: Output<impl Write>,
+    guard: Option<&mut Guard>,
+) -> Result<Run> {
     let config = args.config();
     match args.motion {
-        Motion::Imm => drive(config.build(site), groups, tentative, cov, out),
-        Motion::Cv => drive(config.build_cv(site), groups, tentative, cov, out),
+        Motion::Imm => drive(config.build(site), groups, output, guard),
+        Motion::Cv => drive(config.build_cv(site), groups, output, guard),
     }
+}
+
+/// Where and what [`track_to`] writes.
+pub struct Output<W> {
+    /// The track file.
+    pub out: W,
+    /// Also write tentative tracks.
+    pub tentative: bool,
+    /// Write covariances.
+    pub cov: bool,
+}
+
+/// What a run produced besides the track file.
+#[derive(Default)]
+pub struct Run {
+    /// Track lines written.
+    pub lines: u64,
+    /// The guard's alert events, in time order (empty without a guard).
+    pub alerts: Vec<AlertEvent>,
 }
 
 fn drive<P, U, H, A, I, D>(
     mut tracker: Tracker<P, U, H, A, I, D>,
     groups: &[Group],
-    tentative: bool,
-    cov: bool,
-    out: impl Write,
-) -> Result<u64>
+    output: Output<impl Write>,
+    mut guard: Option<&mut Guard>,
+) -> Result<Run>
 where
     P: Predictor,
     U: Updater<P::Belief>,
@@ -198,43 +237,90 @@ where
     I: Initiator,
     D: Deleter,
 {
-    let mut writer = Writer::new(out);
-    let mut lines = 0;
+    let mut writer = Writer::new(output.out);
+    let mut run = Run::default();
+    // Reports with a cooperative identity at the current time: the guard's spoofing checks
+    // compare them with the tracks they were bound to.
+    let mut cooperative: Vec<Report> = Vec::new();
     for (k, group) in groups.iter().enumerate() {
         let time = group.reports[0].time;
         tracker.step(time, &group.reports);
+        if let Some(guard) = guard.as_deref_mut() {
+            run.alerts.extend(guard.end_tracks(time, tracker.deleted()));
+            cooperative.extend(
+                group
+                    .reports
+                    .iter()
+                    .filter(|r| r.identity.as_ref().is_some_and(|i| i.is_cooperative()))
+                    .cloned(),
+            );
+        }
         let last_of_time = groups
             .get(k + 1)
             .is_none_or(|next| next.t.to_bits() != group.t.to_bits());
         if !last_of_time {
             continue;
         }
-        let mut tracks: Vec<_> = tracker
-            .tracks()
-            .filter(|t| tentative || t.status.is_confirmed())
-            .collect();
+        let mut tracks: Vec<_> = tracker.tracks().collect();
         tracks.sort_unstable_by_key(|t| t.id);
-        for track in &tracks {
-            writer.write(&Record::Track(track_record(group.t, track, cov)))?;
-            lines += 1;
+        if let Some(guard) = guard.as_deref_mut() {
+            run.alerts.extend(guard.step(time, &tracks, &cooperative));
+            cooperative.clear();
+        }
+        for track in tracks
+            .iter()
+            .filter(|t| output.tentative || t.status.is_confirmed())
+        {
+            writer.write(&Record::Track(track_record(group.t, track, output.cov)))?;
+            run.lines += 1;
         }
     }
     writer.finish()?;
-    Ok(lines)
+    Ok(run)
 }
 
 /// Runs `picket track`.
 pub fn run(args: Args) -> Result<()> {
     let scenario = read_scenario(&args.scenario)?;
     let (site, groups) = prepare(&scenario)?;
-    let out = create_output(&args.out)?;
-    let lines = track_to(&site, &groups, &args.tracker, args.tentative, args.cov, out)
+    let mut guard = match &args.alerts {
+        Some(_) => {
+            let config = GuardConfig::from_scenario(&scenario)
+                .with_context(|| format!("zones or whitelist of {}", scenario.file))?;
+            Some(
+                Guard::new(&config, &site)
+                    .with_context(|| format!("guard for {}", scenario.file))?,
+            )
+        }
+        None => None,
+    };
+    let output = Output {
+        out: create_output(&args.out)?,
+        tentative: args.tentative,
+        cov: args.cov,
+    };
+    let run = track_and_guard(&site, &groups, &args.tracker, output, guard.as_mut())
         .with_context(|| format!("writing {}", args.out.display()))?;
     eprintln!(
-        "picket track: {} detections in {} steps, {lines} track lines -> {}",
+        "picket track: {} detections in {} steps, {} track lines -> {}",
         scenario.detections.len(),
         groups.len(),
+        run.lines,
         args.out.display()
     );
+    if let Some(path) = &args.alerts {
+        let mut writer = Writer::new(create_output(path)?);
+        for record in picket_guard::alert_records(&run.alerts) {
+            writer.write(&Record::Alert(record))?;
+        }
+        writer
+            .finish()
+            .with_context(|| format!("writing {}", path.display()))?;
+        eprintln!(
+            "picket track: {} alert events -> {}",
+            run.alerts.len(),
+            path.display()
+        );
+    }
     Ok(())
 }
