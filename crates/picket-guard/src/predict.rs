@@ -233,6 +233,23 @@ mod tests {
         assert!(none.is_none() && best == 0.0);
     }
 
+    proptest::proptest! {
+        /// The mass is a probability, and a bigger zone around the same centre never holds
+        /// less of it (the same points fall inside).
+        #[test]
+        fn mass_is_a_monotone_probability(
+            x in -500.0..500.0f64, vx in -30.0..30.0f64, sigma in 0.1..200.0f64,
+            sigma_v in 0.0..20.0f64, r in 1.0..300.0f64, tau in 0.0..60.0f64,
+        ) {
+            let g = UnitGaussian::default();
+            let t = track(x, vx, sigma, sigma_v);
+            let small = g.inside_at(&circle_zone(r), &t, tau);
+            let big = g.inside_at(&circle_zone(r * 1.5), &t, tau);
+            proptest::prop_assert!((0.0..=1.0).contains(&small) && (0.0..=1.0).contains(&big));
+            proptest::prop_assert!(big >= small);
+        }
+    }
+
     #[test]
     fn below_the_floor_is_outside() {
         let g = UnitGaussian::default();

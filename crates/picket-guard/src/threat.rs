@@ -7,7 +7,7 @@
 
 use crate::evaluate::Exemption;
 use crate::guard::Guard;
-use picket_core::{Class, Identity, RuleKind, ThreatLevel, Timestamp, TrackId};
+use picket_core::{Class, Geodetic, Identity, RuleKind, ThreatLevel, Timestamp, TrackId};
 use std::fmt::Write;
 
 /// The numbers behind a track's threat, as of its last evaluation.
@@ -48,6 +48,8 @@ pub struct Threat {
     pub class: (Class, f64),
     /// Bound identity.
     pub identity: Option<Identity>,
+    /// The remote pilot's last broadcast position, when known.
+    pub pilot: Option<Geodetic>,
     /// Whitelist entry label when the identity is whitelisted.
     pub authorized_as: Option<String>,
     /// Why zone rules are silenced, in words.
@@ -86,6 +88,9 @@ impl Threat {
                 let _ = write!(s, "; {}", crate::compile::identity_label(i));
             }
             None => s.push_str("; no identity"),
+        }
+        if let Some(p) = &self.pilot {
+            let _ = write!(s, "; pilot at {:.5}, {:.5}", p.lat_deg, p.lon_deg);
         }
         if let Some(e) = &self.exemption {
             let _ = write!(s, "; {e}");
@@ -131,6 +136,7 @@ impl Guard {
                 .map(|(z, d)| (c.zones[usize::from(z)].id().to_owned(), d)),
             class: entry.track.class.best(),
             identity: entry.track.identity.clone(),
+            pilot: entry.track.pilot,
             authorized_as: a.authorization.map(|i| c.whitelist[i].label.clone()),
             exemption: a.exemption.map(|e| e.describe(self)),
             spoof_suspected: a.spoof_suspected,

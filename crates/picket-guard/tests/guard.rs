@@ -103,6 +103,7 @@ fn threat_picture_explains_itself() {
     let mut g = guard();
     let mut friendly = testing::track(2, 0.0, [1000.0, 1000.0, 50.0], [0.0; 3]);
     friendly.class = picket_core::ClassProbs([0.05, 0.9, 0.03, 0.02]);
+    friendly.pilot = Some(Geodetic::new(51.48, -0.44, 30.0));
     let inbound = testing::track(1, 0.0, [-600.0, 0.0, 50.0], [20.0, 0.0, 0.0]);
     g.step(t(0.0), &[inbound, friendly], &[]);
     let threats: HashMap<TrackId, _> = g.threats().map(|th| (th.track, th)).collect();
