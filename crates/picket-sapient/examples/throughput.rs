@@ -25,12 +25,13 @@ fn bins(dir: &Path, out: &mut Vec<PathBuf>) {
 /// 0: decode only, 1: decode + validate, 2: zero-copy wire validation.
 fn best_rate(msgs: &[Vec<u8>], mode: u8) -> f64 {
     let mut best = 0f64;
+    let mut validator = picket_sapient::wire::Validator::new();
     for _ in 0..5 {
         let (mut n, start) = (0u64, Instant::now());
         while start.elapsed().as_secs_f64() < 1.0 {
             for m in msgs {
                 if mode == 2 {
-                    let errors = picket_sapient::wire::validate_bytes(black_box(m));
+                    let errors = validator.check(black_box(m));
                     assert!(errors.expect("valid message").is_empty());
                     continue;
                 }

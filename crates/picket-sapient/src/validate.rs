@@ -90,6 +90,20 @@ impl Ctx {
         self.errors
     }
 
+    /// Empties the context for the next message, keeping its buffers.
+    pub(crate) fn reset(&mut self) {
+        self.path.clear();
+        self.errors.clear();
+    }
+
+    pub(crate) fn extend(&mut self, errors: Vec<RuleViolation>) {
+        self.errors.extend(errors);
+    }
+
+    pub(crate) fn errors(&self) -> &[RuleViolation] {
+        &self.errors
+    }
+
     pub(crate) fn enter(&mut self, field: &'static str) {
         self.path.push(Segment::Field(field));
     }

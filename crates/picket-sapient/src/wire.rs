@@ -66,6 +66,34 @@ fn read_varint(buf: &mut &[u8]) -> Result<u64, Wire> {
     read_varint_slow(buf)
 }
 
+/// A reusable zero-copy validator: keeps its buffers between messages, so checking a
+/// conforming message allocates nothing at all.
+#[derive(Debug, Default)]
+pub struct Validator {
+    ctx: Ctx,
+}
+
+impl Validator {
+    /// A validator with empty buffers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Checks one serialized v2.0 `SapientMessage`, like [`validate_bytes`].
+    pub fn check(&mut self, bytes: &[u8]) -> Result<&[RuleViolation], DecodeError> {
+        self.ctx.reset();
+        match wire_sapient_message(bytes, &mut self.ctx, 0) {
+            Ok(()) => Ok(self.ctx.errors()),
+            Err(_) => {
+                let errors = validate_bytes(bytes)?;
+                self.ctx.reset();
+                self.ctx.extend(errors);
+                Ok(self.ctx.errors())
+            }
+        }
+    }
+}
+
 fn read_varint_slow(buf: &mut &[u8]) -> Result<u64, Wire> {
     let mut value = 0u64;
     for i in 0..10 {

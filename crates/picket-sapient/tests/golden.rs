@@ -240,11 +240,13 @@ fn sorted(mut v: Vec<picket_sapient::RuleViolation>) -> Vec<(String, String)> {
 #[test]
 fn wire_validator_agrees_with_struct_validator() {
     let mut checked = 0;
+    let mut reused = picket_sapient::wire::Validator::new();
     for dir in ["valid", "simulator_defaults", "invalid"] {
         for bin in bins(&data(dir)) {
             let bytes = std::fs::read(&bin).unwrap();
             let from_struct = decode_v2(&bytes).unwrap().validate();
             let from_wire = picket_sapient::wire::validate_bytes(&bytes).unwrap();
+            assert_eq!(reused.check(&bytes).unwrap(), from_wire.as_slice());
             assert_eq!(sorted(from_wire), sorted(from_struct), "{}", bin.display());
             checked += 1;
         }
