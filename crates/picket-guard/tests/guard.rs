@@ -131,6 +131,11 @@ fn threat_picture_explains_itself() {
         "a bird in the perimeter: no rule applies; {}",
         k2.explain()
     );
+    assert!(
+        k2.explain().contains("pilot at 51.48000, -0.44000"),
+        "{}",
+        k2.explain()
+    );
 }
 
 const SCENARIO: &str = r#"{"type":"meta","version":1,"origin":{"lat":36.19,"lon":44.01,"alt_m":420.0},"seed":7}
