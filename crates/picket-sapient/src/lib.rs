@@ -2,6 +2,17 @@
 //! TCP framing, the BSI Flex 335 validation rules, canonical proto3 JSON, and the mapping of
 //! detections and status into picket's vocabulary.
 //!
+//! * [`v2_0`], [`v1_0`]: prost types generated at build time (protox, no `protoc`) from Dstl's
+//!   vendored `.proto` files in `proto/`.
+//! * [`framing`]: the 4-byte little-endian length prefix of SAPIENT over TCP.
+//! * [`validate`] and [`wire`]: the BSI Flex 335 rules, generated from the schema's own
+//!   `field_options` plus [`rules`], checked on a decoded message or directly on wire bytes.
+//! * [`json`]: canonical proto3 JSON both ways and the `picket decode --json` view.
+//! * [`mapping`], [`classes`], [`health`], [`utm`]: `DetectionReport` → `Report`,
+//!   `StatusReport` → [`SensorHealth`].
+//! * [`builders`]: `Registration`, `RegistrationAck`, `DetectionReport` and `Alert` for picket
+//!   acting as a fusion node.
+//!
 //! ```
 //! use picket_sapient::{decode_v2, encode_v2, Validate};
 //! use picket_sapient::v2_0::{SapientMessage, RegistrationAck, sapient_message::Content};

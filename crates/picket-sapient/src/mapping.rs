@@ -9,7 +9,7 @@
 //!   [`Measurement::Bearing`]. Azimuths are turned to true north: magnetic with the context's
 //!   declination, platform-relative with the platform heading; grid north is taken as true
 //!   (convergence is under 2° inside a UTM zone's usable area and the sensor's noise is larger).
-//! * `classification` → [`ClassProbs`] (see [`crate::classes`]); `object_id` →
+//! * `classification` → [`picket_core::ClassProbs`] (see [`crate::classes`]); `object_id` →
 //!   [`Identity::SensorObject`]; `enu_velocity` → [`Velocity`] in the registered speed units.
 //! * The message timestamp is the event time: BSI Flex 335 v2.0 has no separate detection
 //!   time.
