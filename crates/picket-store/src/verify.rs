@@ -72,6 +72,13 @@ pub struct TableStatus {
     pub head: Hash,
 }
 
+impl TableStatus {
+    /// The head hash in lowercase hex.
+    pub fn head_hex(&self) -> String {
+        hex::encode(self.head)
+    }
+}
+
 /// The result of [`verify`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyReport {

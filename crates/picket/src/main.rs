@@ -30,6 +30,10 @@ pub(crate) enum Command {
     /// Decode a capture or sensor file (ASTERIX, Mode S, Remote ID, SAPIENT, JSON) and show
     /// what it holds.
     Decode(cmd::decode::Args),
+    /// Check the evidence store's hash chains; fails when anything was altered.
+    Verify(cmd::verify::Args),
+    /// Write an incident bundle (GeoJSON, KML, CSV, raw frames) for a time window.
+    Export(cmd::export::Args),
 }
 
 /// Runs one subcommand (also used by `picket demo` to chain the others in-process).
@@ -41,6 +45,8 @@ pub(crate) fn execute(command: Command) -> anyhow::Result<()> {
         Command::Eval(args) => cmd::eval::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Decode(args) => cmd::decode::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::Export(args) => cmd::export::run(args),
     }
 }
 

@@ -4,6 +4,8 @@ pub mod bench;
 pub mod decode;
 pub mod demo;
 pub mod eval;
+pub mod export;
 pub mod io;
 pub mod sim;
 pub mod track;
+pub mod verify;
