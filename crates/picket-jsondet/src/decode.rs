@@ -98,23 +98,57 @@ fn parse_at(text: &str, line0: usize, offset: usize) -> Result<Vec<Detection>, D
 
 /// Parses newline-delimited messages; blank lines are skipped.
 pub fn parse_lines(text: &str) -> Result<Vec<Detection>, DecodeError> {
+    Ok(located_lines(text)?
+        .into_iter()
+        .map(|l| l.detection)
+        .collect())
+}
+
+/// Parses either form: one (possibly multi-line) message, or NDJSON when the input holds
+/// more than one top-level value.
+pub fn parse(text: &str) -> Result<Vec<Detection>, DecodeError> {
+    Ok(located(text)?.into_iter().map(|l| l.detection).collect())
+}
+
+/// A detection with the line and byte offset of the message it came in.
+struct Located {
+    line: usize,
+    offset: usize,
+    detection: Detection,
+}
+
+fn located_lines(text: &str) -> Result<Vec<Located>, DecodeError> {
     let mut out = Vec::new();
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         if !line.trim().is_empty() {
-            out.extend(parse_at(line, i + 1, offset)?);
+            out.extend(
+                parse_at(line, i + 1, offset)?
+                    .into_iter()
+                    .map(|detection| Located {
+                        line: i + 1,
+                        offset,
+                        detection,
+                    }),
+            );
         }
         offset += line.len();
     }
     Ok(out)
 }
 
-/// Parses either form: one (possibly multi-line) message, or NDJSON when the input holds
-/// more than one top-level value.
-pub fn parse(text: &str) -> Result<Vec<Detection>, DecodeError> {
+fn located(text: &str) -> Result<Vec<Located>, DecodeError> {
     match parse_message(text) {
-        Err(e) if e.reason.starts_with("trailing characters") => parse_lines(text),
-        other => other,
+        Ok(ds) => Ok(ds
+            .into_iter()
+            .map(|detection| Located {
+                line: 1,
+                offset: 0,
+                detection,
+            })
+            .collect()),
+        Err(e) if e.reason.starts_with("trailing characters") => located_lines(text),
+        Err(e) => Err(e),
     }
 }
 
@@ -231,17 +265,17 @@ pub fn decode(
     received: Timestamp,
     sensor_id: impl Fn(&str) -> Option<SensorId>,
 ) -> Result<Vec<Report>, DecodeError> {
-    parse(text)?
+    located(text)?
         .iter()
-        .map(|d| {
-            let id = sensor_id(&d.sensor).ok_or_else(|| DecodeError {
-                line: 0,
+        .map(|l| {
+            let id = sensor_id(&l.detection.sensor).ok_or_else(|| DecodeError {
+                line: l.line,
                 column: 0,
-                offset: 0,
+                offset: l.offset,
                 path: "sensor".into(),
-                reason: format!("unknown sensor {:?}", d.sensor),
+                reason: format!("unknown sensor {:?}", l.detection.sensor),
             })?;
-            Ok(to_report(d, id, received))
+            Ok(to_report(&l.detection, id, received))
         })
         .collect()
 }
