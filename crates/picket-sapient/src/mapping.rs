@@ -11,6 +11,8 @@
 //!   (convergence is under 2° inside a UTM zone's usable area and the sensor's noise is larger).
 //! * `classification` → [`picket_core::ClassProbs`] (see [`crate::classes`]); `object_id` →
 //!   [`Identity::SensorObject`]; `enu_velocity` → [`Velocity`] in the registered speed units.
+//! * Heights on the geoid (`LOCATION_DATUM_WGS84_G`) are raised to the ellipsoid by the
+//!   context's geoid separation (EGM96 N at the site; up to ±100 m worldwide, ~50 m in the UK).
 //! * The message timestamp is the event time: BSI Flex 335 v2.0 has no separate detection
 //!   time.
 
@@ -69,6 +71,9 @@ pub struct SensorContext {
     pub magnetic_declination_deg: f64,
     /// The platform's heading, degrees from true north, for platform-relative bearings.
     pub platform_heading_deg: Option<f64>,
+    /// Geoid height above the WGS84 ellipsoid at the site (N), metres, for locations whose
+    /// datum is the geoid.
+    pub geoid_separation_m: f64,
     /// Noise figures for values reported without an error.
     pub defaults: DefaultSigmas,
 }
@@ -83,6 +88,7 @@ impl SensorContext {
             velocity_units: SpeedUnits::Ms,
             magnetic_declination_deg: 0.0,
             platform_heading_deg: None,
+            geoid_separation_m: 0.0,
             defaults: DefaultSigmas::default(),
         }
     }
@@ -203,7 +209,8 @@ pub fn location_to_geodetic(
     let y = l.y.ok_or(MapError::Missing {
         field: "location.y",
     })?;
-    let z = l.z.unwrap_or(0.0);
+    let geoid = l.datum == Some(crate::v2_0::LocationDatum::Wgs84G as i32);
+    let z = l.z.unwrap_or(0.0) + if geoid { ctx.geoid_separation_m } else { 0.0 };
     let d = ctx.defaults.position_m;
     let sigma_v = positive_or(l.z_error, d);
     let cs = l.coordinate_system.unwrap_or(0);

@@ -103,6 +103,15 @@ fn utm_detection_becomes_a_geodetic_report() {
     assert!((position.lon_deg + 1.822_376_710_48).abs() < 1e-7);
     assert_eq!((position.alt_m, sigma_h_m, sigma_v_m), (788.0, 5.0, 5.0));
 
+    // A geoid height is raised by the site's geoid separation.
+    let mut c = ctx();
+    c.geoid_separation_m = 47.5;
+    location_mut(&mut msg).datum = Some(picket_sapient::v2_0::LocationDatum::Wgs84G as i32);
+    let Measurement::Geodetic { position, .. } = reports(&msg, &c).unwrap()[0].measurement else {
+        panic!()
+    };
+    assert_eq!(position.alt_m, 788.0 + 47.5);
+
     // Without a zone in the message, the registered one is used; without either, an error.
     location_mut(&mut msg).utm_zone = None;
     let mut c = ctx();
