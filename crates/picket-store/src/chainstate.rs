@@ -88,7 +88,7 @@ impl ChainState {
             values.iter().map(Value::as_ref),
             &mut self.scratch,
         );
-        let mut stmt = conn.prepare_cached(&insert_sql(table))?;
+        let mut stmt = conn.prepare_cached(insert_sql(table))?;
         stmt.raw_bind_parameter(1, id)?;
         for (k, v) in values.iter().enumerate() {
             stmt.raw_bind_parameter(k + 2, v)?;

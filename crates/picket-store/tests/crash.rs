@@ -47,7 +47,7 @@ fn crash_child() {
             w.append(Record::Frame(frame(seq * 20 + k, seq as f64)))
                 .unwrap();
         }
-        let (name, rec) = if seq % 2 == 0 {
+        let (name, rec) = if seq.is_multiple_of(2) {
             (
                 "alert",
                 Record::Alert(alert(seq / 6, 1, seq as f64, state_of(seq / 2))),

@@ -229,7 +229,7 @@ fn retention_by_size_trims_oldest_frames_first_and_stays_verifiable() {
         let mut f = frame(i, i as f64 * 0.01);
         f.bytes = vec![i as u8; 200];
         recs.push(Record::Frame(f));
-        if i % 100 == 0 {
+        if i.is_multiple_of(100) {
             recs.push(Record::Audit(audit(i, i as f64 * 0.01)));
             recs.push(Record::Track(track(
                 1,

@@ -20,7 +20,7 @@ fn store(path: &Path, origin: Option<Geodetic>) {
         w.append_blocking(Record::Frame(frame(i, t))).unwrap();
         w.append_blocking(Record::Track(track(1, t, TrackStatus::Confirmed)))
             .unwrap();
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             w.append_blocking(Record::Track(track(2, t, TrackStatus::Confirmed)))
                 .unwrap();
         }

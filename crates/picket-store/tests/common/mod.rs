@@ -18,7 +18,12 @@ pub fn frame(i: u64, t: f64) -> RawFrame {
     RawFrame {
         sensor: SensorId((i % 3) as u16),
         received: ts(t),
-        format: if i % 2 == 0 { "asterix" } else { "beast" }.into(),
+        format: if i.is_multiple_of(2) {
+            "asterix"
+        } else {
+            "beast"
+        }
+        .into(),
         bytes: (0..(8 + i % 40)).map(|k| (k as u8) ^ (i as u8)).collect(),
     }
 }
