@@ -148,5 +148,19 @@ fn summary(d: &ModeS) -> String {
     if let Some(vr) = d.vertical_rate_fpm {
         s.push_str(&format!(" {vr}fpm"));
     }
+    // Comm-B and status registers rs1090 found ("bds" at the top, or one object per register).
+    if let Some(details) = d.details.as_ref().and_then(|v| v.as_object()) {
+        let registers: Vec<&str> = details
+            .iter()
+            .filter_map(|(k, v)| match k.as_str() {
+                "bds" => v.as_str(),
+                k if k.starts_with("bds") => v["bds"].as_str(),
+                _ => None,
+            })
+            .collect();
+        if !registers.is_empty() {
+            s.push_str(&format!(" BDS{}", registers.join(",")));
+        }
+    }
     s
 }
