@@ -62,14 +62,27 @@ fn invalid_sapient_samples_are_never_another_format() {
     );
 }
 
+/// JSON is recognised by its syntax: the SAPIENT proto3 JSON examples (valid or not) and the
+/// reference decodes are JSON, and never a binary format.
 #[test]
 fn json_samples_are_json() {
-    for path in files(SAPIENT_VALID, ".json").iter().take(20) {
-        assert_eq!(
-            detect(&std::fs::read(path).unwrap()),
-            Some(Format::JsonDetections)
-        );
+    let mut dirs = vec![SAPIENT_VALID.to_string(), SAPIENT_INVALID.to_string()];
+    for d in [
+        "ReadSampleSapientMessage.UnitTests",
+        "SapientAsmSimulator",
+        "SapientDmmSimulator",
+    ] {
+        dirs.push(format!("{SAPIENT_DEFAULTS}/{d}"));
     }
+    let mut n = 0;
+    for dir in dirs {
+        for path in files(&dir, ".json") {
+            let got = detect(&std::fs::read(&path).unwrap());
+            assert_eq!(got, Some(Format::JsonDetections), "{}", path.display());
+            n += 1;
+        }
+    }
+    assert!(n > 150, "{n}");
     assert_eq!(detect(&read(RID_VECTORS)), Some(Format::JsonDetections));
     assert_eq!(detect(&read(BEAST_EXPECTED)), Some(Format::JsonDetections));
 }
