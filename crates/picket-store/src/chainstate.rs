@@ -3,7 +3,7 @@
 use crate::StoreError;
 use crate::chain::{Hash, Value, genesis, row_hash};
 use crate::schema::Table;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{CachedStatement, Connection, OptionalExtension};
 
 /// Next id and previous hash for every table, in [`Table::index`] order.
 #[derive(Debug, Clone)]
@@ -75,7 +75,7 @@ impl ChainState {
     /// saved copy when the transaction fails).
     pub(crate) fn append(
         &mut self,
-        conn: &Connection,
+        inserts: &mut Inserts<'_>,
         table: Table,
         values: &[Value],
     ) -> Result<i64, StoreError> {
@@ -88,7 +88,7 @@ impl ChainState {
             values.iter().map(Value::as_ref),
             &mut self.scratch,
         );
-        let mut stmt = conn.prepare_cached(insert_sql(table))?;
+        let stmt = inserts.get(table)?;
         stmt.raw_bind_parameter(1, id)?;
         for (k, v) in values.iter().enumerate() {
             stmt.raw_bind_parameter(k + 2, v)?;
@@ -98,6 +98,30 @@ impl ChainState {
         self.next_id[i] = id + 1;
         self.prev[i] = hash;
         Ok(id)
+    }
+}
+
+/// The insert statements of one transaction, prepared on first use: looking a statement up in
+/// the cache for every row costs more than hashing the row.
+pub(crate) struct Inserts<'c> {
+    conn: &'c Connection,
+    stmts: [Option<CachedStatement<'c>>; 6],
+}
+
+impl<'c> Inserts<'c> {
+    pub(crate) fn new(conn: &'c Connection) -> Self {
+        Self {
+            conn,
+            stmts: Default::default(),
+        }
+    }
+
+    fn get(&mut self, table: Table) -> Result<&mut CachedStatement<'c>, StoreError> {
+        let slot = &mut self.stmts[table.index()];
+        if slot.is_none() {
+            *slot = Some(self.conn.prepare_cached(insert_sql(table))?);
+        }
+        slot.as_mut().ok_or(StoreError::Corrupt("statement cache"))
     }
 }
 

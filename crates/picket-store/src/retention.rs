@@ -6,7 +6,7 @@
 
 use crate::StoreError;
 use crate::chain::Value;
-use crate::chainstate::ChainState;
+use crate::chainstate::{ChainState, Inserts};
 use crate::schema::Table;
 use picket_core::Timestamp;
 use rusqlite::{Connection, OptionalExtension};
@@ -206,7 +206,7 @@ fn truncate(
             |r| r.get(0),
         )?;
         chain.append(
-            &tx,
+            &mut Inserts::new(&tx),
             Table::Checkpoints,
             &[
                 Value::real(now.as_secs()),

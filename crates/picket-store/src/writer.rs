@@ -11,7 +11,7 @@
 //! are never dropped.
 
 use crate::StoreError;
-use crate::chainstate::ChainState;
+use crate::chainstate::{ChainState, Inserts};
 use crate::record::{Record, Row, TrackKey};
 use crate::retention::{self, RetentionConfig, RetentionReport};
 use crate::schema;
@@ -122,6 +122,7 @@ impl Receipt {
 
 enum Msg {
     Append(Row, Option<SyncSender<AckResult>>),
+    AppendMany(Vec<Row>),
     Flush(SyncSender<Result<(), StoreError>>),
     Retain(Timestamp, SyncSender<Result<RetentionReport, StoreError>>),
     Shutdown(SyncSender<Result<(), StoreError>>),
@@ -185,6 +186,32 @@ impl StoreWriter {
                 Ok(()) => Ok(Enqueued::Queued),
                 Err(TrySendError::Full(_)) => {
                     self.stats.shed_frames.fetch_add(1, Ordering::Relaxed);
+                    Ok(Enqueued::Shed)
+                }
+                Err(TrySendError::Disconnected(_)) => Err(StoreError::Closed),
+            };
+        }
+        self.tx.send(msg).map_err(|_| StoreError::Closed)?;
+        Ok(Enqueued::Queued)
+    }
+
+    /// Queues several records as one message (one datagram's frames, one tracker step's
+    /// states): cheaper per record than [`StoreWriter::append`]. A group of raw frames only is
+    /// shed whole under backpressure (each frame counted); a group holding anything else waits
+    /// for room. The channel's capacity counts groups, so keep groups small (tens to hundreds).
+    pub fn append_batch(&self, records: Vec<Record>) -> Result<Enqueued, StoreError> {
+        let n = records.len() as u64;
+        let shed_able = records.iter().all(|r| matches!(r, Record::Frame(_)));
+        let rows = records
+            .into_iter()
+            .map(Row::from_record)
+            .collect::<Result<Vec<_>, _>>()?;
+        let msg = Msg::AppendMany(rows);
+        if shed_able {
+            return match self.tx.try_send(msg) {
+                Ok(()) => Ok(Enqueued::Queued),
+                Err(TrySendError::Full(_)) => {
+                    self.stats.shed_frames.fetch_add(n, Ordering::Relaxed);
                     Ok(Enqueued::Shed)
                 }
                 Err(TrySendError::Disconnected(_)) => Err(StoreError::Closed),
@@ -359,6 +386,15 @@ impl Worker {
                         }
                     }
                 }
+                Msg::AppendMany(rows) => {
+                    for row in rows {
+                        if self.keep(&row) {
+                            batch.push((row, None));
+                        } else {
+                            self.stats.decimated_tracks.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
                 Msg::Flush(ack) => return Control::Flush(ack),
                 Msg::Retain(now, ack) => return Control::Retain(now, ack),
                 Msg::Shutdown(ack) => return Control::Shutdown(ack),
@@ -404,8 +440,11 @@ impl Worker {
         let result = (|| {
             let tx = self.conn.unchecked_transaction()?;
             let mut ids = Vec::with_capacity(batch.len());
-            for (row, _) in batch {
-                ids.push(self.chain.append(&tx, row.table, &row.values)?);
+            {
+                let mut inserts = Inserts::new(&tx);
+                for (row, _) in batch {
+                    ids.push(self.chain.append(&mut inserts, row.table, &row.values)?);
+                }
             }
             tx.commit()?;
             Ok(ids)

@@ -302,3 +302,38 @@ fn triggers_refuse_updates_and_deletes() {
     let p = v.first_problem().unwrap();
     assert_eq!((p.table, p.id), (Table::Checkpoints, 1));
 }
+
+#[test]
+fn groups_round_trip_and_a_frames_only_group_is_shed_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let config = WriterConfig {
+        channel_capacity: 2,
+        max_batch: 4,
+        ..keep_all()
+    };
+    let w = StoreWriter::open(&path, config).unwrap();
+    assert_eq!(w.append_batch(mixed(10)).unwrap(), Enqueued::Queued);
+    w.flush().unwrap();
+    let lock = hold_write_lock(&path);
+    let frames = |k: u64| {
+        (0..5)
+            .map(|i| Record::Frame(frame(100 + k * 5 + i, 100.0)))
+            .collect::<Vec<_>>()
+    };
+    let outcomes: Vec<Enqueued> = (0..10)
+        .map(|k| w.append_batch(frames(k)).unwrap())
+        .collect();
+    let shed_groups = outcomes.iter().filter(|&&o| o == Enqueued::Shed).count() as u64;
+    assert!(shed_groups >= 10 - 2 - 2, "{outcomes:?}");
+    assert_eq!(
+        w.stats().shed_frames.load(Ordering::Relaxed),
+        5 * shed_groups
+    );
+    lock.execute_batch("COMMIT").unwrap();
+    w.close().unwrap();
+    let r = StoreReader::open(&path).unwrap();
+    assert_eq!(r.count(Table::Frames).unwrap(), 10 + 5 * (10 - shed_groups));
+    assert_eq!(r.count(Table::Reports).unwrap(), 10);
+    assert!(r.verify().unwrap().is_intact());
+}
