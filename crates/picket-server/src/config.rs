@@ -1,0 +1,465 @@
+//! The site file: one TOML file per site.
+//!
+//! The guard's sections (`[guard]`, `[[zone]]`, `[[rule]]`, `[rules.<kind>]`, `[[authorized]]`)
+//! go to [`picket_guard::GuardConfig::load`]; every other section is read here with unknown
+//! keys refused, then checked as a whole ([`SiteConfig::load`]), so a bad file is refused at
+//! start with the file, the section and what to do.
+//!
+//! ```toml
+//! [site]
+//! id = "north"
+//! origin = { lat_deg = 51.47, lon_deg = -0.45, alt_m = 25.0 }
+//!
+//! [[sensor]]
+//! name = "radar-1"
+//! kind = "radar"
+//! format = "asterix"
+//! position = [0.0, 0.0, 10.0]
+//! listen = { protocol = "udp", bind = "127.0.0.1:4001" }
+//!
+//! [[sensor]]
+//! name = "adsb"
+//! kind = "adsb"
+//! format = "beast"
+//! connect = "127.0.0.1:30005"
+//!
+//! [storage]
+//! path = "north.db"
+//! ```
+
+use picket_core::{Geodetic, SensorKind};
+use picket_formats::Format;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Keys of the site file that belong to the guard.
+pub const GUARD_SECTIONS: [&str; 5] = ["guard", "zone", "rule", "rules", "authorized"];
+
+/// A site file the server refuses: which file, which section, what to do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub struct ConfigError {
+    /// The file.
+    pub file: String,
+    /// The section (e.g. `sensor[1] "adsb"`), empty for the whole file.
+    pub section: String,
+    /// What is wrong and what to do.
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.section.is_empty() {
+            write!(f, "{}: {}", self.file, self.reason)
+        } else {
+            write!(f, "{}: [{}]: {}", self.file, self.section, self.reason)
+        }
+    }
+}
+
+/// `[site]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSection {
+    /// Site id (letters, digits, `-`, `_`).
+    pub id: String,
+    /// Origin of the site frame.
+    pub origin: Geodetic,
+    /// Reports wait this long (receive time) for later-arriving reports of other sensors
+    /// before the tracker takes them in time order.
+    #[serde(default = "default_reorder_window_s")]
+    pub reorder_window_s: f64,
+    /// Frames held between ingest and the site thread; beyond it the oldest are shed.
+    #[serde(default = "default_queue_capacity")]
+    pub queue_capacity: usize,
+}
+
+fn default_reorder_window_s() -> f64 {
+    0.05
+}
+fn default_queue_capacity() -> usize {
+    65_536
+}
+
+/// How a listener receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protocol {
+    /// One datagram is one frame.
+    Udp,
+    /// A byte stream, framed per format.
+    Tcp,
+}
+
+/// `listen = { protocol, bind }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListenConfig {
+    /// udp or tcp.
+    pub protocol: Protocol,
+    /// Address and port (port 0 picks a free one).
+    pub bind: SocketAddr,
+    /// Most simultaneous TCP connections.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+}
+
+fn default_max_connections() -> usize {
+    8
+}
+
+/// `[[sensor]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensorConfig {
+    /// Unique name within the site.
+    pub name: String,
+    /// radar, rf, remoteid, adsb, camera, acoustic, generic.
+    pub kind: SensorKind,
+    /// asterix, beast, avr, remoteid, sapient, jsondet.
+    pub format: String,
+    /// East, north, up from the site origin, metres.
+    #[serde(default)]
+    pub position: [f64; 3],
+    /// A listener this sensor sends to.
+    #[serde(default)]
+    pub listen: Option<ListenConfig>,
+    /// A TCP server picket connects to (Beast/AVR feeds such as readsb port 30005).
+    #[serde(default)]
+    pub connect: Option<SocketAddr>,
+    /// Name of the token (in `[auth]`) the sensor authenticates with over HTTP.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// Quiet longer than this: flagged stale.
+    #[serde(default = "default_stale_s")]
+    pub stale_after_s: f64,
+    /// Largest frame accepted, bytes.
+    #[serde(default = "default_max_frame")]
+    pub max_frame_bytes: usize,
+    /// A TCP connection silent this long, or holding a partial frame this long, is closed.
+    #[serde(default = "default_read_timeout_s")]
+    pub read_timeout_s: f64,
+}
+
+fn default_stale_s() -> f64 {
+    10.0
+}
+fn default_max_frame() -> usize {
+    65_536
+}
+fn default_read_timeout_s() -> f64 {
+    30.0
+}
+
+impl SensorConfig {
+    /// The configured format.
+    pub fn format(&self) -> Format {
+        self.format.parse().unwrap_or(Format::JsonDetections)
+    }
+}
+
+/// `[storage]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    /// The SQLite file (relative paths are relative to the site file).
+    pub path: PathBuf,
+    /// Drop raw frames, reports and track states older than this many days.
+    #[serde(default)]
+    pub retention_days: Option<f64>,
+    /// Keep the database under this size, megabytes.
+    #[serde(default)]
+    pub max_db_mb: Option<u64>,
+    /// `power_loss` (fsync every batch, default) or `process_crash`.
+    #[serde(default)]
+    pub durability: Option<String>,
+}
+
+/// One API token, stored hashed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenConfig {
+    /// Who (shown in the audit log).
+    pub name: String,
+    /// viewer, operator, admin or sensor.
+    pub role: String,
+    /// SHA-256 of the token, hex.
+    pub sha256: String,
+}
+
+/// `[auth]`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// A TOML file of `[[token]]` entries.
+    #[serde(default)]
+    pub tokens_file: Option<PathBuf>,
+    /// Tokens written inline.
+    #[serde(default)]
+    pub token: Vec<TokenConfig>,
+}
+
+/// `[api]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Where the HTTP API listens.
+    pub bind: SocketAddr,
+}
+
+/// `[[output]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, tag = "kind", rename_all = "snake_case")]
+pub enum OutputConfig {
+    /// ASTERIX CAT062 system tracks over UDP.
+    AsterixCat062 {
+        /// Destination.
+        target: SocketAddr,
+        /// SAC/SIC of picket as a data source.
+        #[serde(default)]
+        sac_sic: [u8; 2],
+    },
+    /// SAPIENT DetectionReports and Alerts to a higher C2 over TCP.
+    Sapient {
+        /// The C2's address.
+        target: SocketAddr,
+        /// picket's node UUID.
+        node_id: String,
+    },
+    /// HTTP POST of every alert event as JSON.
+    Webhook {
+        /// `http://host:port/path`.
+        url: String,
+    },
+}
+
+/// The server's part of a site file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFile {
+    /// `[site]`.
+    pub site: SiteSection,
+    /// `[[sensor]]`.
+    #[serde(default)]
+    pub sensor: Vec<SensorConfig>,
+    /// `[storage]`.
+    pub storage: StorageConfig,
+    /// `[auth]`.
+    #[serde(default)]
+    pub auth: AuthConfig,
+    /// `[api]`.
+    #[serde(default)]
+    pub api: Option<ApiConfig>,
+    /// `[[output]]`.
+    #[serde(default)]
+    pub output: Vec<OutputConfig>,
+}
+
+/// A loaded, validated site file.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// Where it came from.
+    pub file: PathBuf,
+    /// The whole text (the guard's sections are re-read from it on reload).
+    pub text: String,
+    /// The server's sections.
+    pub server: SiteFile,
+    /// The guard's sections.
+    pub guard: picket_guard::GuardConfig,
+}
+
+impl SiteConfig {
+    /// Reads and validates a site file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: path.display().to_string(),
+            section: String::new(),
+            reason: format!("cannot read it: {e}"),
+        })?;
+        let mut config = Self::parse(&text, &path.display().to_string())?;
+        config.file = path.to_path_buf();
+        if config.server.storage.path.is_relative()
+            && let Some(dir) = path.parent()
+        {
+            config.server.storage.path = dir.join(&config.server.storage.path);
+        }
+        Ok(config)
+    }
+
+    /// Parses and validates site-file text; `file` labels messages.
+    pub fn parse(text: &str, file: &str) -> Result<Self, ConfigError> {
+        let error = |section: &str, reason: String| ConfigError {
+            file: file.to_owned(),
+            section: section.to_owned(),
+            reason,
+        };
+        let mut doc: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| error("", format!("not valid TOML: {}", e.message())))?;
+        for key in GUARD_SECTIONS {
+            doc.remove(key);
+        }
+        let server = SiteFile::deserialize(toml::Value::Table(doc)).map_err(|e| {
+            error(
+                "",
+                format!(
+                    "{} (sections: site, sensor, storage, auth, api, output, and the guard's guard, zone, rule(s), authorized)",
+                    e.message()
+                ),
+            )
+        })?;
+        let guard = picket_guard::GuardConfig::load(text, file).map_err(|e| ConfigError {
+            file: e.file,
+            section: e.section,
+            reason: e.reason,
+        })?;
+        validate(&server, file)?;
+        Ok(Self {
+            file: PathBuf::from(file),
+            text: text.to_owned(),
+            server,
+            guard,
+        })
+    }
+
+    /// The site id.
+    pub fn id(&self) -> &str {
+        &self.server.site.id
+    }
+}
+
+fn validate(f: &SiteFile, file: &str) -> Result<(), ConfigError> {
+    let error = |section: String, reason: String| ConfigError {
+        file: file.to_owned(),
+        section,
+        reason,
+    };
+    let s = &f.site;
+    if s.id.is_empty()
+        || !s
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(error(
+            "site".into(),
+            format!(
+                "id {:?} must be letters, digits, '-' or '_' (it appears in URLs)",
+                s.id
+            ),
+        ));
+    }
+    if !s.origin.is_valid() {
+        return Err(error(
+            "site".into(),
+            "origin is not a valid latitude/longitude/altitude".into(),
+        ));
+    }
+    if !(0.0..=10.0).contains(&s.reorder_window_s) {
+        return Err(error(
+            "site".into(),
+            "reorder_window_s must be between 0 and 10 seconds".into(),
+        ));
+    }
+    if s.queue_capacity == 0 {
+        return Err(error(
+            "site".into(),
+            "queue_capacity must be at least 1".into(),
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, sensor) in f.sensor.iter().enumerate() {
+        validate_sensor(sensor, i, &mut seen)
+            .map_err(|r| error(format!("sensor[{i}] {:?}", sensor.name), r))?;
+    }
+    if f.sensor.len() >= usize::from(crate::CONTROL_SENSOR.0) {
+        return Err(error("sensor".into(), "too many sensors".into()));
+    }
+    if let Some(d) = &f.storage.durability
+        && !matches!(d.as_str(), "power_loss" | "process_crash")
+    {
+        return Err(error(
+            "storage".into(),
+            format!("durability {d:?}: write power_loss or process_crash"),
+        ));
+    }
+    for (i, t) in f.auth.token.iter().enumerate() {
+        if !matches!(t.role.as_str(), "viewer" | "operator" | "admin" | "sensor") {
+            return Err(error(
+                format!("auth.token[{i}] {:?}", t.name),
+                format!("role {:?}: write viewer, operator, admin or sensor", t.role),
+            ));
+        }
+        if t.sha256.len() != 64 || !t.sha256.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(error(
+                format!("auth.token[{i}] {:?}", t.name),
+                "sha256 must be 64 hex digits (the SHA-256 of the token, never the token)".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate_sensor(
+    s: &SensorConfig,
+    _index: usize,
+    seen: &mut std::collections::BTreeSet<String>,
+) -> Result<(), String> {
+    if s.name.is_empty() || !seen.insert(s.name.clone()) {
+        return Err("name must be present and unique within the site".into());
+    }
+    let format: Format = s
+        .format
+        .parse()
+        .map_err(|e: picket_formats::UnknownFormat| e.to_string())?;
+    if format == Format::Capture {
+        return Err(
+            "a capture is not a live format: use `picket replay` or `picket decode`".into(),
+        );
+    }
+    if !s.position.iter().all(|v| v.is_finite()) {
+        return Err("position must be three finite numbers [east, north, up] in metres".into());
+    }
+    match (&s.listen, &s.connect) {
+        (Some(_), Some(_)) => {
+            return Err(
+                "give either listen (picket listens) or connect (picket connects), not both".into(),
+            );
+        }
+        (None, None) if format != Format::JsonDetections => {
+            return Err("give listen = { protocol, bind } or connect = \"host:port\"".into());
+        }
+        _ => {}
+    }
+    if s.connect.is_some() && !matches!(format, Format::Beast | Format::Avr) {
+        return Err(
+            "connect (a TCP client) is for beast or avr feeds; use listen for other formats".into(),
+        );
+    }
+    if let Some(l) = &s.listen {
+        let ok = match (format, l.protocol) {
+            (Format::Sapient, Protocol::Tcp) => true,
+            (Format::Sapient, Protocol::Udp) => false,
+            (Format::Asterix | Format::RemoteId | Format::JsonDetections, _) => true,
+            (Format::Beast | Format::Avr, Protocol::Tcp) => true,
+            _ => false,
+        };
+        if !ok {
+            return Err(format!(
+                "{} cannot be received over {:?}: SAPIENT and Beast/AVR need tcp",
+                format, l.protocol
+            ));
+        }
+        if l.max_connections == 0 {
+            return Err("listen.max_connections must be at least 1".into());
+        }
+    }
+    if !(s.stale_after_s > 0.0 && s.read_timeout_s > 0.0) {
+        return Err("stale_after_s and read_timeout_s must be positive".into());
+    }
+    if !(16..=16 << 20).contains(&s.max_frame_bytes) {
+        return Err("max_frame_bytes must be between 16 and 16777216".into());
+    }
+    Ok(())
+}

@@ -1,0 +1,396 @@
+//! The deterministic core of a site: decode → reorder → tracker → guard, driven only by
+//! recorded input (frames with their receive times, ticks and operator commands), so that
+//! `picket replay` can run the same code over the store's raw frames and get the same tracks
+//! and alerts, bit for bit.
+//!
+//! Control input is recorded in the raw-frame table too, under sensor [`CONTROL_SENSOR`]:
+//! `start` (the configuration and alert-id offset a run began with), `tick` (the site
+//! thread's clock advancing the reorder window when no input arrives) and `command`
+//! (acknowledge, resolve, reload, with the operator).
+
+use crate::config::SiteConfig;
+use picket_core::{
+    AlertEvent, AlertId, AlertState, Enu, Report, SensorId, Site, Timestamp, Track, TrackId, Zone,
+};
+use picket_formats::{Format, Options};
+use picket_guard::{Guard, GuardConfig};
+use picket_track::{DefaultTracker, TrackerConfig};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The sensor id of recorded control frames.
+pub const CONTROL_SENSOR: SensorId = SensorId(u16::MAX);
+
+/// Reports held in the reorder window at most; beyond it the oldest groups go early.
+const MAX_PENDING: usize = 100_000;
+
+/// With no input, the tracker is stepped (to coast and delete) at most this often.
+const IDLE_STEP_S: f64 = 1.0;
+
+/// What a `start` control frame records.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StartRecord {
+    /// The whole site file text.
+    pub config_toml: String,
+    /// Alert ids of this run are the guard's ids plus this.
+    pub alert_offset: u64,
+    /// Alerts restored from the store, still open.
+    pub restored: Vec<AlertEvent>,
+}
+
+/// What a `command` control frame records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ControlCommand {
+    /// Acknowledge an alert.
+    Acknowledge {
+        /// Alert id as published.
+        alert: u64,
+        /// Who.
+        operator: String,
+    },
+    /// Resolve an alert.
+    Resolve {
+        /// Alert id as published.
+        alert: u64,
+        /// Who.
+        operator: String,
+    },
+    /// Reload zones, rules and whitelist.
+    Reload {
+        /// The new file text.
+        config_toml: String,
+        /// Who.
+        operator: String,
+    },
+}
+
+/// One tracker step's outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepOut {
+    /// Event time.
+    pub time: Timestamp,
+    /// The sensor whose reports made the step (none for an idle step).
+    pub sensor: Option<SensorId>,
+    /// Confirmed tracks updated at this step.
+    pub tracks: Vec<Track>,
+    /// Tracks that ended.
+    pub deleted: Vec<TrackId>,
+}
+
+/// What processing one input produced.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Reports decoded from the frame (site frame, as the tracker took them).
+    pub reports: Vec<Report>,
+    /// Tracker steps run.
+    pub steps: Vec<StepOut>,
+    /// Alert transitions, published ids.
+    pub alerts: Vec<AlertEvent>,
+    /// Input refused: reason, detail.
+    pub rejects: Vec<(&'static str, String)>,
+    /// The zones, when a reload changed them.
+    pub zones: Option<Vec<Zone>>,
+}
+
+impl Output {
+    /// Empties it for reuse.
+    pub fn clear(&mut self) {
+        self.reports.clear();
+        self.steps.clear();
+        self.alerts.clear();
+        self.rejects.clear();
+        self.zones = None;
+    }
+}
+
+/// The site's tracker and guard and what feeds them.
+pub struct Core {
+    site: Site,
+    tracker: DefaultTracker,
+    guard: Guard,
+    decoders: Vec<(Format, Options)>,
+    window_s: f64,
+    pending: BTreeMap<(Timestamp, SensorId), Vec<Report>>,
+    held: usize,
+    released_until: Option<Timestamp>,
+    last_step: Option<Timestamp>,
+    alert_offset: u64,
+    restored: BTreeMap<AlertId, AlertEvent>,
+    too_late: u64,
+}
+
+impl std::fmt::Debug for Core {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Core").field("site", &self.site.id).finish()
+    }
+}
+
+/// The site (frame and sensors, in id order) a configuration describes.
+pub fn build_site(config: &SiteConfig) -> Site {
+    let s = &config.server;
+    let mut site = Site::new(s.site.id.clone(), s.site.origin);
+    for sensor in &s.sensor {
+        let [e, n, u] = sensor.position;
+        site.add_sensor(sensor.name.clone(), sensor.kind, Enu::new(e, n, u));
+    }
+    site
+}
+
+impl Core {
+    /// A fresh core for `config`.
+    pub fn new(config: &SiteConfig, start: &StartRecord) -> Result<Self, String> {
+        let site = build_site(config);
+        let guard = Guard::new(&config.guard, &site).map_err(|e| e.to_string())?;
+        let tracker = TrackerConfig::default().build(&site);
+        let decoders = config
+            .server
+            .sensor
+            .iter()
+            .zip(site.sensors())
+            .map(|(c, s)| {
+                let p = site.frame().to_geodetic(&s.position);
+                let options = Options {
+                    reference: Some((p.lat_deg, p.lon_deg)),
+                    sensor: s.id,
+                    modes_details: false,
+                    max_tcp_buffer: c.max_frame_bytes,
+                    ..Options::default()
+                };
+                (c.format(), options)
+            })
+            .collect();
+        Ok(Self {
+            site,
+            tracker,
+            guard,
+            decoders,
+            window_s: config.server.site.reorder_window_s,
+            pending: BTreeMap::new(),
+            held: 0,
+            released_until: None,
+            last_step: None,
+            alert_offset: start.alert_offset,
+            restored: start
+                .restored
+                .iter()
+                .map(|e| (e.alert, e.clone()))
+                .collect(),
+            too_late: 0,
+        })
+    }
+
+    /// The site.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// The zones in force.
+    pub fn zones(&self) -> Vec<Zone> {
+        self.guard
+            .compiled()
+            .zones
+            .iter()
+            .map(|z| z.zone.clone())
+            .collect()
+    }
+
+    /// Reports refused because they arrived after their time was processed.
+    pub fn too_late(&self) -> u64 {
+        self.too_late
+    }
+
+    /// Event time now: the last step, or the last released time.
+    pub fn time(&self) -> Timestamp {
+        self.last_step
+            .or(self.released_until)
+            .unwrap_or(Timestamp::ZERO)
+    }
+
+    /// Decodes a sensor frame and runs every step it makes due.
+    pub fn frame(&mut self, sensor: SensorId, received: Timestamp, bytes: &[u8], out: &mut Output) {
+        let Some((format, options)) = self.decoders.get_mut(usize::from(sensor.0)) else {
+            out.rejects
+                .push(("unknown_sensor", format!("sensor {}", sensor.0)));
+            return;
+        };
+        options.received = received;
+        let start = out.reports.len();
+        for item in picket_formats::decode(*format, bytes, options) {
+            match item {
+                Ok(record) => {
+                    for mut r in record.reports {
+                        r.sensor = sensor;
+                        self.site.localize(&mut r);
+                        out.reports.push(r);
+                    }
+                }
+                Err(e) => out.rejects.push(("decode", e.to_string())),
+            }
+        }
+        for r in &out.reports[start..] {
+            if self.released_until.is_some_and(|t| r.time < t) {
+                self.too_late += 1;
+                out.rejects
+                    .push(("too_late", format!("report at {}", r.time.as_secs())));
+                continue;
+            }
+            self.pending
+                .entry((r.time, r.sensor))
+                .or_default()
+                .push(r.clone());
+            self.held += 1;
+        }
+        self.release(received.plus_s(-self.window_s), out);
+    }
+
+    /// The site clock advanced to `now` without input.
+    pub fn tick(&mut self, now: Timestamp, out: &mut Output) {
+        let watermark = now.plus_s(-self.window_s);
+        let before = out.steps.len();
+        self.release(watermark, out);
+        let idle = self
+            .last_step
+            .is_some_and(|t| watermark.since_s(t) >= IDLE_STEP_S);
+        if out.steps.len() == before && idle && !self.tracker.is_empty() {
+            self.step(watermark, None, &[], out);
+        }
+    }
+
+    /// Whether a tick at `now` would do anything (ticks that would not are not recorded).
+    pub fn tick_due(&self, now: Timestamp) -> bool {
+        let watermark = now.plus_s(-self.window_s);
+        let releasable = self
+            .pending
+            .first_key_value()
+            .is_some_and(|(&(t, _), _)| t <= watermark);
+        let idle = self
+            .last_step
+            .is_some_and(|t| watermark.since_s(t) >= IDLE_STEP_S);
+        releasable || (idle && !self.tracker.is_empty())
+    }
+
+    fn release(&mut self, watermark: Timestamp, out: &mut Output) {
+        while let Some((&(time, _), _)) = self.pending.first_key_value() {
+            if time > watermark && self.held <= MAX_PENDING {
+                break;
+            }
+            let ((_, sensor), reports) = self.pending.pop_first().expect("checked");
+            self.held -= reports.len();
+            self.released_until = Some(time);
+            self.step(time, Some(sensor), &reports, out);
+        }
+    }
+
+    fn step(
+        &mut self,
+        time: Timestamp,
+        sensor: Option<SensorId>,
+        reports: &[Report],
+        out: &mut Output,
+    ) {
+        if self.last_step.is_some_and(|t| time < t) {
+            return;
+        }
+        self.tracker.step(time, reports);
+        self.last_step = Some(time);
+        let deleted: Vec<TrackId> = self.tracker.deleted().to_vec();
+        let mut alerts = self.guard.end_tracks(time, &deleted);
+        let tracks: Vec<Track> = self
+            .tracker
+            .tracks()
+            .filter(|t| t.last_update == time && t.status.is_confirmed())
+            .collect();
+        let cooperative: Vec<Report> = reports
+            .iter()
+            .filter(|r| r.identity.as_ref().is_some_and(|i| i.is_cooperative()))
+            .cloned()
+            .collect();
+        alerts.extend(self.guard.step(time, &tracks, &cooperative));
+        for mut a in alerts {
+            a.alert = AlertId(a.alert.0 + self.alert_offset);
+            out.alerts.push(a);
+        }
+        out.steps.push(StepOut {
+            time,
+            sensor,
+            tracks,
+            deleted,
+        });
+    }
+
+    /// Applies an operator command at the current event time.
+    pub fn command(&mut self, command: &ControlCommand, out: &mut Output) -> Result<(), String> {
+        let time = self.time();
+        match command {
+            ControlCommand::Acknowledge { alert, operator }
+            | ControlCommand::Resolve { alert, operator } => {
+                let resolve = matches!(command, ControlCommand::Resolve { .. });
+                if let Some(event) = self.restored_command(*alert, operator, resolve, time)? {
+                    out.alerts.push(event);
+                    return Ok(());
+                }
+                let id = alert
+                    .checked_sub(self.alert_offset)
+                    .ok_or_else(|| format!("no open alert {alert}"))?;
+                let result = if resolve {
+                    self.guard.resolve(AlertId(id), operator, time)
+                } else {
+                    self.guard.acknowledge(AlertId(id), operator, time)
+                };
+                let mut event = result.map_err(|e| e.to_string())?;
+                event.alert = AlertId(*alert);
+                out.alerts.push(event);
+                Ok(())
+            }
+            ControlCommand::Reload { config_toml, .. } => {
+                let config = GuardConfig::load(config_toml, "reload").map_err(|e| {
+                    format!("configuration refused, the last good one stays in force: {e}")
+                })?;
+                let events = self
+                    .guard
+                    .reload(&config, time)
+                    .map_err(|e| e.to_string())?;
+                for mut a in events {
+                    a.alert = AlertId(a.alert.0 + self.alert_offset);
+                    out.alerts.push(a);
+                }
+                out.zones = Some(self.zones());
+                Ok(())
+            }
+        }
+    }
+
+    /// Acknowledge/resolve of an alert restored from the store (the guard never saw it).
+    fn restored_command(
+        &mut self,
+        alert: u64,
+        operator: &str,
+        resolve: bool,
+        time: Timestamp,
+    ) -> Result<Option<AlertEvent>, String> {
+        let Some(last) = self.restored.get(&AlertId(alert)) else {
+            return Ok(None);
+        };
+        let operator = operator.trim();
+        if operator.is_empty() {
+            return Err("an operator name is required".into());
+        }
+        if !resolve && last.state == AlertState::Acknowledged {
+            return Err(format!("alert {alert} is already acknowledged"));
+        }
+        let mut event = last.clone();
+        event.time = time.max(last.time);
+        event.actor = picket_core::Actor::Operator(operator.to_owned());
+        if resolve {
+            event.state = AlertState::Resolved;
+            event.cause = format!("resolved by {operator}");
+            self.restored.remove(&AlertId(alert));
+        } else {
+            event.state = AlertState::Acknowledged;
+            event.cause = format!("acknowledged by {operator}");
+            self.restored.insert(AlertId(alert), event.clone());
+        }
+        Ok(Some(event))
+    }
+}

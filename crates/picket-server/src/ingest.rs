@@ -1,0 +1,293 @@
+//! Sensor listeners and clients (all of picket's network input).
+//!
+//! Every task here only frames bytes and hands [`Frame`]s to the site's queue: decoding and
+//! everything after it happen on the site thread. Bad input is counted per sensor and reason
+//! (and logged, at most once a second per sensor); it never stops a listener. A TCP
+//! connection is closed when it is silent, or holds a partial frame, longer than the sensor's
+//! `read_timeout_s`, when it announces a frame over `max_frame_bytes`, or when the stream
+//! cannot be resynchronised; connections beyond `max_connections` are refused (counted).
+
+use crate::config::{Protocol, SensorConfig};
+use crate::framing::{Split, split};
+use crate::health::Counters;
+use crate::queue::{Frame, SiteQueue};
+use crate::{ServerError, now};
+use picket_core::SensorId;
+use picket_formats::Format;
+use picket_formats::picket_sapient as sapient;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::Semaphore;
+
+/// What an ingest task needs to know about its sensor.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    /// The sensor.
+    pub sensor: SensorId,
+    /// Its name, for logs.
+    pub name: String,
+    /// Its format.
+    pub format: Format,
+    /// Largest frame.
+    pub max_frame: usize,
+    /// Read timeout.
+    pub read_timeout: Duration,
+    /// The site's queue.
+    pub queue: Arc<SiteQueue>,
+    /// The site's counters.
+    pub counters: Arc<Counters>,
+    /// The SAPIENT node id picket answers registrations with.
+    pub node_id: String,
+}
+
+impl Sink {
+    /// Counts and queues one frame.
+    pub fn push(&self, bytes: Vec<u8>) {
+        let received = now();
+        self.counters.frame(self.sensor, received);
+        self.queue.push(Frame {
+            sensor: self.sensor,
+            received,
+            arrived: Instant::now(),
+            format: self.format.name(),
+            bytes,
+        });
+    }
+
+    fn reject(&self, reason: &str, detail: &dyn std::fmt::Display) {
+        self.counters.reject(self.sensor, reason, detail);
+    }
+}
+
+/// Binds the sensor's listener (or starts its client) and returns the bound address.
+pub async fn start(config: &SensorConfig, sink: Sink) -> Result<Option<SocketAddr>, ServerError> {
+    if let Some(target) = config.connect {
+        tokio::spawn(client(target, sink));
+        return Ok(None);
+    }
+    let Some(listen) = &config.listen else {
+        return Ok(None);
+    };
+    let bind_error = |e: std::io::Error| {
+        ServerError::Io(format!(
+            "sensor {:?}: cannot listen on {} ({:?}): {e}",
+            config.name, listen.bind, listen.protocol
+        ))
+    };
+    match listen.protocol {
+        Protocol::Udp => {
+            let socket = UdpSocket::bind(listen.bind).await.map_err(bind_error)?;
+            let addr = socket.local_addr().map_err(bind_error)?;
+            tokio::spawn(udp(socket, sink));
+            Ok(Some(addr))
+        }
+        Protocol::Tcp => {
+            let listener = TcpListener::bind(listen.bind).await.map_err(bind_error)?;
+            let addr = listener.local_addr().map_err(bind_error)?;
+            tokio::spawn(tcp(listener, listen.max_connections, sink));
+            Ok(Some(addr))
+        }
+    }
+}
+
+async fn udp(socket: UdpSocket, sink: Sink) {
+    let mut buf = vec![0u8; sink.max_frame + 1];
+    loop {
+        match socket.recv_from(&mut buf).await {
+            Ok((n, _)) if n > sink.max_frame => {
+                sink.reject(
+                    "oversized",
+                    &format!("datagram over {} bytes", sink.max_frame),
+                );
+            }
+            Ok((0, _)) => sink.reject("empty", &"empty datagram"),
+            Ok((n, _)) => sink.push(buf[..n].to_vec()),
+            // ICMP errors and the like: keep listening.
+            Err(e) => sink.reject("io", &e),
+        }
+    }
+}
+
+async fn tcp(listener: TcpListener, max_connections: usize, sink: Sink) {
+    let slots = Arc::new(Semaphore::new(max_connections));
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                sink.reject("io", &e);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = slots.clone().try_acquire_owned() else {
+            sink.reject(
+                "too_many_connections",
+                &format!("{peer} refused: {max_connections} connections already"),
+            );
+            drop(stream);
+            continue;
+        };
+        let sink = sink.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            if sink.format == Format::Sapient {
+                sapient_session(stream, &sink).await;
+            } else {
+                stream_frames(stream, &sink).await;
+            }
+        });
+    }
+}
+
+/// A Beast/AVR feed picket connects to, reconnecting with exponential backoff.
+async fn client(target: SocketAddr, sink: Sink) {
+    let mut backoff = Duration::from_millis(250);
+    loop {
+        match TcpStream::connect(target).await {
+            Ok(stream) => {
+                tracing::info!(sensor = %sink.name, %target, "connected");
+                backoff = Duration::from_millis(250);
+                stream_frames(stream, &sink).await;
+                tracing::info!(sensor = %sink.name, %target, "disconnected; reconnecting");
+            }
+            Err(e) => sink.reject("connect", &format!("{target}: {e}")),
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+}
+
+/// Reads a stream until it ends or misbehaves; true when it ended cleanly.
+async fn stream_frames(mut stream: TcpStream, sink: &Sink) -> bool {
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    let mut chunk = vec![0u8; 16 * 1024];
+    let mut partial_since: Option<Instant> = None;
+    loop {
+        let read = tokio::time::timeout(sink.read_timeout, stream.read(&mut chunk)).await;
+        let n = match read {
+            Err(_) => {
+                sink.reject(
+                    "timeout",
+                    &"no data within read_timeout_s; connection closed",
+                );
+                return false;
+            }
+            Ok(Err(e)) => {
+                sink.reject("io", &e);
+                return false;
+            }
+            Ok(Ok(0)) => return true,
+            Ok(Ok(n)) => n,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        let mut start = 0;
+        loop {
+            match split(sink.format, &buf[start..], sink.max_frame) {
+                Split::Frame(len) => {
+                    sink.push(buf[start..start + len].to_vec());
+                    start += len;
+                }
+                Split::NeedMore => break,
+                Split::Skip(len, reason) => {
+                    sink.reject(reason, &format!("{len} bytes skipped"));
+                    start += len.max(1).min(buf.len() - start);
+                }
+                Split::Fatal(reason) => {
+                    sink.reject(reason, &"stream cannot continue; connection closed");
+                    return false;
+                }
+            }
+        }
+        buf.drain(..start);
+        if buf.is_empty() {
+            partial_since = None;
+        } else if partial_since.get_or_insert_with(Instant::now).elapsed() > sink.read_timeout {
+            sink.reject(
+                "slow_client",
+                &"a frame took longer than read_timeout_s; closed",
+            );
+            return false;
+        }
+    }
+}
+
+/// A SAPIENT node's session: registration first (answered with a RegistrationAck), then
+/// status and detection reports, each validated against BSI Flex 335 before it is queued.
+async fn sapient_session(mut stream: TcpStream, sink: &Sink) {
+    use sapient::v2_0::sapient_message::Content;
+    let mut deframer = sapient::framing::Deframer::new(sink.max_frame);
+    let mut validator = sapient::wire::Validator::new();
+    let mut registered = false;
+    let mut chunk = vec![0u8; 16 * 1024];
+    let mut partial_since: Option<Instant> = None;
+    loop {
+        let read = tokio::time::timeout(sink.read_timeout, stream.read(&mut chunk)).await;
+        let n = match read {
+            Err(_) => return sink.reject("timeout", &"no data within read_timeout_s"),
+            Ok(Err(e)) => return sink.reject("io", &e),
+            Ok(Ok(0)) => return,
+            Ok(Ok(n)) => n,
+        };
+        deframer.push(&chunk[..n]);
+        loop {
+            let frame = match deframer.next_frame() {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) => return sink.reject("oversized", &e),
+            };
+            let message = match sapient::decode_v2(&frame.payload) {
+                Ok(m) => m,
+                Err(e) => {
+                    sink.reject("malformed", &e);
+                    continue;
+                }
+            };
+            match validator.check(&frame.payload) {
+                Ok([]) => {}
+                Ok(violations) => {
+                    let first = format!("{:?}", violations[0]);
+                    sink.reject("invalid", &first);
+                    continue;
+                }
+                Err(e) => {
+                    sink.reject("malformed", &e);
+                    continue;
+                }
+            }
+            match &message.content {
+                Some(Content::Registration(_)) => {
+                    registered = true;
+                    let envelope = sapient::builders::Envelope {
+                        node_id: sink.node_id.clone(),
+                        destination_id: message.node_id.clone(),
+                    };
+                    let ack = envelope.message(
+                        now(),
+                        Content::RegistrationAck(sapient::builders::registration_ack(
+                            true,
+                            Vec::new(),
+                        )),
+                    );
+                    let bytes = sapient::framing::encode_frame(&sapient::encode_v2(&ack));
+                    if let Err(e) = stream.write_all(&bytes).await {
+                        return sink.reject("io", &e);
+                    }
+                }
+                Some(_) if !registered => {
+                    sink.reject("unregistered", &"message before Registration");
+                    continue;
+                }
+                _ => {}
+            }
+            sink.push(sapient::framing::encode_frame(&frame.payload));
+        }
+        if deframer.pending() == 0 {
+            partial_since = None;
+        } else if partial_since.get_or_insert_with(Instant::now).elapsed() > sink.read_timeout {
+            return sink.reject("slow_client", &"a message took longer than read_timeout_s");
+        }
+    }
+}
