@@ -221,7 +221,7 @@ pub(crate) fn compact(v: &Value) -> String {
 pub(crate) struct AsterixRecords<'a> {
     data: &'a [u8],
     pos: usize,
-    block: usize,
+    pub(crate) block: usize,
     options: Options,
     pending: VecDeque<Decoded>,
     done: bool,

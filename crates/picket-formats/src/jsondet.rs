@@ -14,13 +14,25 @@ pub(crate) struct JsonRecords<'a> {
     /// Byte offset of the next line to read (per-line mode).
     pos: usize,
     /// 1-based number of the next line.
-    line: usize,
+    pub(crate) line: usize,
     options: Options,
     pending: VecDeque<Decoded>,
     done: bool,
 }
 
 impl<'a> JsonRecords<'a> {
+    /// Line by line only (a stream), numbering from `line`.
+    pub(crate) fn lines(data: &'a [u8], options: Options, line: usize) -> Self {
+        Self {
+            text: std::str::from_utf8(data).map_err(|e| e.valid_up_to()),
+            pos: 0,
+            line,
+            options,
+            pending: VecDeque::new(),
+            done: false,
+        }
+    }
+
     pub(crate) fn new(data: &'a [u8], options: Options) -> Self {
         let text = std::str::from_utf8(data).map_err(|e| e.valid_up_to());
         let mut me = Self {

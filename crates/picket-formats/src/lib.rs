@@ -12,6 +12,9 @@
 //!   as ASTERIX or SAPIENT by content (TCP streams reassembled per connection, bounded), Wi-Fi
 //!   and Bluetooth frames as Remote ID.
 //!
+//! * [`StreamDecoder`] does the same for a live feed, chunk by chunk (all formats but
+//!   captures), carrying what the walk remembers from one chunk to the next.
+//!
 //! No IO and no clock: the caller reads the bytes and says what time it is ([`Options`]).
 //!
 //! ```
@@ -34,10 +37,12 @@ mod jsondet;
 mod modes;
 mod remoteid;
 mod sapient;
+mod stream;
 mod tcp;
 
 pub use detect::detect;
 pub use error::FormatError;
+pub use stream::{MAX_PENDING, StreamDecoder};
 /// The format crates behind the front door, for callers that need their types (encoders,
 /// editions, message structs) without depending on each.
 pub use {

@@ -16,59 +16,84 @@ enum Framer<'a> {
     Avr(AvrReader<'a>),
 }
 
-/// Mode S frames of a Beast or AVR input.
-pub(crate) struct ModeSRecords<'a> {
-    format: Format,
-    framer: Framer<'a>,
+/// What a Mode S walk remembers between chunks of a stream.
+pub(crate) struct ModeState {
     decoder: ModeSDecoder,
-    options: Options,
     /// The first 12 MHz counter seen: times are counted from it.
     first_tick: Option<u64>,
     last_time_s: f64,
 }
 
+impl ModeState {
+    pub(crate) fn new(options: &Options) -> Self {
+        Self {
+            decoder: ModeSDecoder::new(DecoderConfig {
+                reference: options.reference,
+                details: options.modes_details,
+                ..DecoderConfig::default()
+            }),
+            first_tick: None,
+            last_time_s: 0.0,
+        }
+    }
+}
+
+/// Mode S frames of a Beast or AVR input.
+pub(crate) struct ModeSRecords<'a> {
+    format: Format,
+    framer: Framer<'a>,
+    pub(crate) state: ModeState,
+    options: Options,
+}
+
 impl<'a> ModeSRecords<'a> {
     pub(crate) fn new(format: Format, data: &'a [u8], options: Options) -> Self {
+        let state = ModeState::new(&options);
+        Self::resume(format, data, options, state)
+    }
+
+    /// Goes on from the state a previous walk left.
+    pub(crate) fn resume(
+        format: Format,
+        data: &'a [u8],
+        options: Options,
+        state: ModeState,
+    ) -> Self {
         let framer = if format == Format::Beast {
             Framer::Beast(BeastReader::new(data))
         } else {
             Framer::Avr(AvrReader::new(data))
         };
-        let decoder = ModeSDecoder::new(DecoderConfig {
-            reference: options.reference,
-            details: options.modes_details,
-            ..DecoderConfig::default()
-        });
         Self {
             format,
             framer,
-            decoder,
+            state,
             options,
-            first_tick: None,
-            last_time_s: 0.0,
         }
     }
 
     /// Seconds since the first frame, from the receiver's counter; frames without one (or
     /// with a counter that went backwards, as after a receiver restart) keep the last time.
     fn time_s(&mut self, frame: &RawFrame) -> f64 {
+        let state = &mut self.state;
         if let Some(tick) = frame.timestamp_12mhz {
-            let first = *self.first_tick.get_or_insert(tick);
+            let first = *state.first_tick.get_or_insert(tick);
             if tick >= first {
                 let t = (tick - first) as f64 / TICKS_PER_S;
-                if t >= self.last_time_s {
-                    self.last_time_s = t;
+                if t >= state.last_time_s {
+                    state.last_time_s = t;
                 }
             }
         }
-        self.last_time_s
+        state.last_time_s
     }
 
     fn record(&mut self, frame: RawFrame) -> DecodedRecord {
         let time_s = self.time_s(&frame);
-        let decoded = self.decoder.decode(&frame, time_s);
+        let decoded = self.state.decoder.decode(&frame, time_s);
         let received = self.options.received.plus_s(time_s);
         let reports = self
+            .state
             .decoder
             .report(&decoded, self.options.sensor, received)
             .into_iter()

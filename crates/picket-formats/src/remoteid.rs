@@ -98,7 +98,7 @@ pub(crate) struct RemoteIdRecords<'a> {
     data: &'a [u8],
     pos: usize,
     options: Options,
-    assembler: RemoteIdAssembler,
+    pub(crate) assembler: RemoteIdAssembler,
     pending: VecDeque<Decoded>,
     done: bool,
 }

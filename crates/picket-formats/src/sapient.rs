@@ -136,6 +136,17 @@ pub(crate) struct SapientRecords<'a> {
 }
 
 impl<'a> SapientRecords<'a> {
+    /// A length-prefixed stream only (never one bare message).
+    pub(crate) fn stream(data: &'a [u8], options: Options) -> Self {
+        Self {
+            data,
+            pos: 0,
+            options,
+            bare: false,
+            done: false,
+        }
+    }
+
     pub(crate) fn new(data: &'a [u8], options: Options) -> Self {
         let framed = frame_len(data, 0).is_some() && is_stream(data);
         let bare = !framed && is_message(data);
