@@ -366,3 +366,30 @@ fn truncated_beast_reports_the_offset_and_keeps_the_rest() {
         "{err}"
     );
 }
+
+/// Standard input with `--format` is decoded as it arrives: written in small pieces, with
+/// pauses, it gives the same records as the file.
+#[test]
+fn stdin_stream_with_a_format() {
+    let bytes = std::fs::read(data(BEAST)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_picket"))
+        .args(["decode", "--format", "beast", "--json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for piece in bytes.chunks(1000) {
+        stdin.write_all(piece).unwrap();
+        stdin.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_ok(&out);
+    let streamed = json_lines(&out);
+    let whole = json_lines(&decode_path(&data(BEAST), &["--json"]));
+    assert_eq!(streamed, whole);
+    assert!(stderr(&out).contains("239 records decoded (beast)"));
+}

@@ -6,12 +6,16 @@
 //! capture frame) and do not stop the walk; a last line on standard error counts records and
 //! errors by reason. The exit status is non-zero only when the input cannot be read or
 //! nothing in it could be decoded.
+//!
+//! Standard input with `--format` (other than pcap) is decoded as it arrives, so a live feed
+//! (`nc receiver 30005 | picket decode --format beast -`) prints as it goes; without
+//! `--format` the whole input is read first so that its format can be detected.
 
 use anyhow::{Context, Result, bail};
-use picket_formats::{Decoded, Format, Options, decode, detect};
+use picket_formats::{Decoded, Format, Options, StreamDecoder, decode, detect};
 use std::collections::BTreeMap;
 use std::io::{ErrorKind, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Error lines printed before only counting them.
 const MAX_ERROR_LINES: usize = 1000;
@@ -83,19 +87,6 @@ impl Tally {
     }
 }
 
-fn read_input(path: &Path) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .context("cannot read standard input")?;
-    } else {
-        bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    }
-    Ok(bytes)
-}
-
 fn options(args: &Args) -> Result<Options> {
     let mut options = Options::default();
     if let (Some(lat), Some(lon)) = (args.ref_lat, args.ref_lon) {
@@ -115,8 +106,23 @@ fn options(args: &Args) -> Result<Options> {
 /// Runs `picket decode`.
 pub fn run(args: Args) -> Result<()> {
     let options = options(&args)?;
-    let bytes = read_input(&args.input)?;
     let name = args.input.display().to_string();
+    let stdin = args.input.as_os_str() == "-";
+    // A pipe with a known format is decoded as it arrives (a live feed never ends).
+    if let (true, Some(format)) = (stdin, args.format.filter(|f| *f != Format::Capture)) {
+        let tally = stream(format, &options, args.json)?;
+        return conclude(&tally, format, &name);
+    }
+    let bytes = if stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .context("cannot read standard input")?;
+        bytes
+    } else {
+        std::fs::read(&args.input).with_context(|| format!("cannot read {name}"))?
+    };
     if bytes.is_empty() {
         bail!("{name} is empty");
     }
@@ -126,7 +132,18 @@ pub fn run(args: Args) -> Result<()> {
              AVR, SAPIENT, Remote ID or JSON detections); give it with --format"
         );
     };
-    let tally = print_records(decode(format, &bytes, &options), args.json)?;
+    let mut printer = Printer::new(args.json)?;
+    for item in decode(format, &bytes, &options) {
+        if !printer.item(item)? {
+            break;
+        }
+    }
+    let tally = printer.finish()?;
+    conclude(&tally, format, &name)
+}
+
+/// The closing line, and failure when nothing decoded.
+fn conclude(tally: &Tally, format: Format, name: &str) -> Result<()> {
     eprintln!("{}", tally.line(format));
     if tally.records == 0 {
         bail!("nothing in {name} could be decoded as {format}");
@@ -134,62 +151,114 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// Prints every record and error; stops quietly when standard output is closed (`| head`).
-fn print_records(records: impl Iterator<Item = Decoded>, json: bool) -> Result<Tally> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut tally = Tally::default();
-    if !json {
-        writeln_or_stop(
-            &mut out,
-            format_args!("{:>7} {:>9} {:<8} summary", "#", "offset", "format"),
-        )?;
+/// Standard input decoded chunk by chunk, each chunk's records printed as soon as it is read.
+fn stream(format: Format, options: &Options, json: bool) -> Result<Tally> {
+    let mut decoder = StreamDecoder::new(format, options)
+        .ok_or_else(|| anyhow::anyhow!("{format} cannot be streamed"))?;
+    let mut printer = Printer::new(json)?;
+    let mut stdin = std::io::stdin().lock();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match stdin.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).context("cannot read standard input"),
+        };
+        for item in decoder.push(&chunk[..n]) {
+            if !printer.item(item)? {
+                return printer.finish();
+            }
+        }
+        if !printer.flush()? {
+            return printer.finish();
+        }
     }
-    for item in records {
+    for item in decoder.finish() {
+        if !printer.item(item)? {
+            break;
+        }
+    }
+    printer.finish()
+}
+
+/// Writes records to standard output (table or JSON lines) and errors to standard error,
+/// counting both; stops quietly when standard output is closed (`| head`).
+struct Printer {
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    json: bool,
+    tally: Tally,
+}
+
+impl Printer {
+    fn new(json: bool) -> Result<Self> {
+        let mut printer = Self {
+            out: std::io::BufWriter::new(std::io::stdout().lock()),
+            json,
+            tally: Tally::default(),
+        };
+        if !json {
+            printer.line(format_args!(
+                "{:>7} {:>9} {:<8} summary",
+                "#", "offset", "format"
+            ))?;
+        }
+        Ok(printer)
+    }
+
+    /// One record or error; `Ok(false)` when the reader has gone away.
+    fn item(&mut self, item: Decoded) -> Result<bool> {
         match item {
             Ok(rec) => {
-                let written = if json {
-                    writeln_or_stop(&mut out, format_args!("{}", rec.json))?
+                let written = if self.json {
+                    self.line(format_args!("{}", rec.json))?
                 } else {
                     let at = match rec.frame {
                         Some(f) => format!("{}@{f}", rec.offset),
                         None => rec.offset.to_string(),
                     };
-                    writeln_or_stop(
-                        &mut out,
-                        format_args!(
-                            "{:>7} {at:>9} {:<8} {}",
-                            tally.records, rec.format, rec.summary
-                        ),
-                    )?
+                    let index = self.tally.records;
+                    self.line(format_args!(
+                        "{index:>7} {at:>9} {:<8} {}",
+                        rec.format, rec.summary
+                    ))?
                 };
-                if !written {
-                    break;
-                }
-                tally.records += 1;
-                tally.reports += rec.reports.len();
+                self.tally.records += 1;
+                self.tally.reports += rec.reports.len();
+                Ok(written)
             }
             Err(e) => {
-                if tally.error_count() < MAX_ERROR_LINES {
+                let shown = self.tally.error_count();
+                if shown < MAX_ERROR_LINES {
                     eprintln!("{e}");
-                } else if tally.error_count() == MAX_ERROR_LINES {
+                } else if shown == MAX_ERROR_LINES {
                     eprintln!("(further errors are counted, not shown)");
                 }
-                *tally.errors.entry(e.reason).or_default() += 1;
+                *self.tally.errors.entry(e.reason).or_default() += 1;
+                Ok(true)
             }
         }
     }
-    match out.flush() {
-        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(e).context("cannot write output"),
-        _ => Ok(tally),
-    }
-}
 
-/// Writes one line; `Ok(false)` when the reader has gone away.
-fn writeln_or_stop(out: &mut impl Write, line: std::fmt::Arguments<'_>) -> Result<bool> {
-    match writeln!(out, "{line}") {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(false),
-        Err(e) => Err(e).context("cannot write output"),
+    /// Writes one line; `Ok(false)` when the reader has gone away.
+    fn line(&mut self, line: std::fmt::Arguments<'_>) -> Result<bool> {
+        match writeln!(self.out, "{line}") {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(false),
+            Err(e) => Err(e).context("cannot write output"),
+        }
+    }
+
+    fn flush(&mut self) -> Result<bool> {
+        match self.out.flush() {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(false),
+            Err(e) => Err(e).context("cannot write output"),
+        }
+    }
+
+    fn finish(mut self) -> Result<Tally> {
+        self.flush()?;
+        Ok(self.tally)
     }
 }
