@@ -32,6 +32,10 @@ pub(crate) enum Command {
     Decode(cmd::decode::Args),
     /// Check the evidence store's hash chains; fails when anything was altered.
     Verify(cmd::verify::Args),
+    /// Run sites: listen to their sensors, track, guard, record (`--config SITE.toml`).
+    Serve(cmd::serve::Args),
+    /// Re-run recorded raw input and check it reproduces the recorded tracks and alerts.
+    Replay(cmd::replay::Args),
     /// Write an incident bundle (GeoJSON, KML, CSV, raw frames) for a time window.
     Export(cmd::export::Args),
 }
@@ -47,6 +51,8 @@ pub(crate) fn execute(command: Command) -> anyhow::Result<()> {
         Command::Decode(args) => cmd::decode::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Export(args) => cmd::export::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Replay(args) => cmd::replay::run(args),
     }
 }
 

@@ -6,6 +6,8 @@ pub mod demo;
 pub mod eval;
 pub mod export;
 pub mod io;
+pub mod replay;
+pub mod serve;
 pub mod sim;
 pub mod track;
 pub mod verify;

@@ -1,0 +1,102 @@
+//! `picket serve --config SITE.toml [--config OTHER.toml ...]`: runs the sites (ingest, site
+//! threads, evidence stores) until Ctrl-C. SIGHUP, or a change to a site file, reloads its
+//! zones, rules and whitelist; a refused file leaves the last good configuration in force.
+
+use anyhow::{Context, Result};
+use picket_server::Server;
+use picket_server::config::SiteConfig;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+/// Options of `picket serve`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Site file (TOML); repeat for several sites in one process.
+    #[arg(long = "config", value_name = "SITE.toml", required = true)]
+    configs: Vec<PathBuf>,
+}
+
+/// Runs `picket serve`.
+pub fn run(args: Args) -> Result<()> {
+    let configs = args
+        .configs
+        .iter()
+        .map(|p| SiteConfig::load(p).map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    let server = Server::start(configs).context("cannot start the server")?;
+    for (site, sensor, addr) in server.listeners() {
+        eprintln!("site {site}: sensor {sensor} listens on {addr}");
+    }
+    for s in server.sites() {
+        eprintln!(
+            "site {}: store {}",
+            s.config.id(),
+            s.config.server.storage.path.display()
+        );
+    }
+    // TODO(api): serve picket_api's router on [api].bind once crates/picket-api exists.
+    eprintln!("picket serve: running; Ctrl-C stops, SIGHUP reloads zones/rules/whitelist");
+    server.runtime().block_on(watch(&server, &args.configs));
+    eprintln!("picket serve: stopping (draining queues, committing stores)");
+    server.shutdown().context("shutdown")?;
+    Ok(())
+}
+
+fn mtime(path: &PathBuf) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// Waits for Ctrl-C; reloads on SIGHUP or when a site file changes.
+async fn watch(server: &Server, files: &[PathBuf]) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hup = signal(SignalKind::hangup()).ok();
+    let mut seen: Vec<_> = files.iter().map(mtime).collect();
+    let mut poll = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        let hup_fired = async {
+            match hup.as_mut() {
+                Some(h) => h.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        let force = tokio::select! {
+            _ = tokio::signal::ctrl_c() => return,
+            _ = hup_fired => true,
+            _ = poll.tick() => false,
+        };
+        for (i, (file, site)) in files.iter().zip(server.sites()).enumerate() {
+            let now = mtime(file);
+            if !force && now == seen[i] {
+                continue;
+            }
+            seen[i] = now;
+            reload(file, site).await;
+        }
+    }
+}
+
+async fn reload(file: &PathBuf, site: &picket_server::SiteHandle) {
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            return eprintln!(
+                "{}: cannot read it ({e}); the last good configuration stays",
+                file.display()
+            );
+        }
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let command = picket_live::Command::Reload {
+        config_toml: text,
+        operator: "picket serve (file reload)".into(),
+        reply: tx,
+    };
+    if site.live.commands().send(command).await.is_err() {
+        return;
+    }
+    match rx.await {
+        Ok(Ok(())) => eprintln!("{}: zones, rules and whitelist reloaded", file.display()),
+        Ok(Err(e)) => eprintln!("{}: {e}", file.display()),
+        Err(_) => {}
+    }
+}
