@@ -3,8 +3,8 @@
 //! captures.
 //!
 //! A message of an undefined type is reported and skipped (messages are a fixed 25 bytes);
-//! a pack whose count is usable is skipped whole; a pack header that gives no length stops
-//! the walk, since the next message cannot be found.
+//! a bad pack whose header gives a usable count is skipped whole, one whose header does not
+//! as 25 bytes; the walk stops only where the input ends inside a unit.
 
 use crate::asterix::compact;
 use crate::{Decoded, DecodedRecord, Format, FormatError, Options};
@@ -137,41 +137,40 @@ impl<'a> RemoteIdRecords<'a> {
         }
     }
 
-    /// Decodes the unit at `self.pos`; returns how far to move.
+    /// Decodes the unit at `self.pos`; returns how far to move (`None`: stop, the input ends
+    /// inside the unit).
     fn step(&mut self) -> Option<usize> {
         let pos = self.pos;
         let rest = &self.data[pos..];
-        if rest[0] >> 4 == PACK_NIBBLE {
-            match Pack::parse(rest) {
-                Ok(pack) => {
-                    let envelopes: Vec<Envelope> = pack.iter().collect();
-                    self.push(pos + PACK_HEADER_LEN, &envelopes);
-                    Some(PACK_HEADER_LEN + pack.len() * MESSAGE_LEN)
-                }
-                Err(e) => {
-                    self.pending.push_back(Err(error(&e, pos)));
-                    // A usable count still frames the pack: skip it whole.
-                    let count = usize::from(*rest.get(2)?);
-                    let len = PACK_HEADER_LEN + count * MESSAGE_LEN;
-                    (rest.get(1) == Some(&(MESSAGE_LEN as u8))
-                        && (1..=MAX_PACK_MESSAGES).contains(&count)
-                        && len <= rest.len())
-                    .then_some(len)
-                }
-            }
+        let result = if rest[0] >> 4 == PACK_NIBBLE {
+            Pack::parse(rest).map(|pack| (PACK_HEADER_LEN, pack.iter().collect::<Vec<_>>()))
         } else {
-            match decode_message(rest) {
-                Ok(env) => self.push(pos, &[env]),
-                Err(e) => {
-                    self.pending.push_back(Err(error(&e, pos)));
-                    if rest.len() < MESSAGE_LEN {
-                        return None;
-                    }
-                }
-            }
-            Some(MESSAGE_LEN)
+            decode_message(rest).map(|env| (0, vec![env]))
+        };
+        match result {
+            Ok((header, envelopes)) => self.push(pos + header, &envelopes),
+            Err(e) => self.pending.push_back(Err(error(&e, pos))),
         }
+        walk_len(rest, 0).filter(|len| *len <= rest.len())
     }
+}
+
+/// How many bytes the unit at `pos` spans: a pack whose header gives a usable size and count
+/// spans its messages, anything else (a message, or a pack header too damaged to frame) 25
+/// bytes. `None` when a pack header is cut.
+pub(crate) fn walk_len(data: &[u8], pos: usize) -> Option<usize> {
+    let rest = data.get(pos..)?;
+    if rest.first()? >> 4 != PACK_NIBBLE {
+        return Some(MESSAGE_LEN);
+    }
+    let (size, count) = (usize::from(*rest.get(1)?), usize::from(*rest.get(2)?));
+    Some(
+        if size == MESSAGE_LEN && (1..=MAX_PACK_MESSAGES).contains(&count) {
+            PACK_HEADER_LEN + count * MESSAGE_LEN
+        } else {
+            MESSAGE_LEN
+        },
+    )
 }
 
 impl Iterator for RemoteIdRecords<'_> {

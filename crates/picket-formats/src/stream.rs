@@ -174,10 +174,7 @@ fn complete_len(format: Format, buf: &[u8]) -> usize {
         Format::Asterix => chained(buf, |b, pos| asterix::block_len(b, pos).ok()),
         Format::Sapient => chained(buf, sapient::frame_len),
         Format::RemoteId => chained(buf, |b, pos| {
-            // A bad header still frames 25 bytes (the walk reports and skips them).
-            rid::unit_len(b, pos)
-                .or_else(|| b.get(pos..pos + 3).map(|_| picket_remoteid::MESSAGE_LEN))
-                .filter(|len| pos + len <= b.len())
+            rid::walk_len(b, pos).filter(|len| pos + len <= b.len())
         }),
         Format::Capture => buf.len(),
     }
