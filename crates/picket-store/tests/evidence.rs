@@ -267,3 +267,42 @@ fn retention_by_size_trims_oldest_frames_first_and_stays_verifiable() {
     let file = std::fs::metadata(&path).unwrap().len();
     assert!(file <= limit + 64 * 1024, "file is {file} bytes");
 }
+
+#[test]
+fn retention_runs_by_itself_on_the_writer_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let now_s = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let at = |s: f64| picket_core::Timestamp::from_secs(s).unwrap();
+    let config = WriterConfig {
+        retention: RetentionConfig {
+            frames_max_age_s: Some(3600.0),
+            interval: Some(std::time::Duration::from_millis(50)),
+            ..Default::default()
+        },
+        ..keep_all()
+    };
+    let w = StoreWriter::open(&path, config).unwrap();
+    for (i, age_s) in [7200.0, 7100.0, 10.0].into_iter().enumerate() {
+        let mut f = frame(i as u64, 0.0);
+        f.received = at(now_s - age_s);
+        w.append_blocking(Record::Frame(f)).unwrap();
+    }
+    w.flush().unwrap();
+    let r = StoreReader::open(&path).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while r.count(Table::Frames).unwrap() > 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "retention did not run"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    w.close().unwrap();
+    let v = r.verify().unwrap();
+    assert!(v.is_intact(), "{v:?}");
+    assert_eq!(v.rows(Table::Checkpoints), 1);
+}
