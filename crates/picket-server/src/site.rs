@@ -147,7 +147,7 @@ pub fn start_site(config: SiteConfig) -> Result<SiteHandle, ServerError> {
         alert_offset,
         restored: restored.clone(),
     };
-    let core = Core::new(&config, &start).map_err(|reason| ServerError::Config(reason))?;
+    let core = Core::new(&config, &start).map_err(ServerError::Config)?;
     live.publish(Update::Zones(core.zones()));
     for event in restored {
         live.publish(Update::Alert(event));
