@@ -105,7 +105,7 @@ pub fn parse_lines(text: &str) -> Result<Vec<Detection>, DecodeError> {
 }
 
 /// Parses either form: one (possibly multi-line) message, or NDJSON when the input holds
-/// more than one top-level value.
+/// more than one top-level value. Empty (or blank) input is an empty stream.
 pub fn parse(text: &str) -> Result<Vec<Detection>, DecodeError> {
     Ok(located(text)?.into_iter().map(|l| l.detection).collect())
 }
@@ -138,6 +138,10 @@ fn located_lines(text: &str) -> Result<Vec<Located>, DecodeError> {
 }
 
 fn located(text: &str) -> Result<Vec<Located>, DecodeError> {
+    // A stream with no messages (as `to_lines(&[])` writes) holds no detections.
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
     match parse_message(text) {
         Ok(ds) => Ok(ds
             .into_iter()

@@ -83,6 +83,15 @@ fn format_examples_decode() {
     }
 }
 
+/// Found by fuzzing: `[]` parses to no detections, which `to_lines` writes as empty text.
+#[test]
+fn empty_stream_and_empty_array() {
+    assert_eq!(parse("[]").unwrap(), vec![]);
+    assert_eq!(parse("").unwrap(), vec![]);
+    assert_eq!(parse(" \n\n").unwrap(), vec![]);
+    assert!(picket_jsondet::parse_message("").is_err());
+}
+
 #[test]
 fn multi_line_single_message() {
     let text =
