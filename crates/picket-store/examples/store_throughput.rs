@@ -68,18 +68,18 @@ fn cpu_s() -> Option<f64> {
     Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
 }
 
-/// CPU seconds of the writer thread (found by its name), when readable.
-fn writer_cpu_s() -> Option<f64> {
+/// CPU seconds of the writer thread (found by its name) and seconds it spent runnable but
+/// waiting for a CPU (`schedstat`): on a shared machine the second says how much of the wall
+/// time other processes took.
+fn writer_cpu_s() -> Option<(f64, f64)> {
     for task in std::fs::read_dir("/proc/self/task").ok()? {
         let dir = task.ok()?.path();
         let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
-        if comm.trim() == "picket-store-wr" || comm.trim().starts_with("picket-store") {
-            let stat = std::fs::read_to_string(dir.join("stat")).ok()?;
-            let after = &stat[stat.rfind(')')? + 2..];
-            let f: Vec<&str> = after.split(' ').collect();
-            return Some(
-                (f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0,
-            );
+        if comm.trim().starts_with("picket-store") {
+            let sched = std::fs::read_to_string(dir.join("schedstat")).ok()?;
+            let mut f = sched.split_whitespace().map(|v| v.parse::<f64>().ok());
+            let (run_ns, wait_ns) = (f.next()??, f.next()??);
+            return Some((run_ns / 1e9, wait_ns / 1e9));
         }
     }
     None
@@ -124,7 +124,7 @@ fn run(
     }
     writer.flush().expect("flush");
     let secs = start.elapsed().as_secs_f64();
-    let writer_cpu = writer_cpu_s().unwrap_or(f64::NAN);
+    let (writer_cpu, writer_wait) = writer_cpu_s().unwrap_or((f64::NAN, f64::NAN));
     let cpu = cpu0.zip(cpu_s()).map_or(f64::NAN, |(a, b)| b - a);
     let stats = writer.stats();
     let batches = stats.batches.load(std::sync::atomic::Ordering::Relaxed);
@@ -141,7 +141,8 @@ fn run(
     assert!(report.is_intact(), "{:?}", report.first_problem());
     println!(
         "{name:>6} group {group:>3} {durability:?}: {n} records in {secs:.3} s = {:>7.0} records/s \
-         (CPU {cpu:.2} s, writer thread {writer_cpu:.2} s = {:.0} records per writer CPU-second; {batches} commits, {size_mb:.0} MB; \
+         (CPU {cpu:.2} s; writer thread ran {writer_cpu:.2} s = {:.0} records per writer CPU-second, \
+         waited {writer_wait:.2} s for a CPU; {batches} commits, {size_mb:.0} MB; \
          verify {:.0} rows/s)",
         n as f64 / secs,
         n as f64 / writer_cpu,
