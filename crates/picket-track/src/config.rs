@@ -64,7 +64,7 @@ impl Default for TrackerConfig {
             motion: MotionConfig::default(),
             initiator: MofNInitiator::default(),
             deleter: MissDeleter::default(),
-            grid_cell_m: 200.0,
+            grid_cell_m: 500.0,
         }
     }
 }

@@ -97,8 +97,9 @@ struct Slot {
     head: u32,
 }
 
-/// Cells a box covers: inclusive lower and upper cell coordinates.
-type CellRange = ([i64; 3], [i64; 3]);
+/// Cells a box covers: inclusive lower and upper cell coordinates (within ±2²⁰, see
+/// [`GridGater::cell_range`]).
+type CellRange = ([i32; 3], [i32; 3]);
 
 /// The spatial-hash gater.
 #[derive(Debug, Clone)]
@@ -143,17 +144,17 @@ impl GridGater {
     }
 
     fn cell_range(&self, centre: &Vector3, half: &Vector3) -> Option<CellRange> {
-        let mut lo = [0i64; 3];
-        let mut hi = [0i64; 3];
+        let mut lo = [0i32; 3];
+        let mut hi = [0i32; 3];
         let mut count = 1i64;
         let inv = self.cell_m.recip();
         for i in 0..3 {
             // Clamped so absurd coordinates cannot overflow the 21-bit key fields.
             let a = ((centre[i] - half[i]) * inv).clamp(-1e6, 1e6);
             let b = ((centre[i] + half[i]) * inv).clamp(-1e6, 1e6);
-            lo[i] = floor_i64(a);
-            hi[i] = floor_i64(b);
-            count = count.saturating_mul(hi[i] - lo[i] + 1);
+            lo[i] = floor_i64(a) as i32;
+            hi[i] = floor_i64(b) as i32;
+            count = count.saturating_mul(i64::from(hi[i] - lo[i]) + 1);
         }
         (count <= MAX_CELLS_PER_BOX).then_some((lo, hi))
     }
@@ -180,7 +181,8 @@ impl GridGater {
             }
             self.ranges.push(range);
         }
-        let capacity = (total * 2).next_power_of_two().max(16);
+        // Load factor between 1/3 and 2/3: short probes, bounded memory.
+        let capacity = (total + total / 2).next_power_of_two().max(16);
         self.table.clear();
         self.table.resize(
             capacity,
@@ -273,7 +275,7 @@ impl GridGater {
     }
 }
 
-fn cell_key(ix: i64, iy: i64, iz: i64) -> u64 {
+fn cell_key(ix: i32, iy: i32, iz: i32) -> u64 {
     const MASK: u64 = (1 << 21) - 1;
     ((ix as u64 & MASK) << 42) | ((iy as u64 & MASK) << 21) | (iz as u64 & MASK)
 }

@@ -9,24 +9,71 @@ use crate::measurement::MeasurementModel;
 use crate::motion::{Belief, LinearMotion, Predictor};
 use crate::update::{KalmanUpdater, Updater, kalman_update};
 
+/// A Gaussian stored as its mean and the upper triangle of its covariance (216 bytes instead
+/// of 336): the IMM keeps `K` of them per track, and memory per live track is budgeted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Packed {
+    mean: [f64; 6],
+    upper: [f64; 21],
+}
+
+impl Packed {
+    fn pack(g: &Gaussian) -> Self {
+        let mut upper = [0.0; 21];
+        let mut k = 0;
+        for i in 0..6 {
+            for j in i..6 {
+                upper[k] = g.cov[(i, j)];
+                k += 1;
+            }
+        }
+        Self {
+            mean: g.mean.into(),
+            upper,
+        }
+    }
+
+    fn unpack(&self) -> Gaussian {
+        let mut cov = StateCovariance::zeros();
+        let mut k = 0;
+        for i in 0..6 {
+            for j in i..6 {
+                cov[(i, j)] = self.upper[k];
+                cov[(j, i)] = self.upper[k];
+                k += 1;
+            }
+        }
+        Gaussian::new(StateVector::from(self.mean), cov)
+    }
+}
+
 /// An IMM belief: one Gaussian per model, the model probabilities, and their combination.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImmBelief<const K: usize> {
-    /// Per-model estimates.
-    pub modes: [Gaussian; K],
+    modes: [Packed; K],
     /// Model probabilities (sum 1).
     pub probabilities: [f64; K],
     combined: Gaussian,
 }
 
 impl<const K: usize> ImmBelief<K> {
-    fn recombine(&mut self) {
+    /// The per-model estimates.
+    pub fn modes(&self) -> [Gaussian; K] {
+        self.modes.map(|m| m.unpack())
+    }
+
+    fn set_modes(&mut self, modes: &[Gaussian; K]) {
+        self.modes = std::array::from_fn(|j| Packed::pack(&modes[j]));
+        self.recombine(modes);
+    }
+
+    fn recombine(&mut self, modes: &[Gaussian; K]) {
         let mut mean = StateVector::zeros();
-        for (g, &p) in self.modes.iter().zip(&self.probabilities) {
+        for (g, &p) in modes.iter().zip(&self.probabilities) {
             mean += g.mean * p;
         }
         let mut cov = StateCovariance::zeros();
-        for (g, &p) in self.modes.iter().zip(&self.probabilities) {
+        for (g, &p) in modes.iter().zip(&self.probabilities) {
             let d = g.mean - mean;
             cov += (g.cov + d * d.transpose()) * p;
         }
@@ -87,7 +134,7 @@ impl<const K: usize> Predictor for Imm<K> {
 
     fn initiate(&self, prior: Gaussian) -> ImmBelief<K> {
         ImmBelief {
-            modes: [prior; K],
+            modes: [Packed::pack(&prior); K],
             probabilities: self.initial,
             combined: prior,
         }
@@ -100,28 +147,28 @@ impl<const K: usize> Predictor for Imm<K> {
         let pi = self.transition(dt_s);
         let mu = belief.probabilities;
         let c: [f64; K] = std::array::from_fn(|j| (0..K).map(|i| pi[i][j] * mu[i]).sum());
-        let mut mixed = belief.modes;
+        let modes = belief.modes();
+        let mut mixed = modes;
         for j in 0..K {
             if c[j] <= 0.0 {
                 continue;
             }
             let w: [f64; K] = std::array::from_fn(|i| pi[i][j] * mu[i] / c[j]);
             let mut mean = StateVector::zeros();
-            for (mode, wi) in belief.modes.iter().zip(w) {
+            for (mode, wi) in modes.iter().zip(w) {
                 mean += mode.mean * wi;
             }
             let mut cov = StateCovariance::zeros();
-            for (mode, wi) in belief.modes.iter().zip(w) {
+            for (mode, wi) in modes.iter().zip(w) {
                 let d = mode.mean - mean;
                 cov += (mode.cov + d * d.transpose()) * wi;
             }
             mixed[j] = Gaussian::new(mean, cov);
             self.models[j].predict(&mut mixed[j], dt_s);
         }
-        belief.modes = mixed;
         let total: f64 = c.iter().sum();
         belief.probabilities = std::array::from_fn(|j| c[j] / total);
-        belief.recombine();
+        belief.set_modes(&mixed);
     }
 }
 
@@ -130,7 +177,7 @@ const MIN_PROBABILITY: f64 = 1e-4;
 
 impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
     fn update(&self, belief: &mut ImmBelief<K>, measurement: &MeasurementModel) -> bool {
-        let mut modes = belief.modes;
+        let mut modes = belief.modes();
         let mut log_likelihood = [0.0; K];
         for (mode, ll) in modes.iter_mut().zip(&mut log_likelihood) {
             match kalman_update(mode, measurement) {
@@ -149,9 +196,8 @@ impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
             *v = (*v / total).max(MIN_PROBABILITY);
         }
         let total: f64 = p.iter().sum();
-        belief.modes = modes;
         belief.probabilities = p.map(|v| v / total);
-        belief.recombine();
+        belief.set_modes(&modes);
         true
     }
 }

@@ -127,17 +127,33 @@ where
     /// Bytes the tracker holds: track store, scratch buffers and the roles' scratch. Divide by
     /// [`Tracker::len`] for the memory per live track.
     pub fn memory_bytes(&self) -> usize {
+        self.memory_breakdown().iter().map(|(_, b)| b).sum()
+    }
+
+    /// [`Tracker::memory_bytes`] by part.
+    pub fn memory_breakdown(&self) -> [(&'static str, usize); 6] {
         use std::mem::size_of;
-        size_of::<Self>()
-            + self.beliefs.capacity() * size_of::<P::Belief>()
-            + self.meta.capacity() * size_of::<TrackMeta>()
-            + self.detections.capacity() * size_of::<Detection>()
-            + (self.hypotheses.capacity() + self.stage.capacity()) * size_of::<Hypothesis>()
-            + self.assignment.capacity() * 4
-            + self.used.capacity()
-            + self.deleted.capacity() * size_of::<TrackId>()
-            + self.roles.hypothesiser.memory_bytes()
-            + self.roles.associator.memory_bytes()
+        [
+            ("tracker", size_of::<Self>()),
+            (
+                "track store",
+                self.beliefs.capacity() * size_of::<P::Belief>()
+                    + self.meta.capacity() * size_of::<TrackMeta>(),
+            ),
+            (
+                "detections",
+                self.detections.capacity() * size_of::<Detection>(),
+            ),
+            (
+                "hypotheses",
+                (self.hypotheses.capacity() + self.stage.capacity()) * size_of::<Hypothesis>()
+                    + self.assignment.capacity() * 4
+                    + self.used.capacity()
+                    + self.deleted.capacity() * size_of::<TrackId>(),
+            ),
+            ("gater", self.roles.hypothesiser.memory_bytes()),
+            ("associator", self.roles.associator.memory_bytes()),
+        ]
     }
 
     fn load(&mut self, reports: &[Report]) {
@@ -225,6 +241,14 @@ where
     }
 
     fn initiate(&mut self, time: Timestamp) {
+        // Grow the track store by an eighth rather than doubling, so a large picture does
+        // not carry up to 2x its size in spare capacity (the memory budget is per live track).
+        let new = self.used.iter().filter(|u| !**u).count();
+        if self.beliefs.len() + new > self.beliefs.capacity() {
+            let grow = new.max(self.beliefs.len() / 8);
+            self.beliefs.reserve_exact(grow);
+            self.meta.reserve_exact(grow);
+        }
         for (det, detection) in self.detections.iter().enumerate() {
             if self.used[det] {
                 continue;

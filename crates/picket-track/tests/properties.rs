@@ -106,7 +106,7 @@ proptest! {
             let e = belief.estimate();
             prop_assert!(e.is_finite());
             prop_assert!(e.is_positive_definite(), "{:?}", e.cov);
-            for mode in &belief.modes {
+            for mode in &belief.modes() {
                 prop_assert!(mode.is_positive_definite());
             }
             prop_assert!((belief.probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-9);
