@@ -1,0 +1,81 @@
+//! The web console's static files, embedded from `web/dist` at build time (rust-embed reads
+//! them from disk in debug builds). They are public: the console's login page must load before
+//! anyone has typed a token, and the files hold no data. Until the console is built the folder
+//! is empty and `/` serves a small placeholder page that says so.
+
+use axum::body::Body;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "$CARGO_MANIFEST_DIR/../../web/dist"]
+#[allow_missing = true]
+struct Console;
+
+const PLACEHOLDER: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>picket</title></head>\
+<body><h1>picket</h1><p>The web console is not built into this binary (web/dist was empty).</p>\
+<p>The API is at <code>/api/v1</code> (token required); its description is at \
+<code>/api/v1/openapi.json</code>.</p></body></html>";
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "wasm" => "application/wasm",
+        "pbf" => "application/x-protobuf",
+        _ => "application/octet-stream",
+    }
+}
+
+/// True when a console build is embedded.
+pub fn console_embedded() -> bool {
+    Console::get("index.html").is_some()
+}
+
+/// Fallback handler: a console file, `index.html` for client-side routes, or the placeholder.
+pub(crate) async fn serve_asset(uri: Uri) -> Response {
+    let path = uri.path().trim_start_matches('/');
+    if path.starts_with("api/") {
+        return crate::ApiError::NotFound(format!("no route {}", uri.path())).into_response();
+    }
+    let path = if path.is_empty() { "index.html" } else { path };
+    if let Some(file) = Console::get(path) {
+        return (
+            [(header::CONTENT_TYPE, content_type(path))],
+            Body::from(file.data.into_owned()),
+        )
+            .into_response();
+    }
+    // A path without an extension is a console route: the single page app handles it.
+    if !path.contains('.') {
+        if let Some(index) = Console::get("index.html") {
+            return (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                Body::from(index.data.into_owned()),
+            )
+                .into_response();
+        }
+        if path == "index.html" {
+            return (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                PLACEHOLDER,
+            )
+                .into_response();
+        }
+    }
+    if path == "index.html" {
+        return (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            PLACEHOLDER,
+        )
+            .into_response();
+    }
+    (StatusCode::NOT_FOUND, "not found\n").into_response()
+}

@@ -1,0 +1,240 @@
+//! A test site: live state with tracks, alerts and sensors, a store with history and audit
+//! rows, one token per role, a pipeline stand-in that answers commands like the real one
+//! (publishing the event to the live state and appending an audit row), and a detection sink.
+
+#![allow(dead_code)]
+
+use picket_api::ApiState;
+use picket_api::auth::{Role, TokenTable};
+use picket_core::{
+    Actor, AlertEvent, AlertId, AlertState, Class, ClassProbs, Enu, Geodetic, RuleKind, SensorKind,
+    SensorSet, ThreatLevel, Timestamp, Track, TrackId, TrackStatus,
+};
+use picket_live::{Command, LiveSite, Registry, SensorHealth, Update};
+use picket_store::{AuditEntry, Record, StoreWriter, WriterConfig};
+use std::sync::{Arc, Mutex};
+
+pub const SITE: &str = "north";
+pub const T0: f64 = 1_795_935_600.0;
+
+pub fn token(role: Role) -> &'static str {
+    match role {
+        Role::Viewer => "pkt_viewer_0123456789abcdef",
+        Role::Operator => "pkt_operator_0123456789abcdef",
+        Role::Admin => "pkt_admin_0123456789abcdef",
+        Role::Sensor => "pkt_sensor_0123456789abcdef",
+    }
+}
+
+pub const ROLES: [Role; 4] = [Role::Viewer, Role::Operator, Role::Admin, Role::Sensor];
+
+pub const GUARD_TOML: &str = r#"
+[[zone]]
+id = "runway"
+kind = "protected"
+circle = { x = 0.0, y = 0.0, r_m = 300.0 }
+floor_m = 0.0
+ceiling_m = 150.0
+
+[[rule]]
+kind = "entry"
+level = 4
+
+[[authorized]]
+name = "roof survey"
+rid = "1596A-SURVEY"
+zones = ["runway"]
+"#;
+
+pub fn time(dt: f64) -> Timestamp {
+    Timestamp::from_secs(T0 + dt).unwrap()
+}
+
+pub fn track(id: u64, class: Class, dt: f64) -> Track {
+    let mut probs = ClassProbs::default();
+    probs.set(class, 5.0);
+    Track {
+        id: TrackId(id),
+        time: time(dt),
+        position: Enu::new(100.0 * id as f64, 50.0, 60.0),
+        velocity: Enu::new(5.0, 0.0, 0.0),
+        cov: [[0.0; 6]; 6],
+        status: TrackStatus::Confirmed,
+        class: probs.normalized(),
+        identity: None,
+        pilot: None,
+        sensors: SensorSet::default(),
+        last_update: time(dt),
+        update_count: 5,
+    }
+}
+
+pub fn alert(id: u64, level: u8, dt: f64) -> AlertEvent {
+    AlertEvent {
+        alert: AlertId(id),
+        time: time(dt),
+        track: TrackId(id),
+        rule: RuleKind::Entry,
+        zone: Some("runway".into()),
+        level: ThreatLevel::new(level),
+        state: AlertState::Raised,
+        actor: Actor::System,
+        cause: "entered runway".into(),
+    }
+}
+
+/// What the detection sink received: (sensor, body).
+pub type Posted = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
+pub struct TestSite {
+    pub state: ApiState,
+    pub live: Arc<LiveSite>,
+    pub posted: Posted,
+    pub store: StoreWriter,
+    _dir: tempfile::TempDir,
+}
+
+/// Answers commands as the site thread does: refuses unknown or resolved alerts, publishes
+/// the transition and appends an audit row naming the operator.
+fn spawn_pipeline(
+    live: Arc<LiveSite>,
+    mut rx: tokio::sync::mpsc::Receiver<Command>,
+    store: StoreWriter,
+) {
+    tokio::spawn(async move {
+        while let Some(command) = rx.recv().await {
+            let (alert, operator, state, reply) = match command {
+                Command::Acknowledge {
+                    alert,
+                    operator,
+                    reply,
+                } => (alert, operator, AlertState::Acknowledged, reply),
+                Command::Resolve {
+                    alert,
+                    operator,
+                    reply,
+                } => (alert, operator, AlertState::Resolved, reply),
+                Command::Reload {
+                    operator, reply, ..
+                } => {
+                    audit(&store, &operator, "reload", "zones, rules, whitelist");
+                    let _ = reply.send(Ok(()));
+                    continue;
+                }
+            };
+            let action = if state == AlertState::Resolved {
+                "resolve"
+            } else {
+                "acknowledge"
+            };
+            audit(&store, &operator, action, &format!("alert {}", alert.0));
+            let current = live.with_snapshot(|s| s.alerts.get(&alert).map(|a| a.last.clone()));
+            let result = match current {
+                None => Err(format!("no alert {}", alert.0)),
+                Some(a) if a.state == AlertState::Resolved => {
+                    Err(format!("alert {} is resolved", alert.0))
+                }
+                Some(a) => {
+                    let event = AlertEvent {
+                        state,
+                        actor: Actor::Operator(operator),
+                        time: time(100.0),
+                        ..a
+                    };
+                    live.publish(Update::Alert(event.clone()));
+                    Ok(event)
+                }
+            };
+            let _ = reply.send(result);
+        }
+    });
+}
+
+fn audit(store: &StoreWriter, actor: &str, action: &str, target: &str) {
+    store
+        .append_acked(Record::Audit(AuditEntry {
+            time: time(100.0),
+            actor: actor.into(),
+            action: action.into(),
+            target: target.into(),
+            detail: "ok".into(),
+        }))
+        .unwrap()
+        .wait()
+        .unwrap();
+}
+
+/// Must be called inside a tokio runtime.
+pub fn site() -> TestSite {
+    let (live, commands) = LiveSite::new(SITE, Geodetic::new(51.47, -0.45, 25.0), 64);
+    live.publish(Update::Tracks {
+        time: time(10.0),
+        tracks: vec![
+            track(1, Class::Drone, 10.0),
+            track(2, Class::Bird, 10.0),
+            track(3, Class::Drone, 10.0),
+        ],
+        deleted: vec![],
+    });
+    live.publish(Update::Alert(alert(1, 2, 5.0)));
+    live.publish(Update::Alert(alert(3, 4, 8.0)));
+    live.publish(Update::Sensor(SensorHealth {
+        name: "radar".into(),
+        kind: SensorKind::Radar,
+        format: "asterix".into(),
+        frames: 10,
+        reports: 9,
+        rejects: [("truncated".to_owned(), 1)].into(),
+        shed: 0,
+        last_seen: Some(time(10.0)),
+        latency_ms: Some(1.5),
+        stale: false,
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("north.db");
+    let store = StoreWriter::open(&path, WriterConfig::default()).unwrap();
+    for dt in [0.0, 1.0, 2.0] {
+        store
+            .append(Record::Track(track(1, Class::Drone, dt)))
+            .unwrap();
+        store
+            .append(Record::Track(track(2, Class::Bird, dt)))
+            .unwrap();
+    }
+    store
+        .append_acked(Record::Alert(alert(1, 2, 5.0)))
+        .unwrap()
+        .wait()
+        .unwrap();
+    audit(&store, "earlier-admin", "reload", "zones, rules, whitelist");
+    spawn_pipeline(live.clone(), commands, store.clone());
+
+    // The sensor token is named after the sensor it speaks for.
+    let mut tokens_named = TokenTable::default();
+    for role in ROLES {
+        let name = if role == Role::Sensor {
+            "radar".to_owned()
+        } else {
+            format!("{}-token", role.as_str())
+        };
+        tokens_named.insert(token(role), name, role);
+    }
+    let mut registry = Registry::default();
+    registry.insert(live.clone());
+    let posted = Arc::new(Mutex::new(Vec::new()));
+    let sink = posted.clone();
+    let state = ApiState::new(registry, tokens_named)
+        .with_store(SITE, &path)
+        .with_guard_config(SITE, GUARD_TOML)
+        .with_detections(SITE, move |sensor: &str, bytes: Vec<u8>| {
+            sink.lock().unwrap().push((sensor.to_owned(), bytes));
+            Ok(())
+        });
+    TestSite {
+        state,
+        live,
+        posted,
+        store,
+        _dir: dir,
+    }
+}
