@@ -15,7 +15,7 @@
 
 use crate::record::identity_str;
 use crate::timefmt::format_time;
-use crate::{StoreError, StoreReader};
+use crate::{StoreError, StoreReader, VerifyReport};
 use picket_core::{AlertEvent, Geodetic, LocalFrame, Timestamp, Track, TrackId};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
@@ -122,7 +122,19 @@ pub fn export_bundle(
                 Some("no site origin recorded in the store and none given".into());
         }
     }
-    let manifest = json!({
+    let manifest = manifest(options, &summary, &verify);
+    let path = out_dir.join("manifest.json");
+    write_file(&path, |w| {
+        serde_json::to_writer_pretty(&mut *w, &manifest).map_err(std::io::Error::other)
+    })?;
+    summary.files.push(path);
+    Ok(summary)
+}
+
+/// The bundle's table of contents, with the chain status at export time.
+fn manifest(options: &ExportOptions, summary: &ExportSummary, verify: &VerifyReport) -> Json {
+    let (from, to) = (options.from, options.to);
+    json!({
         "bundle": "picket incident bundle v1",
         "from": format_time(from), "to": format_time(to),
         "from_s": from.as_secs(), "to_s": to.as_secs(),
@@ -139,13 +151,7 @@ pub fn export_bundle(
         },
         "skipped_maps": summary.skipped_maps,
         "files": summary.files.iter().filter_map(|p| p.file_name()?.to_str()).collect::<Vec<_>>(),
-    });
-    let path = out_dir.join("manifest.json");
-    write_file(&path, |w| {
-        serde_json::to_writer_pretty(&mut *w, &manifest).map_err(std::io::Error::other)
-    })?;
-    summary.files.push(path);
-    Ok(summary)
+    })
 }
 
 fn write_file(

@@ -154,7 +154,6 @@ fn verify_table(
         head: prev,
     };
     let mut problem = None;
-    let n = table.columns().len();
     let mut stmt = conn.prepare(&format!("{} ORDER BY id", table.select_sql()))?;
     let mut rows = stmt.query([])?;
     let mut scratch = Vec::with_capacity(512);
@@ -165,51 +164,51 @@ fn verify_table(
         if problem.is_some() {
             continue;
         }
-        if id != expected {
-            problem = Some(Problem {
-                table,
-                id,
-                kind: ProblemKind::Gap {
-                    expected_id: expected,
-                },
-            });
-            continue;
-        }
-        let values = (1..=n)
-            .map(|i| row.get_ref(i))
-            .collect::<Result<Vec<_>, _>>()?;
-        let computed = row_hash(&prev, table.name(), id, values.into_iter(), &mut scratch);
-        let stored_raw = row.get_ref(n + 1)?;
-        let stored = match stored_raw
-            .as_blob_or_null()
-            .ok()
-            .flatten()
-            .and_then(to_hash)
-        {
-            Some(h) => h,
-            None => {
-                problem = Some(Problem {
-                    table,
-                    id,
-                    kind: ProblemKind::BadHash,
-                });
-                continue;
+        let kind = if id == expected {
+            match check_row(row, table, id, &prev, &mut scratch)? {
+                Ok(hash) => {
+                    prev = hash;
+                    status.head = hash;
+                    expected = id + 1;
+                    continue;
+                }
+                Err(kind) => kind,
+            }
+        } else {
+            ProblemKind::Gap {
+                expected_id: expected,
             }
         };
-        if stored != computed {
-            problem = Some(Problem {
-                table,
-                id,
-                kind: ProblemKind::HashMismatch {
-                    stored: hex::encode(stored),
-                    computed: hex::encode(computed),
-                },
-            });
-            continue;
-        }
-        prev = stored;
-        status.head = stored;
-        expected = id + 1;
+        problem = Some(Problem { table, id, kind });
     }
     Ok((status, problem))
+}
+
+/// Recomputes one row's hash from its stored columns: `Ok(hash)` when it matches the stored one.
+fn check_row(
+    row: &rusqlite::Row<'_>,
+    table: Table,
+    id: i64,
+    prev: &Hash,
+    scratch: &mut Vec<u8>,
+) -> Result<Result<Hash, ProblemKind>, StoreError> {
+    let n = table.columns().len();
+    let values = (1..=n)
+        .map(|i| row.get_ref(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let computed = row_hash(prev, table.name(), id, values.into_iter(), scratch);
+    let stored = row
+        .get_ref(n + 1)?
+        .as_blob_or_null()
+        .ok()
+        .flatten()
+        .and_then(to_hash);
+    Ok(match stored {
+        None => Err(ProblemKind::BadHash),
+        Some(h) if h == computed => Ok(h),
+        Some(h) => Err(ProblemKind::HashMismatch {
+            stored: hex::encode(h),
+            computed: hex::encode(computed),
+        }),
+    })
 }
