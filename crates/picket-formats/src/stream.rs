@@ -154,6 +154,8 @@ impl StreamDecoder {
 fn complete_len(format: Format, buf: &[u8]) -> usize {
     match format {
         Format::Beast => {
+            // Cut only where a reader started afresh reads the same: after a frame, or at the
+            // 0x1A that ends a stretch of garbage or interrupts a frame.
             let mut reader = BeastReader::new(buf);
             let mut cut = 0;
             while let Some(item) = reader.next() {
@@ -161,8 +163,10 @@ fn complete_len(format: Format, buf: &[u8]) -> usize {
                     Err(FrameError::Truncated { .. }) => return reader.position(),
                     // Garbage up to the end may go on in the next chunk: report it whole.
                     Err(FrameError::Garbage { offset, len }) if offset + len >= buf.len() => {
-                        return offset;
+                        return cut;
                     }
+                    // The reader goes on at the type byte, inside what was a frame start.
+                    Err(FrameError::UnknownType { .. }) => {}
                     _ => cut = reader.position(),
                 }
             }

@@ -87,6 +87,20 @@ fn fixed_chunk_sizes() {
     }
 }
 
+/// Found by fuzzing: a frame start with an unknown type byte, cut between the two.
+#[test]
+fn unknown_beast_type_at_a_chunk_end() {
+    let bytes = [0x1A, 0x01, 0x07, 0x1A, b'9', 0x1A];
+    let expected = whole(Format::Beast, &bytes);
+    for size in 1..=bytes.len() {
+        assert_eq!(
+            chunked(Format::Beast, &bytes, &[size]),
+            expected,
+            "chunks of {size}"
+        );
+    }
+}
+
 #[test]
 fn captures_are_not_streamed() {
     assert!(StreamDecoder::new(Format::Capture, &Options::default()).is_none());
