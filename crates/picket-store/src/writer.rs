@@ -18,6 +18,7 @@ use crate::schema;
 use picket_core::{Geodetic, Timestamp, TrackStatus};
 use rusqlite::Connection;
 use std::collections::HashMap;
+use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
@@ -139,6 +140,7 @@ pub struct StoreWriter {
 impl StoreWriter {
     /// Opens (or creates) the store at `path` and starts its writer thread.
     pub fn open(path: &Path, config: WriterConfig) -> Result<Self, StoreError> {
+        let lock = lock_writer(path)?;
         let conn = Connection::open(path)?;
         let sync = match config.durability {
             Durability::PowerLoss => "FULL",
@@ -158,6 +160,7 @@ impl StoreWriter {
         let (tx, rx) = mpsc::sync_channel(config.channel_capacity.max(1));
         let stats = Arc::new(WriterStats::default());
         let mut worker = Worker {
+            _lock: lock,
             conn,
             chain,
             config,
@@ -277,7 +280,38 @@ impl StoreWriter {
     }
 }
 
+/// Only one writer may own a store's chains: a second would reuse row ids. An advisory lock on
+/// `<db>.writer-lock` refuses a second `StoreWriter` (in this or another process) up front.
+fn lock_writer(path: &Path) -> Result<File, StoreError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".writer-lock");
+    let lock_path = std::path::PathBuf::from(name);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| StoreError::Io {
+            path: lock_path.display().to_string(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Config(format!(
+            "{} is already open for writing (lock {})",
+            path.display(),
+            lock_path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Io {
+            path: lock_path.display().to_string(),
+            source,
+        }),
+    }
+}
+
 struct Worker {
+    /// Held for the thread's life: the OS releases it when the process dies, even by SIGKILL.
+    _lock: File,
     conn: Connection,
     chain: ChainState,
     config: WriterConfig,

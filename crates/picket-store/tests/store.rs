@@ -337,3 +337,26 @@ fn groups_round_trip_and_a_frames_only_group_is_shed_whole() {
     assert_eq!(r.count(Table::Reports).unwrap(), 10);
     assert!(r.verify().unwrap().is_intact());
 }
+
+#[test]
+fn a_second_writer_is_refused_until_the_first_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let first = StoreWriter::open(&path, keep_all()).unwrap();
+    let second = StoreWriter::open(&path, keep_all());
+    assert!(
+        second
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("already open for writing")
+    );
+    first.close().unwrap();
+    let again = StoreWriter::open(&path, keep_all()).unwrap();
+    again
+        .append_acked(Record::Audit(audit(1, 0.0)))
+        .unwrap()
+        .wait()
+        .unwrap();
+    again.close().unwrap();
+}
