@@ -218,6 +218,11 @@ impl TokenTable {
         })
     }
 
+    /// Who holds a token, in file order (never the tokens: they are not kept).
+    pub fn principals(&self) -> impl Iterator<Item = &Principal> {
+        self.entries.iter().map(|(_, p)| p)
+    }
+
     /// Number of tokens.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -38,6 +38,8 @@ pub(crate) enum Command {
     Replay(cmd::replay::Args),
     /// Write an incident bundle (GeoJSON, KML, CSV, raw frames) for a time window.
     Export(cmd::export::Args),
+    /// Create and list API tokens (`picket token create --role viewer --name alice`).
+    Token(cmd::token::Args),
 }
 
 /// Runs one subcommand (also used by `picket demo` to chain the others in-process).
@@ -51,6 +53,7 @@ pub(crate) fn execute(command: Command) -> anyhow::Result<()> {
         Command::Decode(args) => cmd::decode::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::Export(args) => cmd::export::run(args),
+        Command::Token(args) => cmd::token::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Replay(args) => cmd::replay::run(args),
     }

@@ -9,5 +9,6 @@ pub mod io;
 pub mod replay;
 pub mod serve;
 pub mod sim;
+pub mod token;
 pub mod track;
 pub mod verify;
