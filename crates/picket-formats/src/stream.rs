@@ -154,15 +154,18 @@ impl StreamDecoder {
 fn complete_len(format: Format, buf: &[u8]) -> usize {
     match format {
         Format::Beast => {
-            // Cut only where a reader started afresh reads the same: after a frame, or at the
-            // 0x1A that ends a stretch of garbage or interrupts a frame.
+            // Cut only where a reader started afresh reads the same: after a frame, or at a
+            // 0x1A that is surely a frame start. A 0x1A that is the last byte may yet be the
+            // first half of an escaped pair (garbage), so it is never cut before.
             let mut reader = BeastReader::new(buf);
             let mut cut = 0;
             while let Some(item) = reader.next() {
                 match item {
-                    Err(FrameError::Truncated { .. }) => return reader.position(),
-                    // Garbage up to the end may go on in the next chunk: report it whole.
-                    Err(FrameError::Garbage { offset, len }) if offset + len >= buf.len() => {
+                    Err(FrameError::Truncated { .. }) => {
+                        let start = reader.position();
+                        return if start + 1 >= buf.len() { cut } else { start };
+                    }
+                    Err(FrameError::Garbage { offset, len }) if offset + len + 1 >= buf.len() => {
                         return cut;
                     }
                     // The reader goes on at the type byte, inside what was a frame start.

@@ -87,7 +87,8 @@ fn fixed_chunk_sizes() {
     }
 }
 
-/// Found by fuzzing: a frame start with an unknown type byte, cut between the two.
+/// Found by fuzzing: a frame start with an unknown type byte cut between the two, and runs
+/// of 0x1A cut between the halves of a pair.
 #[test]
 fn unknown_beast_type_at_a_chunk_end() {
     let bytes = [0x1A, 0x01, 0x07, 0x1A, b'9', 0x1A];
