@@ -189,12 +189,33 @@ impl StoreReader {
         &self,
         from: Timestamp,
         to: Timestamp,
+        visit: impl FnMut(StoredFrame) -> ControlFlow<()>,
+    ) -> Result<u64, StoreError> {
+        self.frames_ordered(from, to, "recv_time, id", visit)
+    }
+
+    /// Like [`StoreReader::for_each_frame`] but in the order the frames were stored (row id),
+    /// which is the order a live site processed them when receive times tie or step back.
+    pub fn for_each_frame_stored(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        visit: impl FnMut(StoredFrame) -> ControlFlow<()>,
+    ) -> Result<u64, StoreError> {
+        self.frames_ordered(from, to, "id", visit)
+    }
+
+    fn frames_ordered(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        order: &str,
         mut visit: impl FnMut(StoredFrame) -> ControlFlow<()>,
     ) -> Result<u64, StoreError> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT id, recv_time, sensor, format, bytes, hash FROM raw_frames
-             WHERE recv_time BETWEEN ?1 AND ?2 ORDER BY recv_time, id",
-        )?;
+             WHERE recv_time BETWEEN ?1 AND ?2 ORDER BY {order}"
+        ))?;
         let mut rows = stmt.query((from.as_secs(), to.as_secs()))?;
         let mut n = 0;
         while let Some(r) = rows.next()? {

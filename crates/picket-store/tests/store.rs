@@ -108,6 +108,14 @@ fn frames_come_back_in_receive_order_within_the_window() {
         .map(|f| f.frame.received.as_secs() - T0)
         .collect();
     assert_eq!(got, [2.0, 3.0, 4.0]);
+    // In stored (processing) order instead: ids 1 (t=3), 3 (t=2), 5 (t=4).
+    let mut ids = Vec::new();
+    r.for_each_frame_stored(ts(1.5), ts(4.0), |f| {
+        ids.push(f.id);
+        std::ops::ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(ids, [1, 3, 5]);
 }
 
 #[test]
