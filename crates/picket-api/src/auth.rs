@@ -223,6 +223,20 @@ impl TokenTable {
         self.entries.iter().map(|(_, p)| p)
     }
 
+    /// The tokens of a tokens file (when given) and inline entries together, as a site
+    /// file's `[auth]` section names them.
+    pub fn load_all(file: Option<&Path>, inline: &[StoredToken]) -> Result<Self, TokenFileError> {
+        let mut stored = match file {
+            Some(path) => read_tokens_file(path)?,
+            None => Vec::new(),
+        };
+        stored.extend_from_slice(inline);
+        Self::from_stored(&stored).map_err(|reason| TokenFileError::Invalid {
+            path: file.map_or_else(|| "[auth]".to_owned(), |p| p.display().to_string()),
+            reason,
+        })
+    }
+
     /// Number of tokens.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -376,6 +390,24 @@ mod tests {
         let table = TokenTable::load(&path).unwrap();
         assert_eq!(table.verify(&t1).unwrap().role, Role::Admin);
         assert_eq!(table.verify(&t2).unwrap().role, Role::Sensor);
+        let inline = StoredToken {
+            name: "ops".into(),
+            role: "viewer".into(),
+            sha256: hex::encode(hash_token("pkt_inline")),
+        };
+        let all = TokenTable::load_all(Some(&path), std::slice::from_ref(&inline)).unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all.verify("pkt_inline").unwrap().name, "ops");
+        let bad = StoredToken {
+            role: "root".into(),
+            ..inline
+        };
+        assert!(
+            TokenTable::load_all(None, &[bad])
+                .unwrap_err()
+                .to_string()
+                .contains("root")
+        );
     }
 
     #[test]

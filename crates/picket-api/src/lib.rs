@@ -14,6 +14,24 @@
 //! applies them to the guard and writes each to the evidence store's audit log with the
 //! token's name as the actor, so the log holds exactly what was done, refused ones included.
 //!
+//! **Wiring it into `picket serve`** (the server crate stays independent of this one):
+//!
+//! ```text
+//! let tokens = TokenTable::load_all(auth.tokens_file.as_deref(), &inline_tokens)?;
+//! let mut state = ApiState::new(server.registry(), tokens);
+//! for s in server.sites() {
+//!     let id = s.config.id();
+//!     state = state
+//!         .with_store(id, &s.config.server.storage.path)        // history, audit
+//!         .with_guard_config(id, s.config.text.clone());        // rules, whitelist, config
+//!     if let Some(injector) = server.injector(id) {              // POST .../detections
+//!         state = state.with_detections(id, move |sensor: &str, bytes| injector.inject(sensor, bytes));
+//!     }
+//! }
+//! let listener = server.runtime().block_on(tokio::net::TcpListener::bind(api_bind))?;
+//! server.runtime().spawn(picket_api::serve(listener, state, tls));   // tls: Option<TlsConfig>
+//! ```
+//!
 //! ```
 //! use picket_api::{ApiState, auth::{Role, TokenTable}, router};
 //! use picket_core::Geodetic;
