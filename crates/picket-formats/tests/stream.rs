@@ -91,14 +91,20 @@ fn fixed_chunk_sizes() {
 /// of 0x1A cut between the halves of a pair.
 #[test]
 fn unknown_beast_type_at_a_chunk_end() {
-    let bytes = [0x1A, 0x01, 0x07, 0x1A, b'9', 0x1A];
-    let expected = whole(Format::Beast, &bytes);
-    for size in 1..=bytes.len() {
-        assert_eq!(
-            chunked(Format::Beast, &bytes, &[size]),
-            expected,
-            "chunks of {size}"
-        );
+    let cases: [&[u8]; 3] = [
+        &[0x1A, 0x01, 0x07, 0x1A, b'9', 0x1A],
+        // Escaped pairs outside a frame are garbage, however the chunks cut them.
+        &[0x1A; 6],
+        &[
+            0x1A, 0x1A, 0x1A, b'2', 0, 0, 0, 0, 0, 1, 9, 0x20, 0x00, 0x0C, 0xA8, 0xF7, 0x0A,
+        ],
+    ];
+    for bytes in cases {
+        let expected = whole(Format::Beast, bytes);
+        for size in 1..=bytes.len() {
+            let got = chunked(Format::Beast, bytes, &[size]);
+            assert_eq!(got, expected, "{bytes:02x?} in chunks of {size}");
+        }
     }
 }
 
