@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { Picture, bestClass, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
+
+const origin = { lat_deg: 51.5, lon_deg: -0.1, alt_m: 0 };
+const track = (id: number, time: number, x = 0, y = 0): Track => ({
+  id, time, position: { x, y, z: 100 }, velocity: { x: 3, y: 4, z: 0 }, status: 'confirmed', class: [0.7, 0.1, 0.1, 0.1],
+  identity: { remote_id: 'SN123' }, pilot: null, sensors: 5, last_update: time, update_count: 1,
+});
+const alert = (id: number, level: number, time: number, state: AlertEvent['state'] = 'raised'): AlertEvent => ({
+  alert: id, time, track: 1, rule: 'entry', zone: 'z', level, state, actor: 'system', cause: '',
+});
+
+describe('geodesy', () => {
+  it('range and bearing due east of a point 1 km away', () => {
+    const [lat, lon] = enuToLatLon(origin, 1000, 0);
+    const rb = rangeBearing(origin.lat_deg, origin.lon_deg, lat, lon);
+    expect(rb.range_m).toBeCloseTo(1000, 0);
+    expect(rb.bearing_deg).toBeCloseTo(90, 1);
+  });
+  it('destination inverts range and bearing', () => {
+    const [lat, lon] = destination(10, 20, 5000, 225);
+    const rb = rangeBearing(10, 20, lat, lon);
+    expect(rb.range_m).toBeCloseTo(5000, 3);
+    expect(rb.bearing_deg).toBeCloseTo(225, 6);
+  });
+  it('bearing due north is 0 and south is 180', () => {
+    expect(rangeBearing(0, 0, 1, 0).bearing_deg).toBeCloseTo(0, 9);
+    expect(rangeBearing(1, 0, 0, 0).bearing_deg).toBeCloseTo(180, 9);
+  });
+});
+
+describe('tracks', () => {
+  it('best class, identity text, sensor bits', () => {
+    expect(bestClass(track(1, 0))).toBe('drone');
+    expect(identityText({ remote_id: 'SN123' })).toBe('SN123');
+    expect(identityText({ icao: 0x4ca123 })).toBe('ICAO 4CA123');
+    expect(identityText(null)).toBeNull();
+    expect(sensorBits(5)).toEqual([0, 2]);
+  });
+  it('picture keeps a trail no longer than 30 s and drops deleted tracks', () => {
+    const p = new Picture();
+    p.snapshot({ time: 0, tracks: [track(1, 0)], alerts: [], sensors: [], zones: [] });
+    for (let t = 1; t <= 40; t++) p.update({ type: 'tracks', time: t, tracks: [track(1, t, t, 0)], deleted: [] });
+    const trail = p.trails.get(1)!;
+    expect(trail[0][0]).toBe(10);
+    expect(trail.at(-1)![1]).toBe(40);
+    p.update({ type: 'tracks', time: 41, tracks: [], deleted: [1] });
+    expect(p.tracks.size).toBe(0);
+  });
+  it('alert updates count as fresh once and unacknowledged until acknowledged', () => {
+    const p = new Picture();
+    p.snapshot({ time: 0, tracks: [], alerts: [], sensors: [], zones: [] });
+    p.update({ type: 'alert', ...alert(7, 2, 5) });
+    p.update({ type: 'alert', ...alert(7, 2, 6) });
+    expect(p.fresh.length).toBe(1);
+    expect(unacknowledged(p.alerts.values())).toBe(1);
+    p.update({ type: 'alert', ...alert(7, 2, 7, 'acknowledged') });
+    expect(unacknowledged(p.alerts.values())).toBe(0);
+    expect(p.alerts.get(7)!.raised_at).toBe(5);
+  });
+});
+
+describe('alerts and replay', () => {
+  it('open first, then most severe, then newest', () => {
+    const order = sortAlerts([alert(1, 1, 10), alert(2, 3, 5), alert(3, 3, 8), alert(4, 4, 20, 'resolved')]).map((a) => a.alert);
+    expect(order).toEqual([3, 2, 1, 4]);
+  });
+  it('state at a moment takes the latest state not after it and not too old', () => {
+    const h = [track(1, 1), track(1, 2), track(1, 3), track(2, 0)];
+    const s = stateAt(h, 2.5);
+    expect(s.get(1)!.time).toBe(2);
+    expect(s.has(2)).toBe(true);
+    expect(stateAt(h, 10).size).toBe(0);
+  });
+});

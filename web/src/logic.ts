@@ -1,0 +1,218 @@
+// Pure console logic (no DOM, no network): geodesy for the map, the live picture's state
+// machine, alert ordering. Kept apart so vitest can check it without a browser.
+
+export interface Geodetic { lat_deg: number; lon_deg: number; alt_m: number }
+export interface Enu { x: number; y: number; z: number }
+export type ClassName = 'drone' | 'bird' | 'aircraft' | 'other';
+export const CLASSES: ClassName[] = ['drone', 'bird', 'aircraft', 'other'];
+
+export interface Track {
+  id: number;
+  time: number;
+  position: Enu;
+  velocity: Enu;
+  status: string;
+  class: number[];
+  identity: Record<string, unknown> | string | null;
+  pilot: Geodetic | null;
+  sensors: number;
+  last_update: number;
+  update_count: number;
+  geodetic?: Geodetic;
+  best_class?: ClassName;
+}
+
+export interface AlertEvent {
+  alert: number;
+  time: number;
+  track: number;
+  rule: string;
+  zone: string | null;
+  level: number;
+  state: 'raised' | 'escalated' | 'acknowledged' | 'resolved';
+  actor: unknown;
+  cause: string;
+  raised_at?: number;
+}
+
+export interface SensorHealth {
+  name: string;
+  kind: string;
+  format: string;
+  frames: number;
+  reports: number;
+  rejects: Record<string, number>;
+  shed: number;
+  last_seen: number | null;
+  latency_ms: number | null;
+  stale: boolean;
+}
+
+export interface Zone {
+  id: string;
+  kind: string;
+  shape: { polygon?: [number, number][]; circle?: { x: number; y: number; r_m: number } };
+  floor_m: number;
+  ceiling_m: number;
+}
+
+const EARTH_R_M = 6_371_008.8;
+const rad = (d: number) => (d * Math.PI) / 180;
+const deg = (r: number) => (r * 180) / Math.PI;
+
+/** Local east/north metres around `origin` to latitude/longitude (flat-earth; fine within tens of km). */
+export function enuToLatLon(origin: Geodetic, x_m: number, y_m: number): [number, number] {
+  const lat = origin.lat_deg + deg(y_m / EARTH_R_M);
+  const lon = origin.lon_deg + deg(x_m / (EARTH_R_M * Math.cos(rad(origin.lat_deg))));
+  return [lat, lon];
+}
+
+/** Great-circle range (m) and initial bearing (degrees from true north, 0..360). */
+export function rangeBearing(lat1: number, lon1: number, lat2: number, lon2: number): { range_m: number; bearing_deg: number } {
+  const p1 = rad(lat1), p2 = rad(lat2), dl = rad(lon2 - lon1);
+  const a = Math.sin((p2 - p1) / 2) ** 2 + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) ** 2;
+  const range_m = 2 * EARTH_R_M * Math.asin(Math.min(1, Math.sqrt(a)));
+  const y = Math.sin(dl) * Math.cos(p2);
+  const x = Math.cos(p1) * Math.sin(p2) - Math.sin(p1) * Math.cos(p2) * Math.cos(dl);
+  const bearing_deg = (deg(Math.atan2(y, x)) + 360) % 360;
+  return { range_m, bearing_deg };
+}
+
+/** The point at `range_m` along `bearing_deg` from a point (for bearing lines and rings). */
+export function destination(lat: number, lon: number, range_m: number, bearing_deg: number): [number, number] {
+  const d = range_m / EARTH_R_M, b = rad(bearing_deg), p1 = rad(lat);
+  const p2 = Math.asin(Math.sin(p1) * Math.cos(d) + Math.cos(p1) * Math.sin(d) * Math.cos(b));
+  const l2 = rad(lon) + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(p1), Math.cos(d) - Math.sin(p1) * Math.sin(p2));
+  return [deg(p2), ((deg(l2) + 540) % 360) - 180];
+}
+
+export function formatRange(m: number): string {
+  return m < 1000 ? `${m.toFixed(0)} m` : `${(m / 1000).toFixed(2)} km`;
+}
+
+export function formatLatLon(lat: number, lon: number): string {
+  return `${Math.abs(lat).toFixed(5)}°${lat >= 0 ? 'N' : 'S'} ${Math.abs(lon).toFixed(5)}°${lon >= 0 ? 'E' : 'W'}`;
+}
+
+export function bestClass(t: Track): ClassName {
+  if (t.best_class) return t.best_class;
+  let best = 0;
+  t.class.forEach((p, i) => { if (p > t.class[best]) best = i; });
+  return CLASSES[best] ?? 'other';
+}
+
+export function speedMps(t: Track): number {
+  return Math.hypot(t.velocity.x, t.velocity.y);
+}
+
+/** The Remote ID serial (or other identity) as text, whatever enum variant serde wrote. */
+export function identityText(id: Track['identity']): string | null {
+  if (id == null) return null;
+  if (typeof id === 'string') return id;
+  const [k, v] = Object.entries(id)[0] ?? [];
+  if (k === undefined) return null;
+  if (k === 'icao' && typeof v === 'number') return `ICAO ${v.toString(16).toUpperCase().padStart(6, '0')}`;
+  return k === 'remote_id' ? String(v) : `${k} ${String(v)}`;
+}
+
+export function isRemoteId(id: Track['identity']): boolean {
+  return id != null && typeof id === 'object' && 'remote_id' in id;
+}
+
+/** Bit indices set in a sensor set (SensorId per bit). */
+export function sensorBits(set: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 53; i++) if (Math.floor(set / 2 ** i) % 2 === 1) out.push(i);
+  return out;
+}
+
+/** Colour of a threat level 0..: grey, yellow, orange, red, magenta. */
+export function threatColour(level: number): string {
+  return ['#9aa5b1', '#f2c94c', '#f2994a', '#eb5757', '#d63cff'][Math.max(0, Math.min(4, level))];
+}
+
+export const ZONE_COLOURS: Record<string, string> = {
+  protected: '#eb5757', perimeter: '#f2994a', warning: '#f2c94c', corridor: '#27ae60', exclusion: '#d63cff',
+};
+
+/** Open alerts first, then most severe, then newest. */
+export function sortAlerts(alerts: AlertEvent[]): AlertEvent[] {
+  const open = (a: AlertEvent) => (a.state === 'resolved' ? 1 : 0);
+  return [...alerts].sort((a, b) => open(a) - open(b) || b.level - a.level || b.time - a.time || b.alert - a.alert);
+}
+
+export function unacknowledged(alerts: Iterable<AlertEvent>): number {
+  let n = 0;
+  for (const a of alerts) if (a.state === 'raised' || a.state === 'escalated') n++;
+  return n;
+}
+
+export const TRAIL_S = 30;
+
+/** The live picture: tracks with short trails, alerts, sensors, zones; fed snapshots and updates. */
+export class Picture {
+  time = 0;
+  tracks = new Map<number, Track>();
+  trails = new Map<number, [number, number, number][]>(); // [time, x, y]
+  alerts = new Map<number, AlertEvent>();
+  sensors = new Map<string, SensorHealth>();
+  zones: Zone[] = [];
+  /** Alerts that became raised/escalated in the last apply (for the audible alarm). */
+  fresh: AlertEvent[] = [];
+
+  /** The stream's first message (and again after lag): whole lists. */
+  snapshot(s: { time: number | null; tracks: Track[]; alerts: AlertEvent[]; sensors: SensorHealth[]; zones: Zone[] }): void {
+    this.time = s.time ?? 0;
+    const known = new Set(this.alerts.keys());
+    this.tracks.clear(); this.alerts.clear(); this.sensors.clear();
+    for (const t of s.tracks) this.putTrack(t);
+    for (const id of [...this.trails.keys()]) if (!this.tracks.has(id)) this.trails.delete(id);
+    for (const a of s.alerts) {
+      this.alerts.set(a.alert, a);
+      if (!known.has(a.alert) && (a.state === 'raised' || a.state === 'escalated')) this.fresh.push(a);
+    }
+    for (const h of s.sensors) this.sensors.set(h.name, h);
+    this.zones = s.zones;
+  }
+
+  update(u: { type: string; [k: string]: unknown }): void {
+    switch (u.type) {
+      case 'tracks': {
+        this.time = Math.max(this.time, u.time as number);
+        for (const t of u.tracks as Track[]) this.putTrack(t);
+        for (const id of u.deleted as number[]) { this.tracks.delete(id); this.trails.delete(id); }
+        break;
+      }
+      case 'alert': {
+        const a = u as unknown as AlertEvent;
+        const prev = this.alerts.get(a.alert);
+        const ev: AlertEvent = { alert: a.alert, time: a.time, track: a.track, rule: a.rule, zone: a.zone, level: a.level, state: a.state, actor: a.actor, cause: a.cause, raised_at: prev?.raised_at ?? a.time };
+        this.alerts.set(a.alert, ev);
+        if ((a.state === 'raised' || a.state === 'escalated') && prev?.state !== a.state) this.fresh.push(ev);
+        break;
+      }
+      case 'sensor': { const h = u as unknown as SensorHealth; this.sensors.set(h.name, h); break; }
+      case 'zones': this.zones = (u as unknown as { zones?: Zone[] }).zones ?? (Object.values(u).find(Array.isArray) as Zone[]) ?? []; break;
+    }
+  }
+
+  putTrack(t: Track): void {
+    this.tracks.set(t.id, t);
+    const trail = this.trails.get(t.id) ?? [];
+    const last = trail[trail.length - 1];
+    if (!last || last[0] < t.time) trail.push([t.time, t.position.x, t.position.y]);
+    while (trail.length > 0 && trail[0][0] < t.time - TRAIL_S) trail.shift();
+    this.trails.set(t.id, trail);
+  }
+}
+
+/** Replay: the states each track had at `at` (latest at or before, not older than `max_age_s`). */
+export function stateAt(history: Track[], at: number, max_age_s = 5): Map<number, Track> {
+  const out = new Map<number, Track>();
+  for (const t of history) {
+    if (t.time > at || t.time < at - max_age_s) continue;
+    const cur = out.get(t.id);
+    if (!cur || cur.time <= t.time) out.set(t.id, t);
+  }
+  return out;
+}

@@ -1,0 +1,235 @@
+// The operator console: login, the live picture from the site's stream, panels, replay.
+import './style.css';
+import { api, ApiError, stream, token } from './api';
+import { ConsoleMap } from './map';
+import { CLASSES, Picture, bestClass, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorBits, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type Geodetic, type Track } from './logic';
+import { syntheticFeed } from './bench';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const utc = (t: number) => new Date(t * 1000).toISOString().slice(11, 19) + 'Z';
+
+let role = 'viewer';
+const canAct = () => role === 'operator' || role === 'admin';
+const picture = new Picture();
+let map: ConsoleMap;
+let site = '';
+let selected: number | null = null;
+let muted = false;
+let whitelistText = '';
+let replay: { history: Track[]; t: number; t0: number; t1: number; playing: boolean } | null = null;
+const rates = new Map<string, { frames: number; at: number; rate: number }>();
+
+// ---- alarm -------------------------------------------------------------------------------
+let audio: AudioContext | null = null;
+function beep(): void {
+  if (muted) return;
+  try {
+    audio ??= new AudioContext();
+    const osc = audio.createOscillator(), gain = audio.createGain();
+    osc.frequency.value = 880; gain.gain.value = 0.15;
+    osc.connect(gain).connect(audio.destination);
+    osc.start(); osc.stop(audio.currentTime + 0.25);
+  } catch { /* no audio device: the title and panel still show the alert */ }
+}
+setInterval(() => { if (!replay && unacknowledged(picture.alerts.values()) > 0) beep(); }, 10_000);
+
+// ---- rendering ---------------------------------------------------------------------------
+let panelsDue = false;
+function refresh(): void {
+  const threat = new Map<number, number>();
+  for (const a of picture.alerts.values()) if (a.state !== 'resolved') threat.set(a.track, Math.max(threat.get(a.track) ?? 0, a.level));
+  if (replay) {
+    const shown = stateAt(replay.history, replay.t);
+    const trails = new Map<number, [number, number, number][]>();
+    for (const s of replay.history) if (s.time <= replay.t && s.time >= replay.t - 30) {
+      const tr = trails.get(s.id) ?? []; tr.push([s.time, s.position.x, s.position.y]); trails.set(s.id, tr);
+    }
+    map.render({ tracks: shown.values(), trails, threat: new Map(), selected });
+  } else {
+    map.render({ tracks: picture.tracks.values(), trails: picture.trails, threat, selected });
+  }
+  if (picture.fresh.length) { picture.fresh = []; if (!replay) beep(); }
+  if (!panelsDue) { panelsDue = true; setTimeout(() => { panelsDue = false; panels(); }, 250); }
+}
+
+function panels(): void {
+  const n = unacknowledged(picture.alerts.values());
+  document.title = n > 0 ? `(${n}) picket console` : 'picket console';
+  $('alert-count').textContent = n > 0 ? `${n} unacknowledged` : '';
+  $('clock').textContent = picture.time ? utc(picture.time) : '';
+  renderAlerts(); renderSensors(); renderDetail();
+}
+
+function renderAlerts(): void {
+  const ul = $('alerts');
+  ul.innerHTML = sortAlerts([...picture.alerts.values()]).map((a) => {
+    const open = a.state === 'raised' || a.state === 'escalated';
+    const acts = canAct() ? `${open ? `<button data-act="acknowledge" data-id="${a.alert}">Acknowledge</button>` : ''}${a.state !== 'resolved' ? `<button data-act="resolve" data-id="${a.alert}">Resolve</button>` : ''}` : '';
+    return `<li class="alert ${a.state} ${open ? 'unacked' : ''}" data-alert="${a.alert}" data-state="${a.state}" style="border-left-color:${threatColour(a.level)}">
+      <b>L${a.level} ${esc(a.rule)}</b> ${a.zone ? `zone <b>${esc(a.zone)}</b>` : ''} track <a href="#" data-track="${a.track}">T${a.track}</a>
+      <span class="state">${a.state}</span> ${utc(a.time)}<br><small>${esc(a.cause)}</small><div class="acts">${acts}</div></li>`;
+  }).join('') || '<li style="border:0">No alerts</li>';
+}
+
+function renderSensors(): void {
+  const now = picture.time;
+  const rows = [...picture.sensors.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => {
+    const r = rates.get(s.name);
+    if (!r || r.frames !== s.frames) {
+      const at = performance.now() / 1000;
+      rates.set(s.name, { frames: s.frames, at, rate: r ? (s.frames - r.frames) / Math.max(0.25, at - r.at) : 0 });
+    }
+    const rej = Object.values(s.rejects).reduce((x, y) => x + y, 0);
+    const age = s.last_seen != null && now ? `${Math.max(0, now - s.last_seen).toFixed(0)} s ago` : 'never';
+    return `<tr class="${s.stale ? 'stale' : ''}" data-sensor="${esc(s.name)}"><td>${esc(s.name)}<br><small>${esc(s.kind)}/${esc(s.format)}</small></td>
+      <td>${s.stale ? 'STALE' : 'ok'}</td><td>${age}</td><td>${(rates.get(s.name)?.rate ?? 0).toFixed(1)}/s<br><small>${s.reports} rep</small></td>
+      <td title="${esc(JSON.stringify(s.rejects))}">${rej} rej${s.shed ? `<br>${s.shed} shed` : ''}</td><td>${s.latency_ms != null ? `${s.latency_ms.toFixed(0)} ms` : ''}</td></tr>`;
+  });
+  $('sensors').innerHTML = `<tr><th>sensor</th><th>health</th><th>last seen</th><th>rate</th><th>rejects</th><th>latency</th></tr>${rows.join('')}`;
+}
+
+let detailHistory: { id: number; states: Track[] } | null = null;
+function renderDetail(): void {
+  const sec = $('detail-section');
+  const t = selected == null ? undefined : (replay ? stateAt(replay.history, replay.t).get(selected) : picture.tracks.get(selected));
+  sec.hidden = selected == null;
+  if (selected == null) return;
+  $('detail-id').textContent = `T${selected}`;
+  if (!t) { $('detail').innerHTML = '<p>Not in the picture at this moment.</p>'; return; }
+  const idt = identityText(t.identity);
+  const wl = idt && whitelistText ? (whitelistText.includes(idt) ? 'authorized (on the whitelist)' : 'NOT on the whitelist') : 'unknown';
+  const unauth = [...picture.alerts.values()].some((a) => a.track === t.id && a.rule === 'unauthorized' && a.state !== 'resolved');
+  const pos = t.geodetic ? formatLatLon(t.geodetic.lat_deg, t.geodetic.lon_deg) : `${t.position.x.toFixed(0)} E ${t.position.y.toFixed(0)} N m`;
+  const pilot = t.pilot && t.geodetic ? (() => { const rb = rangeBearing(t.geodetic!.lat_deg, t.geodetic!.lon_deg, t.pilot!.lat_deg, t.pilot!.lon_deg); return `${formatLatLon(t.pilot!.lat_deg, t.pilot!.lon_deg)} (${formatRange(rb.range_m)} at ${rb.bearing_deg.toFixed(0)}° from the drone)`; })() : t.pilot ? formatLatLon(t.pilot.lat_deg, t.pilot.lon_deg) : 'none';
+  const probs = CLASSES.map((c, i) => `<tr><td>${c}</td><td><span class="bar" style="width:${(t.class[i] * 120).toFixed(0)}px"></span> ${(t.class[i] * 100).toFixed(0)}%</td></tr>`).join('');
+  const hist = detailHistory?.id === t.id ? detailHistory.states : [];
+  const histRows = hist.slice(-8).reverse().map((h) => `<tr><td>${utc(h.time)}</td><td>${h.position.z.toFixed(0)} m</td><td>${speedMps(h).toFixed(1)} m/s</td><td>${h.status}</td></tr>`).join('');
+  $('detail').innerHTML = `<table>
+    <tr><td>class</td><td><b>${bestClass(t)}</b> (${t.status}, ${t.update_count} updates)</td></tr>
+    <tr><td>position</td><td>${pos}</td></tr><tr><td>altitude</td><td>${t.position.z.toFixed(0)} m</td></tr>
+    <tr><td>speed</td><td>${speedMps(t).toFixed(1)} m/s, heading ${((Math.atan2(t.velocity.x, t.velocity.y) * 180 / Math.PI + 360) % 360).toFixed(0)}°</td></tr>
+    <tr><td>sensors</td><td>${sensorBits(t.sensors).map((b) => `#${b}`).join(', ') || 'none'}</td></tr>
+    <tr><td>${isRemoteId(t.identity) ? 'Remote ID' : 'identity'}</td><td>${idt ? esc(idt) : 'none broadcast'}</td></tr>
+    <tr><td>operator</td><td>${pilot}</td></tr>
+    <tr><td>authorization</td><td>${unauth ? '<b style="color:#eb5757">UNAUTHORIZED (alert open)</b>' : esc(wl)}</td></tr>
+    </table><h3>Classification</h3><table>${probs}</table>
+    <h3>History (${hist.length} stored states)</h3><table>${histRows}</table>`;
+}
+
+async function select(id: number | null): Promise<void> {
+  selected = id; renderDetail(); refresh();
+  if (id == null || !site) return;
+  const t = picture.time || Date.now() / 1000;
+  try {
+    const page = await api<{ items: Track[] }>(`/sites/${site}/tracks/${id}/history?from=${(t - 600).toFixed(3)}&to=${(t + 1).toFixed(3)}`);
+    detailHistory = { id, states: page.items }; renderDetail();
+  } catch { detailHistory = { id, states: [] }; }
+}
+
+// ---- replay ------------------------------------------------------------------------------
+async function startReplay(): Promise<void> {
+  const end = picture.time || Date.now() / 1000;
+  const page = await api<{ items: Track[] }>(`/sites/${site}/history/tracks?from=${(end - 900).toFixed(3)}&to=${end.toFixed(3)}&limit=200000`);
+  if (!page.items.length) { $('status').textContent = 'the store holds no track history yet'; return; }
+  const t0 = page.items[0].time, t1 = page.items[page.items.length - 1].time;
+  replay = { history: page.items, t: Math.max(t0, t1 - 60), t0, t1, playing: false };
+  const tl = $<HTMLInputElement>('timeline');
+  tl.min = String(t0); tl.max = String(t1); tl.value = String(replay.t);
+  $('replay-controls').hidden = false; $('replay-btn').hidden = true;
+  $('mode').className = 'replay'; $('mode').textContent = 'NOT LIVE: REPLAY';
+  seek(replay.t);
+}
+
+function seek(t: number): void {
+  if (!replay) return;
+  replay.t = Math.min(replay.t1, Math.max(replay.t0, t));
+  $<HTMLInputElement>('timeline').value = String(replay.t);
+  $('replay-time').textContent = `${new Date(replay.t * 1000).toISOString().replace('T', ' ').slice(0, 19)}Z (${(replay.t1 - replay.t).toFixed(0)} s before the newest stored)`;
+  refresh();
+}
+
+function stopReplay(): void {
+  replay = null;
+  $('replay-controls').hidden = true; $('replay-btn').hidden = false;
+  $('mode').className = 'live'; $('mode').textContent = 'LIVE';
+  refresh();
+}
+
+let lastTick = performance.now();
+setInterval(() => {
+  const now = performance.now(), dt = (now - lastTick) / 1000; lastTick = now;
+  if (replay?.playing) {
+    seek(replay.t + dt * Number($<HTMLSelectElement>('speed').value));
+    if (replay.t >= replay.t1) { replay.playing = false; $('play-btn').textContent = '▶'; }
+  }
+}, 100);
+
+// ---- wiring ------------------------------------------------------------------------------
+function wireControls(): void {
+  $('alerts').addEventListener('click', async (e) => {
+    const el = e.target as HTMLElement;
+    if (el.dataset.track) { e.preventDefault(); void select(Number(el.dataset.track)); return; }
+    if (!el.dataset.act) return;
+    el.setAttribute('disabled', '');
+    try {
+      const ev = await api<AlertEvent>(`/sites/${site}/alerts/${el.dataset.id}/${el.dataset.act}`, { method: 'POST', body: '{}' });
+      picture.update({ type: 'alert', ...ev }); panels();
+    } catch (err) { $('status').textContent = `${el.dataset.act} failed: ${(err as Error).message}`; el.removeAttribute('disabled'); }
+  });
+  $('mute-btn').addEventListener('click', () => { muted = !muted; $('mute-btn').textContent = muted ? '🔕 Muted' : '🔔 Alarm on'; $('mute-btn').classList.toggle('on', muted); });
+  $('measure-btn').addEventListener('click', () => { map.setMeasuring(!map.measuring); $('measure-btn').classList.toggle('on', map.measuring); });
+  $('logout-btn').addEventListener('click', () => { token.clear(); location.reload(); });
+  $('detail-close').addEventListener('click', () => void select(null));
+  $('replay-btn').addEventListener('click', () => void startReplay().catch((e) => ($('status').textContent = `replay: ${(e as Error).message}`)));
+  $('live-btn').addEventListener('click', stopReplay);
+  $('play-btn').addEventListener('click', () => { if (!replay) return; replay.playing = !replay.playing; $('play-btn').textContent = replay.playing ? '❚❚' : '▶'; });
+  $('timeline').addEventListener('input', (e) => seek(Number((e.target as HTMLInputElement).value)));
+}
+
+function startMap(origin: Geodetic): void {
+  $('app').hidden = false; $('login').hidden = true;
+  map = new ConsoleMap($('map'), $<HTMLCanvasElement>('tracks-canvas'), origin, $('cursor'), $('measure-out'));
+  map.onSelect = (id) => void select(id);
+  wireControls();
+  (window as unknown as { __picket: unknown }).__picket = { picture, map, get replay() { return replay; } };
+}
+
+async function start(): Promise<void> {
+  const bench = new URLSearchParams(location.search).get('bench');
+  if (bench) {
+    const origin = { lat_deg: 51.5, lon_deg: -0.12, alt_m: 0 };
+    role = 'viewer'; startMap(origin); $('site').textContent = `synthetic benchmark: ${bench} tracks`;
+    syntheticFeed(picture, origin, Number(bench), () => { map.setZones(picture.zones); refresh(); });
+    return;
+  }
+  if (!token.get()) { $('login').hidden = false; return; }
+  try {
+    const who = await api<{ name: string; role: string }>('/whoami');
+    role = who.role;
+    const sites = await api<{ id: string; origin: Geodetic }[]>('/sites');
+    const want = new URLSearchParams(location.search).get('site');
+    const s = sites.find((x) => x.id === want) ?? sites[0];
+    if (!s) throw new Error('the server has no sites');
+    site = s.id;
+    $('site').textContent = `site ${s.id}`; $('who').textContent = `${who.name} (${who.role})`;
+    startMap(s.origin);
+    api<unknown>(`/sites/${site}/whitelist`).then((w) => (whitelistText = JSON.stringify(w))).catch(() => {});
+    stream(site, (m) => {
+      if (m.type === 'snapshot') { picture.snapshot(m as never); map.setZones(picture.zones); }
+      else { picture.update(m); if (m.type === 'zones') map.setZones(picture.zones); }
+      refresh();
+    }, (st) => ($('status').textContent = st));
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) token.clear();
+    $('login').hidden = false; $('app').hidden = true;
+    $('login-error').textContent = (e as Error).message;
+  }
+}
+
+$('login-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  token.set($<HTMLInputElement>('token').value.trim());
+  location.reload();
+});
+void start();

@@ -1,0 +1,181 @@
+// The map: Leaflet (canvas renderer, no tile layer: works offline) with a range-ring and bearing
+// grid around the site origin, zones, and a canvas overlay that draws every track, its trail and
+// label in one pass per animation frame (DOM markers would not hold 1,000 tracks at 30 fps).
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { ZONE_COLOURS, bestClass, destination, enuToLatLon, formatLatLon, formatRange, identityText, rangeBearing, speedMps, threatColour, type Geodetic, type Track, type Zone } from './logic';
+
+export interface DrawState {
+  tracks: Iterable<Track>;
+  trails: Map<number, [number, number, number][]>;
+  threat: Map<number, number>;
+  selected: number | null;
+}
+
+const RINGS_M = [500, 1000, 2000, 3000, 5000, 10000];
+
+export class ConsoleMap {
+  map: L.Map;
+  private canvas: HTMLCanvasElement;
+  private zoneLayer = L.layerGroup();
+  private measureLayer = L.layerGroup();
+  private measurePts: L.LatLng[] = [];
+  measuring = false;
+  private dirty = true;
+  private state: DrawState = { tracks: [], trails: new Map(), threat: new Map(), selected: null };
+  /** Screen positions of the last frame, for picking a track by click. */
+  private hits: [number, number, number][] = [];
+  onSelect: (id: number | null) => void = () => {};
+  frames = 0;
+
+  constructor(el: HTMLElement, canvas: HTMLCanvasElement, private origin: Geodetic, cursorEl: HTMLElement, private measureEl: HTMLElement) {
+    this.canvas = canvas;
+    this.map = L.map(el, { preferCanvas: true, zoomControl: true, attributionControl: false, zoomSnap: 0.25 })
+      .setView([origin.lat_deg, origin.lon_deg], 14);
+    this.drawGrid();
+    this.zoneLayer.addTo(this.map);
+    this.measureLayer.addTo(this.map);
+    this.map.on('move zoom resize', () => { this.resize(); this.dirty = true; });
+    this.map.on('mousemove', (e: L.LeafletMouseEvent) => {
+      const rb = rangeBearing(origin.lat_deg, origin.lon_deg, e.latlng.lat, e.latlng.lng);
+      cursorEl.textContent = `${formatLatLon(e.latlng.lat, e.latlng.lng)}  ${formatRange(rb.range_m)} ${rb.bearing_deg.toFixed(1)}° from origin`;
+    });
+    this.map.on('click', (e: L.LeafletMouseEvent) => (this.measuring ? this.measureClick(e.latlng) : this.pick(e.containerPoint)));
+    this.resize();
+    const loop = () => { if (this.dirty) { this.draw(); this.dirty = false; } this.frames++; requestAnimationFrame(loop); };
+    requestAnimationFrame(loop);
+  }
+
+  private ll(x: number, y: number): L.LatLngTuple { return enuToLatLon(this.origin, x, y); }
+
+  private drawGrid(): void {
+    const o = this.origin, style = { color: '#2c3b4a', weight: 1, interactive: false, fill: false };
+    for (const r of RINGS_M) {
+      L.circle([o.lat_deg, o.lon_deg], { ...style, radius: r }).addTo(this.map);
+      const p = destination(o.lat_deg, o.lon_deg, r, 45);
+      L.marker(p, { interactive: false, icon: L.divIcon({ className: 'grid-label', html: formatRange(r), iconSize: undefined }) }).addTo(this.map);
+    }
+    for (let b = 0; b < 360; b += 30) {
+      const end = destination(o.lat_deg, o.lon_deg, RINGS_M[RINGS_M.length - 1], b);
+      L.polyline([[o.lat_deg, o.lon_deg], end], { ...style, dashArray: '4 6' }).addTo(this.map);
+      const lab = destination(o.lat_deg, o.lon_deg, 2500, b);
+      L.marker(lab, { interactive: false, icon: L.divIcon({ className: 'grid-label', html: `${String(b).padStart(3, '0')}°`, iconSize: undefined }) }).addTo(this.map);
+    }
+    L.circleMarker([o.lat_deg, o.lon_deg], { radius: 5, color: '#7fdbff', weight: 2, fillOpacity: 0.3 }).bindTooltip('site origin').addTo(this.map);
+  }
+
+  setZones(zones: Zone[]): void {
+    this.zoneLayer.clearLayers();
+    for (const z of zones) {
+      const colour = ZONE_COLOURS[z.kind] ?? '#aaa';
+      const style = { color: colour, weight: 2, fillOpacity: 0.08, interactive: false };
+      let layer: L.Path | null = null;
+      if (z.shape.polygon) layer = L.polygon(z.shape.polygon.map(([x, y]) => this.ll(x, y)), style);
+      else if (z.shape.circle) layer = L.circle(this.ll(z.shape.circle.x, z.shape.circle.y), { ...style, radius: z.shape.circle.r_m });
+      if (!layer) continue;
+      layer.addTo(this.zoneLayer);
+      const c = (layer as L.Polygon).getBounds().getCenter();
+      L.marker(c, { interactive: false, icon: L.divIcon({ className: 'zone-label', html: `${z.id} (${z.kind}) ${z.floor_m}–${z.ceiling_m} m`, iconSize: undefined }) }).addTo(this.zoneLayer);
+    }
+  }
+
+  /** Sensors with a known position and range (from the site config, when the role may read it). */
+  setSensors(sensors: { name: string; position: [number, number, number]; range_m?: number }[]): void {
+    for (const s of sensors) {
+      const p = this.ll(s.position[0], s.position[1]);
+      if (s.range_m) L.circle(p, { radius: s.range_m, color: '#3d7fbf', weight: 1, dashArray: '2 4', fillOpacity: 0.03, interactive: false }).addTo(this.map);
+      L.circleMarker(p, { radius: 4, color: '#7fb3ff', fillOpacity: 1 }).bindTooltip(s.name).addTo(this.map);
+    }
+  }
+
+  render(state: DrawState): void { this.state = state; this.dirty = true; }
+
+  private resize(): void {
+    const size = this.map.getSize(), dpr = window.devicePixelRatio || 1;
+    if (this.canvas.width !== size.x * dpr || this.canvas.height !== size.y * dpr) {
+      this.canvas.width = size.x * dpr; this.canvas.height = size.y * dpr;
+      this.canvas.style.width = `${size.x}px`; this.canvas.style.height = `${size.y}px`;
+    }
+  }
+
+  private draw(): void {
+    const ctx = this.canvas.getContext('2d')!, dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    const { tracks, trails, threat, selected } = this.state;
+    const many = this.state.trails.size > 200;
+    ctx.font = '11px system-ui, sans-serif';
+    this.hits = [];
+    for (const t of tracks) {
+      const pt = this.map.latLngToContainerPoint(t.geodetic ? [t.geodetic.lat_deg, t.geodetic.lon_deg] : this.ll(t.position.x, t.position.y));
+      const colour = threatColour(threat.get(t.id) ?? 0);
+      const trail = trails.get(t.id);
+      if (trail && trail.length > 1) {
+        ctx.strokeStyle = colour; ctx.globalAlpha = 0.5; ctx.lineWidth = 1.5; ctx.beginPath();
+        trail.forEach(([, x, y], i) => { const q = this.map.latLngToContainerPoint(this.ll(x, y)); if (i) ctx.lineTo(q.x, q.y); else ctx.moveTo(q.x, q.y); });
+        ctx.stroke(); ctx.globalAlpha = 1;
+      }
+      this.icon(ctx, bestClass(t), pt.x, pt.y, colour, Math.atan2(t.velocity.x, t.velocity.y), t.status !== 'confirmed');
+      if (t.pilot && (selected === t.id || !many)) this.pilot(ctx, pt, t.pilot, selected === t.id);
+      if (selected === t.id) { ctx.strokeStyle = '#fff'; ctx.lineWidth = 1; ctx.strokeRect(pt.x - 11, pt.y - 11, 22, 22); }
+      if (!many || selected === t.id) {
+        const idt = identityText(t.identity);
+        const lines = [`T${t.id} ${bestClass(t)}`, `${t.position.z.toFixed(0)} m ${speedMps(t).toFixed(1)} m/s`];
+        if (idt) lines.push(idt);
+        ctx.fillStyle = '#000a'; ctx.fillRect(pt.x + 10, pt.y - 8, 110, lines.length * 12 + 2);
+        ctx.fillStyle = colour; lines.forEach((l, i) => ctx.fillText(l, pt.x + 12, pt.y + 2 + i * 12));
+      }
+      this.hits.push([t.id, pt.x, pt.y]);
+    }
+  }
+
+  private icon(ctx: CanvasRenderingContext2D, cls: string, x: number, y: number, colour: string, heading: number, dim: boolean): void {
+    ctx.save(); ctx.translate(x, y); ctx.fillStyle = colour; ctx.strokeStyle = '#000'; ctx.lineWidth = 1;
+    ctx.globalAlpha = dim ? 0.6 : 1; ctx.beginPath();
+    if (cls === 'drone') { // a quad: a cross with four rotors
+      ctx.fillRect(-6, -1, 12, 2); ctx.fillRect(-1, -6, 2, 12);
+      for (const [dx, dy] of [[-6, -6], [6, -6], [-6, 6], [6, 6]]) { ctx.beginPath(); ctx.arc(dx * 0.8, dy * 0.8, 3, 0, 7); ctx.fill(); ctx.stroke(); }
+    } else if (cls === 'aircraft') { // an arrow pointing along the heading
+      ctx.rotate(heading); ctx.moveTo(0, -9); ctx.lineTo(6, 7); ctx.lineTo(0, 3); ctx.lineTo(-6, 7); ctx.closePath(); ctx.fill(); ctx.stroke();
+    } else if (cls === 'bird') { // a wing 'v'
+      ctx.lineWidth = 2.5; ctx.strokeStyle = colour; ctx.moveTo(-7, -3); ctx.lineTo(0, 3); ctx.lineTo(7, -3); ctx.stroke();
+    } else { // unknown: a diamond with a question mark
+      ctx.moveTo(0, -7); ctx.lineTo(7, 0); ctx.lineTo(0, 7); ctx.lineTo(-7, 0); ctx.closePath(); ctx.fill(); ctx.stroke();
+      ctx.fillStyle = '#000'; ctx.fillText('?', -3, 4);
+    }
+    ctx.restore();
+  }
+
+  private pilot(ctx: CanvasRenderingContext2D, pt: L.Point, p: Geodetic, selected: boolean): void {
+    const q = this.map.latLngToContainerPoint([p.lat_deg, p.lon_deg]);
+    ctx.strokeStyle = '#7fdbff'; ctx.setLineDash([3, 3]); ctx.lineWidth = 1; ctx.beginPath(); ctx.moveTo(pt.x, pt.y); ctx.lineTo(q.x, q.y); ctx.stroke(); ctx.setLineDash([]);
+    ctx.fillStyle = '#7fdbff'; ctx.beginPath(); ctx.arc(q.x, q.y, 5, 0, 7); ctx.fill();
+    ctx.fillStyle = '#000'; ctx.fillText('P', q.x - 3, q.y + 4);
+    if (selected) { ctx.fillStyle = '#7fdbff'; ctx.fillText('operator', q.x + 8, q.y + 4); }
+  }
+
+  private pick(p: L.Point): void {
+    let best: number | null = null, bestD = 14;
+    for (const [id, x, y] of this.hits) { const d = Math.hypot(x - p.x, y - p.y); if (d < bestD) { bestD = d; best = id; } }
+    this.onSelect(best);
+  }
+
+  private measureClick(at: L.LatLng): void {
+    if (this.measurePts.length >= 2) { this.measurePts = []; this.measureLayer.clearLayers(); }
+    this.measurePts.push(at);
+    L.circleMarker(at, { radius: 3, color: '#7fdbff' }).addTo(this.measureLayer);
+    if (this.measurePts.length === 2) {
+      const [a, b] = this.measurePts, rb = rangeBearing(a.lat, a.lng, b.lat, b.lng);
+      L.polyline([a, b], { color: '#7fdbff', weight: 2, dashArray: '6 4' }).addTo(this.measureLayer);
+      this.measureEl.hidden = false;
+      this.measureEl.textContent = `range ${formatRange(rb.range_m)}  bearing ${rb.bearing_deg.toFixed(1)}°`;
+    } else { this.measureEl.hidden = false; this.measureEl.textContent = 'click the second point'; }
+  }
+
+  setMeasuring(on: boolean): void {
+    this.measuring = on; this.measurePts = []; this.measureLayer.clearLayers(); this.measureEl.hidden = !on;
+    if (on) this.measureEl.textContent = 'click the first point';
+  }
+
+  centreOn(p: Geodetic): void { this.map.panTo([p.lat_deg, p.lon_deg]); }
+}
