@@ -195,6 +195,11 @@ impl Core {
             .collect()
     }
 
+    /// The tracker's counters and live track count (for diagnostics).
+    pub fn tracker_counters(&self) -> (picket_track::Counters, usize) {
+        (self.tracker.counters(), self.tracker.len())
+    }
+
     /// Reports refused because they arrived after their time was processed.
     pub fn too_late(&self) -> u64 {
         self.too_late
@@ -229,6 +234,13 @@ impl Core {
             }
         }
         for r in &out.reports[start..] {
+            // The tracker has no bearing-only model yet; stepping it with reports it refuses
+            // would count misses against every tentative track (kept in the store all the same).
+            if matches!(r.measurement, picket_core::Measurement::Bearing { .. }) {
+                out.rejects
+                    .push(("unsupported_measurement", "bearing-only report".into()));
+                continue;
+            }
             if self.released_until.is_some_and(|t| r.time < t) {
                 self.too_late += 1;
                 out.rejects

@@ -232,3 +232,9 @@ pub fn node_id(site: &str) -> String {
         b & 0xffff_ffff_ffff
     )
 }
+
+/// The SHA-256 of an API token, hex: what `[auth]` stores (never the token itself).
+pub fn hash_token(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
