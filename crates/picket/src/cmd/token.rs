@@ -40,8 +40,9 @@ enum Action {
 pub fn run(args: Args) -> Result<()> {
     match args.action {
         Action::Create { role, name, file } => {
-            let role = Role::parse(&role)
-                .ok_or_else(|| anyhow!("unknown role {role:?}: viewer, operator, admin or sensor"))?;
+            let role = Role::parse(&role).ok_or_else(|| {
+                anyhow!("unknown role {role:?}: viewer, operator, admin or sensor")
+            })?;
             let token = create_token(&file, &name, role)?;
             eprintln!(
                 "token {name:?} ({}) added to {}; it is shown once, keep it safe:",
