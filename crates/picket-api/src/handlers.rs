@@ -411,28 +411,21 @@ pub(crate) async fn put_config(
     ))
 }
 
-/// Which sensor a detections post speaks for (defaults to the token's name).
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct DetectionsQuery {
-    sensor: Option<String>,
-}
-
 pub(crate) async fn detections(
     State(state): State<ApiState>,
     axum::Extension(p): axum::Extension<Principal>,
     Path(site): Path<String>,
-    q: Result<Query<DetectionsQuery>, QueryRejection>,
     body: String,
 ) -> Result<impl IntoResponse, ApiError> {
-    let q = query(q)?;
-    let sensor = q.sensor.unwrap_or_else(|| p.name.clone());
+    // A sensor token speaks only for the sensor it is named after.
+    let sensor = p.name;
     let entry = state.site(&site)?;
     let sink = entry.detections.as_ref().ok_or_else(|| {
         ApiError::Unavailable(format!("site {site:?} takes no detections over HTTP"))
     })?;
     let parsed = picket_jsondet::parse(&body)
         .map_err(|e| ApiError::BadRequest(format!("not valid JSON detections: {e}")))?;
-    // A sensor token speaks only for itself: every detection must name the sensor it posts as.
+    // Every detection must name that sensor: no token can post for another.
     if let Some(d) = parsed.iter().find(|d| d.sensor != sensor) {
         return Err(ApiError::BadRequest(format!(
             "detection names sensor {:?} but this post is from {sensor:?}",

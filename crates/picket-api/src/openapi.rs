@@ -29,7 +29,6 @@ fn query_parameters(site_path: &str) -> &'static [(&'static str, &'static str)] 
             "Comma-separated: raised, escalated, acknowledged, resolved",
         )],
         "/tracks/{track}/history" | "/history/tracks" | "/history/alerts" | "/audit" => WINDOW,
-        "/detections" => &[("sensor", "Sensor name (default: the token's name)")],
         _ => &[],
     }
 }

@@ -202,7 +202,7 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/sites/{site}/detections",
         Need::Sensor,
         "ingest",
-        "JSON detections (picket-jsondet format) from a sensor",
+        "JSON detections (picket-jsondet format) from the sensor the token is named after",
     ),
     r(
         "GET",
