@@ -39,7 +39,12 @@ pub fn console_embedded() -> bool {
     Console::get("index.html").is_some()
 }
 
-/// Fallback handler: a console file, `index.html` for client-side routes, or the placeholder.
+fn html(body: Body) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+/// Fallback handler: a console file, `index.html` for client-side routes (paths without an
+/// extension), or the placeholder when no console is embedded.
 pub(crate) async fn serve_asset(uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     if path.starts_with("api/") {
@@ -47,35 +52,15 @@ pub(crate) async fn serve_asset(uri: Uri) -> Response {
     }
     let path = if path.is_empty() { "index.html" } else { path };
     if let Some(file) = Console::get(path) {
-        return (
-            [(header::CONTENT_TYPE, content_type(path))],
-            Body::from(file.data.into_owned()),
-        )
-            .into_response();
+        let body = Body::from(file.data.into_owned());
+        return ([(header::CONTENT_TYPE, content_type(path))], body).into_response();
     }
-    // A path without an extension is a console route: the single page app handles it.
-    if !path.contains('.') {
-        if let Some(index) = Console::get("index.html") {
-            return (
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                Body::from(index.data.into_owned()),
-            )
-                .into_response();
-        }
-        if path == "index.html" {
-            return (
-                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                PLACEHOLDER,
-            )
-                .into_response();
-        }
+    let client_route = path == "index.html" || !path.contains('.');
+    if !client_route {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
     }
-    if path == "index.html" {
-        return (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            PLACEHOLDER,
-        )
-            .into_response();
+    match Console::get("index.html") {
+        Some(index) => html(Body::from(index.data.into_owned())),
+        None => html(Body::from(PLACEHOLDER)),
     }
-    (StatusCode::NOT_FOUND, "not found\n").into_response()
 }

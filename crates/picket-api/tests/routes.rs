@@ -561,6 +561,12 @@ async fn health_metrics_and_console_placeholder() {
     let (status, body) = call(&app, "GET", "/", None, String::new()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&body).contains("picket"));
+    // Client-side console routes get the page too; a missing file is a plain 404.
+    let (status, body) = call(&app, "GET", "/alerts/3", None, String::new()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&body).contains("<html"));
+    let (status, _) = call(&app, "GET", "/assets/missing.js", None, String::new()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = call(&app, "GET", "/api/v1/nothing", None, String::new()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
