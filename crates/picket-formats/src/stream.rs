@@ -154,23 +154,23 @@ impl StreamDecoder {
 fn complete_len(format: Format, buf: &[u8]) -> usize {
     match format {
         Format::Beast => {
-            // Cut only where a reader started afresh reads the same: after a frame, or at a
-            // 0x1A that is surely a frame start. A 0x1A that is the last byte may yet be the
-            // first half of an escaped pair (garbage), so it is never cut before.
+            // Cut only where everything before was decided by bytes before the cut: after a
+            // frame, or after garbage whose closing 0x1A is surely a frame start (the byte
+            // after it is known and is not a second 0x1A). A bad escape or an unknown type
+            // byte is decided by the byte after the reader's position, so never cut there.
             let mut reader = BeastReader::new(buf);
             let mut cut = 0;
             while let Some(item) = reader.next() {
                 match item {
-                    Err(FrameError::Truncated { .. }) => {
-                        let start = reader.position();
-                        return if start + 1 >= buf.len() { cut } else { start };
+                    Ok(_) => cut = reader.position(),
+                    Err(FrameError::Garbage { offset, len }) => {
+                        if offset + len + 1 >= buf.len() {
+                            return cut;
+                        }
+                        cut = reader.position();
                     }
-                    Err(FrameError::Garbage { offset, len }) if offset + len + 1 >= buf.len() => {
-                        return cut;
-                    }
-                    // The reader goes on at the type byte, inside what was a frame start.
-                    Err(FrameError::UnknownType { .. }) => {}
-                    _ => cut = reader.position(),
+                    Err(FrameError::Truncated { .. }) => return cut,
+                    Err(_) => {}
                 }
             }
             cut

@@ -91,13 +91,15 @@ fn fixed_chunk_sizes() {
 /// of 0x1A cut between the halves of a pair.
 #[test]
 fn unknown_beast_type_at_a_chunk_end() {
-    let cases: [&[u8]; 3] = [
+    let cases: [&[u8]; 4] = [
         &[0x1A, 0x01, 0x07, 0x1A, b'9', 0x1A],
         // Escaped pairs outside a frame are garbage, however the chunks cut them.
         &[0x1A; 6],
         &[
             0x1A, 0x1A, 0x1A, b'2', 0, 0, 0, 0, 0, 1, 9, 0x20, 0x00, 0x0C, 0xA8, 0xF7, 0x0A,
         ],
+        // A frame cut by a lone 0x1A (bad escape) that starts an unknown type.
+        &[0x0E, 0x1A, 0x33, 0x41, 0x1A, 0x21, 0x7F],
     ];
     for bytes in cases {
         let expected = whole(Format::Beast, bytes);
