@@ -261,6 +261,17 @@ pub fn router(state: ApiState) -> Router {
             state.config.max_body_bytes,
         ))
         .fallback(assets::serve_asset)
+        // Spans name the method and path only: a query may carry `access_token`.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(|r: &Request| {
+                tracing::debug_span!("http", method = %r.method(), path = %r.uri().path())
+            }),
+        )
+        // Whatever logs headers later sees these redacted.
+        .layer(tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer::new([
+            axum::http::header::AUTHORIZATION,
+            axum::http::header::SEC_WEBSOCKET_PROTOCOL,
+        ]))
         .with_state(state)
 }
 
