@@ -68,14 +68,14 @@ fn cpu_s() -> Option<f64> {
     Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
 }
 
-/// CPU seconds of the writer thread (found by its name) and seconds it spent runnable but
+/// CPU seconds of the writer thread (found by its name, cut to 15 bytes by Linux) and seconds it spent runnable but
 /// waiting for a CPU (`schedstat`): on a shared machine the second says how much of the wall
 /// time other processes took.
 fn writer_cpu_s() -> Option<(f64, f64)> {
     for task in std::fs::read_dir("/proc/self/task").ok()? {
         let dir = task.ok()?.path();
         let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
-        if comm.trim().starts_with("picket-store") {
+        if comm.trim() == "picket-store-wr" {
             let sched = std::fs::read_to_string(dir.join("schedstat")).ok()?;
             let mut f = sched.split_whitespace().map(|v| v.parse::<f64>().ok());
             let (run_ns, wait_ns) = (f.next()??, f.next()??);
