@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use picket_api::auth::{Role, TokenTable};
+use picket_api::auth::{Role, StoredToken, TokenTable};
 use picket_api::{ApiState, router};
 use picket_server::Server;
 use picket_server::config::SiteConfig;
@@ -30,6 +30,21 @@ format = "json"
 path = "{db}"
 durability = "process_crash"
 
+[[auth.token]]
+name = "cam-1"
+role = "sensor"
+sha256 = "{cam}"
+
+[[auth.token]]
+name = "olivia"
+role = "operator"
+sha256 = "{op}"
+
+[[auth.token]]
+name = "ada"
+role = "admin"
+sha256 = "{admin}"
+
 [[zone]]
 id = "hq"
 kind = "protected"
@@ -40,7 +55,10 @@ ceiling_m = 500.0
 kind = "entry"
 level = 4
 "#,
-        db = db.display()
+        db = db.display(),
+        cam = picket_server::hash_token("pkt_cam"),
+        op = picket_server::hash_token("pkt_op"),
+        admin = picket_server::hash_token("pkt_admin"),
     )
 }
 
@@ -72,11 +90,20 @@ fn detections_to_alert_to_acknowledgement_to_audit() {
     let db = dir.path().join("site.db");
     let text = site_toml(&db);
     let config = SiteConfig::parse(&text, "test.toml").expect("valid site file");
+    // The site file's [auth] tokens (hashed by the server's helper) are the API's tokens.
+    let auth = &config.server.auth;
+    let inline: Vec<StoredToken> = auth
+        .token
+        .iter()
+        .map(|t| StoredToken {
+            name: t.name.clone(),
+            role: t.role.clone(),
+            sha256: t.sha256.clone(),
+        })
+        .collect();
+    let tokens = TokenTable::load_all(auth.tokens_file.as_deref(), &inline).unwrap();
+    assert_eq!(tokens.verify("pkt_op").unwrap().role, Role::Operator);
     let server = Server::start(vec![config]).expect("starts");
-    let mut tokens = TokenTable::default();
-    tokens.insert("pkt_cam", "cam-1", Role::Sensor);
-    tokens.insert("pkt_op", "olivia", Role::Operator);
-    tokens.insert("pkt_admin", "ada", Role::Admin);
     let injector = server.injector("test").unwrap();
     let state = ApiState::new(server.registry(), tokens)
         .with_store("test", &db)
