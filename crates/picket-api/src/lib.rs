@@ -210,6 +210,7 @@ pub(crate) fn endpoint(spec: &routes::RouteSpec) -> Option<MethodRouter<ApiState
         ("GET", "/api/v1/whoami", _) => get(h::whoami),
         ("GET", "/api/v1/sites", _) => get(h::sites),
         ("GET", _, Some("")) => get(h::site),
+        ("GET", _, Some("/snapshot")) => get(stream::snapshot),
         ("GET", _, Some("/sensors")) => get(h::sensors),
         ("GET", _, Some("/sensors/{sensor}")) => get(h::sensor),
         ("GET", _, Some("/tracks")) => get(h::tracks),

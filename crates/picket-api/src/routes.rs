@@ -87,6 +87,13 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/sites/{site}/snapshot",
+        V,
+        "sites",
+        "Everything live at once (the stream's first message)",
+    ),
+    r(
+        "GET",
         "/api/v1/sites/{site}/sensors",
         V,
         "sensors",

@@ -16,7 +16,7 @@ use crate::{ApiError, ApiState};
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use picket_core::{Geodetic, LocalFrame, Timestamp, TrackId, Zone};
 use picket_live::{LiveSite, SensorHealth, Update};
@@ -115,6 +115,20 @@ where
         }
     }
     out.close().await
+}
+
+/// `GET .../snapshot`: the stream's first message over plain HTTP.
+pub(crate) async fn snapshot(
+    State(state): State<ApiState>,
+    Path(site): Path<String>,
+) -> Result<Response, ApiError> {
+    let live = state.site(&site)?.live.clone();
+    let text = snapshot_json(&live, &LocalFrame::new(live.origin), None);
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        text,
+    )
+        .into_response())
 }
 
 pub(crate) async fn upgrade(

@@ -321,6 +321,14 @@ async fn live_lists_filter_and_order() {
     .await;
     assert_eq!(none.as_array().unwrap().len(), 0);
 
+    let snapshot = get_json(
+        &app,
+        &format!("/api/v1/sites/{SITE}/snapshot"),
+        Role::Viewer,
+    )
+    .await;
+    assert_eq!(snapshot["type"], "snapshot");
+    assert_eq!(snapshot["tracks"].as_array().unwrap().len(), 3);
     let sites = get_json(&app, "/api/v1/sites", Role::Viewer).await;
     assert_eq!(sites[0]["tracks"], 3);
     assert_eq!(sites[0]["alerts_open"], 2);
@@ -569,4 +577,37 @@ async fn health_metrics_and_console_placeholder() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = call(&app, "GET", "/api/v1/nothing", None, String::new()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The policy itself, so a slip in the table cannot open a route: only `/healthz` is public,
+/// nothing that changes state is open to viewers, and sensors reach only detections.
+#[test]
+fn the_route_table_states_the_policy() {
+    use picket_api::auth::Need;
+    for spec in ROUTES {
+        let public = spec.need == Need::Public;
+        assert_eq!(
+            public,
+            spec.path == "/healthz",
+            "{} {}",
+            spec.method,
+            spec.path
+        );
+        if spec.method != "GET" {
+            let writer = matches!(
+                spec.need,
+                Need::Sensor | Need::Role(Role::Operator | Role::Admin)
+            );
+            assert!(writer, "{} {} is open to viewers", spec.method, spec.path);
+        }
+        assert_eq!(
+            spec.need == Need::Sensor,
+            spec.path.ends_with("/detections"),
+            "{}",
+            spec.path
+        );
+        if spec.path.ends_with("/audit") || spec.method == "PUT" {
+            assert_eq!(spec.need, Need::Role(Role::Admin), "{}", spec.path);
+        }
+    }
 }
