@@ -314,7 +314,8 @@ pub fn create_token(path: &Path, name: &str, role: Role) -> Result<String, Token
 pub fn presented_token<'a>(headers: &'a HeaderMap, query: Option<&'a str>) -> Option<&'a str> {
     if let Some(v) = headers.get(axum::http::header::AUTHORIZATION)
         && let Ok(v) = v.to_str()
-        && let Some(t) = v.strip_prefix("Bearer ")
+        && let Some((scheme, t)) = v.split_once(' ')
+        && scheme.eq_ignore_ascii_case("bearer")
     {
         return Some(t.trim());
     }
@@ -424,5 +425,10 @@ mod tests {
         assert_eq!(presented_token(&h, None), Some("abc"));
         h.insert("authorization", "Bearer def".parse().unwrap());
         assert_eq!(presented_token(&h, None), Some("def"));
+        // The scheme is case-insensitive (RFC 9110 §11.1); Basic is not a token.
+        h.insert("authorization", "bearer ghi".parse().unwrap());
+        assert_eq!(presented_token(&h, None), Some("ghi"));
+        h.insert("authorization", "Basic ghi".parse().unwrap());
+        assert_eq!(presented_token(&h, None), Some("abc"));
     }
 }
