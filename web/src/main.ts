@@ -45,9 +45,9 @@ function refresh(): void {
     for (const s of replay.history) if (s.time <= replay.t && s.time >= replay.t - 30) {
       const tr = trails.get(s.id) ?? []; tr.push([s.time, s.position.x, s.position.y]); trails.set(s.id, tr);
     }
-    map.render({ tracks: shown.values(), trails, threat: new Map(), selected });
+    map.render({ tracks: [...shown.values()], trails, threat: new Map(), selected });
   } else {
-    map.render({ tracks: picture.tracks.values(), trails: picture.trails, threat, selected });
+    map.render({ tracks: [...picture.tracks.values()], trails: picture.trails, threat, selected });
   }
   if (picture.fresh.length) { picture.fresh = []; if (!replay) beep(); }
   if (!panelsDue) { panelsDue = true; setTimeout(() => { panelsDue = false; panels(); }, 250); }
@@ -177,7 +177,7 @@ function wireControls(): void {
       picture.update({ type: 'alert', ...ev }); panels();
     } catch (err) { $('status').textContent = `${el.dataset.act} failed: ${(err as Error).message}`; el.removeAttribute('disabled'); }
   });
-  $('mute-btn').addEventListener('click', () => { muted = !muted; $('mute-btn').textContent = muted ? '🔕 Muted' : '🔔 Alarm on'; $('mute-btn').classList.toggle('on', muted); });
+  $('mute-btn').addEventListener('click', () => { muted = !muted; $('mute-btn').textContent = muted ? 'Alarm muted' : 'Alarm on'; $('mute-btn').classList.toggle('on', muted); });
   $('measure-btn').addEventListener('click', () => { map.setMeasuring(!map.measuring); $('measure-btn').classList.toggle('on', map.measuring); });
   $('logout-btn').addEventListener('click', () => { token.clear(); location.reload(); });
   $('detail-close').addEventListener('click', () => void select(null));

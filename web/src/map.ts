@@ -6,7 +6,7 @@ import 'leaflet/dist/leaflet.css';
 import { ZONE_COLOURS, bestClass, destination, enuToLatLon, formatLatLon, formatRange, identityText, rangeBearing, speedMps, threatColour, type Geodetic, type Track, type Zone } from './logic';
 
 export interface DrawState {
-  tracks: Iterable<Track>;
+  tracks: Track[];
   trails: Map<number, [number, number, number][]>;
   threat: Map<number, number>;
   selected: number | null;
@@ -104,15 +104,21 @@ export class ConsoleMap {
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     const { tracks, trails, threat, selected } = this.state;
     const many = this.state.trails.size > 200;
+    // One affine ENU→screen transform per frame (exact enough within the view for the local
+    // flat-earth frame): projecting every trail point through Leaflet would cost 30k calls.
+    const o = this.map.latLngToContainerPoint(this.ll(0, 0)), ex = this.map.latLngToContainerPoint(this.ll(1000, 0)), ny = this.map.latLngToContainerPoint(this.ll(0, 1000));
+    const ax = (ex.x - o.x) / 1000, ay = (ex.y - o.y) / 1000, bx = (ny.x - o.x) / 1000, by = (ny.y - o.y) / 1000;
+    const scr = (x: number, y: number) => ({ x: o.x + ax * x + bx * y, y: o.y + ay * x + by * y });
     ctx.font = '11px system-ui, sans-serif';
     this.hits = [];
     for (const t of tracks) {
-      const pt = this.map.latLngToContainerPoint(t.geodetic ? [t.geodetic.lat_deg, t.geodetic.lon_deg] : this.ll(t.position.x, t.position.y));
+      const pt = scr(t.position.x, t.position.y);
+      if (pt.x < -50 || pt.y < -50 || pt.x > this.canvas.width + 50 || pt.y > this.canvas.height + 50) continue;
       const colour = threatColour(threat.get(t.id) ?? 0);
       const trail = trails.get(t.id);
       if (trail && trail.length > 1) {
         ctx.strokeStyle = colour; ctx.globalAlpha = 0.5; ctx.lineWidth = 1.5; ctx.beginPath();
-        trail.forEach(([, x, y], i) => { const q = this.map.latLngToContainerPoint(this.ll(x, y)); if (i) ctx.lineTo(q.x, q.y); else ctx.moveTo(q.x, q.y); });
+        trail.forEach(([, x, y], i) => { const q = scr(x, y); if (i) ctx.lineTo(q.x, q.y); else ctx.moveTo(q.x, q.y); });
         ctx.stroke(); ctx.globalAlpha = 1;
       }
       this.icon(ctx, bestClass(t), pt.x, pt.y, colour, Math.atan2(t.velocity.x, t.velocity.y), t.status !== 'confirmed');
@@ -146,7 +152,7 @@ export class ConsoleMap {
     ctx.restore();
   }
 
-  private pilot(ctx: CanvasRenderingContext2D, pt: L.Point, p: Geodetic, selected: boolean): void {
+  private pilot(ctx: CanvasRenderingContext2D, pt: { x: number; y: number }, p: Geodetic, selected: boolean): void {
     const q = this.map.latLngToContainerPoint([p.lat_deg, p.lon_deg]);
     ctx.strokeStyle = '#7fdbff'; ctx.setLineDash([3, 3]); ctx.lineWidth = 1; ctx.beginPath(); ctx.moveTo(pt.x, pt.y); ctx.lineTo(q.x, q.y); ctx.stroke(); ctx.setLineDash([]);
     ctx.fillStyle = '#7fdbff'; ctx.beginPath(); ctx.arc(q.x, q.y, 5, 0, 7); ctx.fill();

@@ -1,0 +1,126 @@
+// End-to-end tests in Debian's chromium (playwright-core) against a running `picket demo`.
+// The demo prints its console URL and a viewer and an operator token; the tests log in as each.
+// Screenshots go to web/test-results/. Prints "e2e: P passed, F failed, S skipped".
+import { launch } from './browser.mjs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const web = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(web, 'test-results');
+mkdirSync(out, { recursive: true });
+const bin = process.env.PICKET_BIN ?? [join(web, '../target/debug/picket'), join(web, '../target/release/picket')].find(existsSync);
+const results = { passed: 0, failed: 0, skipped: 0 };
+
+function startDemo() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['demo', '--speed', process.env.DEMO_SPEED ?? '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`no console URL from picket demo within 60 s:\n${text}`)); }, 60_000);
+    child.stdout.on('data', (d) => {
+      text += d;
+      const url = text.match(/console:\s+(https?:\/\/\S+)/)?.[1];
+      const viewer = text.match(/viewer token:\s+(\S+)/)?.[1];
+      const operator = text.match(/operator token:\s+(\S+)/)?.[1];
+      if (url && viewer && operator) { clearTimeout(timer); resolve({ url: url.replace(/\/?$/, '/'), viewer, operator, stop: () => child.kill() }); }
+    });
+    child.on('exit', (c) => { clearTimeout(timer); reject(new Error(`picket demo exited ${c} before serving the console:\n${text}`)); });
+  });
+}
+
+async function test(name, fn) {
+  const t0 = Date.now();
+  try { await fn(); results.passed++; console.log(`ok   ${name} (${Date.now() - t0} ms)`); }
+  catch (e) { results.failed++; console.log(`FAIL ${name}: ${e.message}`); }
+}
+const assert = (c, msg) => { if (!c) throw new Error(msg); };
+
+async function login(ctx, url, token) {
+  const page = await ctx.newPage();
+  await page.goto(url);
+  await page.fill('#token', token);
+  await page.click('button[type=submit]');
+  await page.waitForFunction(() => window.__picket?.picture.time > 0, null, { timeout: 30_000 });
+  return page;
+}
+
+async function rest(demo, token, method, path) {
+  const res = await fetch(new URL(`api/v1${path}`, demo.url), { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+  return { status: res.status, body: res.ok ? await res.json() : await res.text() };
+}
+
+let demo;
+try {
+  assert(bin, 'no picket binary (build it, or set PICKET_BIN)');
+  demo = await startDemo();
+} catch (e) {
+  console.log(`SKIP all: ${e.message.split('\n')[0]}`);
+  results.skipped = 5;
+  console.log(`e2e: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
+  process.exit(process.env.E2E_REQUIRED ? 1 : 0);
+}
+
+const ctx = await launch();
+let alertId = null;
+try {
+  const op = await login(ctx, demo.url, demo.operator);
+
+  await test('tracks appear and move', async () => {
+    await op.waitForFunction(() => window.__picket.picture.tracks.size > 0, null, { timeout: 60_000 });
+    const before = await op.evaluate(() => Object.fromEntries([...window.__picket.picture.tracks.values()].map((t) => [t.id, [t.position.x, t.position.y]])));
+    await op.waitForTimeout(4000);
+    const moved = await op.evaluate((b) => [...window.__picket.picture.tracks.values()].filter((t) => b[t.id] && Math.hypot(t.position.x - b[t.id][0], t.position.y - b[t.id][1]) > 1).length, before);
+    await op.screenshot({ path: join(out, 'live-tracks.png') });
+    assert(moved > 0, 'no track moved more than 1 m in 4 s');
+  });
+
+  await test('an alert appears when a drone enters a zone', async () => {
+    const el = await op.waitForSelector('#alerts li.alert[data-state=raised], #alerts li.alert[data-state=escalated]', { timeout: 180_000 });
+    alertId = Number(await el.getAttribute('data-alert'));
+    const a = await op.evaluate((id) => window.__picket.picture.alerts.get(id), alertId);
+    await op.screenshot({ path: join(out, 'alert.png') });
+    assert(a.zone, `alert ${alertId} names no zone (rule ${a.rule})`);
+    assert((await op.title()).match(/^\(\d+\)/), `title has no unacknowledged count: ${await op.title()}`);
+  });
+
+  await test('acknowledging changes the alert on the server', async () => {
+    assert(alertId != null, 'no alert to acknowledge');
+    await op.click(`#alerts li[data-alert="${alertId}"] button[data-act=acknowledge]`);
+    await op.waitForSelector(`#alerts li[data-alert="${alertId}"][data-state=acknowledged]`, { timeout: 10_000 });
+    const r = await rest(demo, demo.operator, 'GET', `/sites/demo/alerts/${alertId}`);
+    assert(r.status === 200 && r.body.state === 'acknowledged', `server says ${r.status} ${JSON.stringify(r.body)}`);
+  });
+
+  await test('a viewer cannot acknowledge', async () => {
+    const vctx = await launch();
+    try {
+      const v = await login(vctx, demo.url, demo.viewer);
+      await v.waitForSelector('#alerts li.alert', { timeout: 60_000 });
+      assert(await v.locator('#alerts button[data-act]').count() === 0, 'a viewer is offered acknowledge/resolve');
+      await v.screenshot({ path: join(out, 'viewer.png') });
+      const id = alertId ?? Number(await v.locator('#alerts li.alert').first().getAttribute('data-alert'));
+      const r = await rest(demo, demo.viewer, 'POST', `/sites/demo/alerts/${id}/resolve`);
+      assert(r.status === 403, `the API answered a viewer's resolve with ${r.status}`);
+    } finally { await vctx.close(); }
+  });
+
+  await test('replay shows a past moment, marked not live', async () => {
+    await op.click('#replay-btn');
+    await op.waitForSelector('#mode.replay', { timeout: 20_000 });
+    assert((await op.textContent('#mode')).includes('NOT LIVE'), 'mode is not marked NOT LIVE');
+    const r = await op.evaluate(() => { const r = window.__picket.replay; return { t0: r.t0, t1: r.t1, n: r.history.length }; });
+    assert(r.n > 0 && r.t1 > r.t0, `replay holds ${r.n} states`);
+    const at = r.t0 + (r.t1 - r.t0) / 2;
+    await op.evaluate((at) => { const el = document.getElementById('timeline'); el.value = String(at); el.dispatchEvent(new Event('input')); }, at);
+    await op.waitForTimeout(500);
+    const shown = await op.evaluate(() => window.__picket.replay.t);
+    assert(Math.abs(shown - at) < 1 && shown < r.t1 - 1, `replay is at ${shown}, wanted ${at}`);
+    await op.screenshot({ path: join(out, 'replay.png') });
+  });
+} finally {
+  await ctx.close();
+  demo.stop();
+}
+console.log(`e2e: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
+process.exit(results.failed ? 1 : 0);
