@@ -23,6 +23,8 @@ function startDemo() {
       const url = text.match(/console:\s+(https?:\/\/\S+)/)?.[1];
       const viewer = text.match(/viewer token:\s+(\S+)/)?.[1];
       const operator = text.match(/operator token:\s+(\S+)/)?.[1];
+      const none = text.match(/console:\s+([^h\s].*)/)?.[1];
+      if (none) { clearTimeout(timer); child.kill(); reject(new Error(`picket demo serves no console: ${none}`)); return; }
       if (url && viewer && operator) { clearTimeout(timer); resolve({ url: url.replace(/\/?$/, '/'), viewer, operator, stop: () => child.kill() }); }
     });
     child.on('exit', (c) => { clearTimeout(timer); reject(new Error(`picket demo exited ${c} before serving the console:\n${text}`)); });
