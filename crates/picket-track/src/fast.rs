@@ -63,26 +63,25 @@ pub fn cartesian_update(g: &mut Gaussian, z: &Vector3, r: &Matrix3) -> Option<f6
     let new_pp = ap_ppp * ap.transpose() + kp_r * kp.transpose();
     let new_pv = ap_ppp * av.transpose() + ap * ppv + kp_r * kv.transpose();
     let new_vv = (av * ppp + pvp) * av.transpose() + av * ppv + pvv + kv_r * kv.transpose();
-    let mut out = *g;
     let dp = kp * nu;
     let dv = kv * nu;
-    for i in 0..3 {
-        out.mean[i] += dp[i];
-        out.mean[i + 3] += dv[i];
-    }
-    out.cov.fixed_view_mut::<3, 3>(0, 0).copy_from(&new_pp);
-    out.cov.fixed_view_mut::<3, 3>(0, 3).copy_from(&new_pv);
-    out.cov
-        .fixed_view_mut::<3, 3>(3, 0)
-        .copy_from(&new_pv.transpose());
-    out.cov.fixed_view_mut::<3, 3>(3, 3).copy_from(&new_vv);
-    out.symmetrise();
-    // One sum catches any NaN or infinity (they propagate through addition).
-    let check: f64 = out.mean.sum() + out.cov.sum();
+    // One sum catches any NaN or infinity (they propagate through addition); checked before
+    // anything is written so a refused update leaves `g` as it was.
+    let check = dp.sum() + dv.sum() + new_pp.sum() + new_pv.sum() + new_vv.sum();
     if !check.is_finite() {
         return None;
     }
-    *g = out;
+    for i in 0..3 {
+        g.mean[i] += dp[i];
+        g.mean[i + 3] += dv[i];
+    }
+    g.cov.fixed_view_mut::<3, 3>(0, 0).copy_from(&new_pp);
+    g.cov.fixed_view_mut::<3, 3>(0, 3).copy_from(&new_pv);
+    g.cov
+        .fixed_view_mut::<3, 3>(3, 0)
+        .copy_from(&new_pv.transpose());
+    g.cov.fixed_view_mut::<3, 3>(3, 3).copy_from(&new_vv);
+    g.symmetrise();
     let ln_2pi = (2.0 * std::f64::consts::PI).ln();
     Some(-0.5 * (squared + det.ln() + 3.0 * ln_2pi))
 }

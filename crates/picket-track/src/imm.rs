@@ -34,16 +34,35 @@ impl Packed {
     }
 
     fn unpack(&self) -> Gaussian {
-        let mut cov = StateCovariance::zeros();
+        let mut g = Gaussian::new(StateVector::zeros(), StateCovariance::zeros());
+        self.unpack_into(&mut g);
+        g
+    }
+
+    /// Writes the Gaussian into `g` in place (large values returned by value cost copies).
+    #[inline]
+    fn unpack_into(&self, g: &mut Gaussian) {
         let mut k = 0;
         for i in 0..6 {
+            g.mean[i] = self.mean[i];
             for j in i..6 {
-                cov[(i, j)] = self.upper[k];
-                cov[(j, i)] = self.upper[k];
+                g.cov[(i, j)] = self.upper[k];
+                g.cov[(j, i)] = self.upper[k];
                 k += 1;
             }
         }
-        Gaussian::new(StateVector::from(self.mean), cov)
+    }
+
+    #[inline]
+    fn pack_from(&mut self, g: &Gaussian) {
+        let mut k = 0;
+        for i in 0..6 {
+            self.mean[i] = g.mean[i];
+            for j in i..6 {
+                self.upper[k] = g.cov[(i, j)];
+                k += 1;
+            }
+        }
     }
 }
 
@@ -62,8 +81,16 @@ impl<const K: usize> ImmBelief<K> {
         self.modes.map(|m| m.unpack())
     }
 
+    fn unpack_modes(&self, out: &mut [Gaussian; K]) {
+        for (packed, g) in self.modes.iter().zip(out.iter_mut()) {
+            packed.unpack_into(g);
+        }
+    }
+
     fn set_modes(&mut self, modes: &[Gaussian; K]) {
-        self.modes = std::array::from_fn(|j| Packed::pack(&modes[j]));
+        for (packed, g) in self.modes.iter_mut().zip(modes) {
+            packed.pack_from(g);
+        }
         self.recombine(modes);
     }
 
@@ -120,7 +147,8 @@ impl<const K: usize> Imm<K> {
     /// `π[i][j]`: probability of model j now given model i `dt_s` ago.
     fn transition(&self, dt_s: f64) -> [[f64; K]; K] {
         let leave = if K > 1 {
-            1.0 - (1.0 - self.switch_per_s.clamp(0.0, 1.0)).powf(dt_s)
+            // 1 − (1 − s)^dt, written with exp/ln_1p (cheaper than powf, exact for s → 0).
+            -(dt_s * (-self.switch_per_s.clamp(0.0, 1.0 - 1e-12)).ln_1p()).exp_m1()
         } else {
             0.0
         };
@@ -147,28 +175,28 @@ impl<const K: usize> Predictor for Imm<K> {
         let pi = self.transition(dt_s);
         let mu = belief.probabilities;
         let c: [f64; K] = std::array::from_fn(|j| (0..K).map(|i| pi[i][j] * mu[i]).sum());
-        let modes = belief.modes();
-        let mut mixed = modes;
-        for j in 0..K {
+        let zero = Gaussian::new(StateVector::zeros(), StateCovariance::zeros());
+        let mut modes = [zero; K];
+        belief.unpack_modes(&mut modes);
+        let mut predicted = [zero; K];
+        for (j, mixed) in predicted.iter_mut().enumerate() {
             if c[j] <= 0.0 {
+                *mixed = modes[j];
                 continue;
             }
             let w: [f64; K] = std::array::from_fn(|i| pi[i][j] * mu[i] / c[j]);
-            let mut mean = StateVector::zeros();
             for (mode, wi) in modes.iter().zip(w) {
-                mean += mode.mean * wi;
+                mixed.mean += mode.mean * wi;
             }
-            let mut cov = StateCovariance::zeros();
             for (mode, wi) in modes.iter().zip(w) {
-                let d = mode.mean - mean;
-                cov += (mode.cov + d * d.transpose()) * wi;
+                let d = mode.mean - mixed.mean;
+                mixed.cov += (mode.cov + d * d.transpose()) * wi;
             }
-            mixed[j] = Gaussian::new(mean, cov);
-            self.models[j].predict(&mut mixed[j], dt_s);
+            self.models[j].predict(mixed, dt_s);
         }
         let total: f64 = c.iter().sum();
         belief.probabilities = std::array::from_fn(|j| c[j] / total);
-        belief.set_modes(&mixed);
+        belief.set_modes(&predicted);
     }
 }
 
@@ -177,7 +205,8 @@ const MIN_PROBABILITY: f64 = 1e-4;
 
 impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
     fn update(&self, belief: &mut ImmBelief<K>, measurement: &MeasurementModel) -> bool {
-        let mut modes = belief.modes();
+        let mut modes = [Gaussian::new(StateVector::zeros(), StateCovariance::zeros()); K];
+        belief.unpack_modes(&mut modes);
         let mut log_likelihood = [0.0; K];
         for (mode, ll) in modes.iter_mut().zip(&mut log_likelihood) {
             match kalman_update(mode, measurement) {

@@ -28,6 +28,7 @@
 //! ```
 
 mod associate;
+mod classify;
 mod config;
 mod fast;
 mod gate;
@@ -41,6 +42,7 @@ mod tracker;
 mod update;
 
 pub use associate::{DataAssociator, Gnn, GnnStats, UNASSIGNED};
+pub use classify::{classify, identity_likelihood, kinematic_likelihood};
 pub use config::{CvTracker, DefaultTracker, MotionConfig, StandardTracker, TrackerConfig};
 pub use fast::inverse_spd3;
 pub use gate::{Detection, GridGater, Hypothesis, Hypothesiser, gate_threshold};

@@ -1,6 +1,7 @@
 //! The multi-target tracker: the roles wired into one `step()`.
 
 use crate::associate::{DataAssociator, Gnn, UNASSIGNED};
+use crate::classify::classify;
 use crate::gate::{Detection, GridGater, Hypothesis, Hypothesiser};
 use crate::gaussian::Gaussian;
 use crate::manage::{Deleter, Initiator, MissDeleter, MofNInitiator, TrackMeta};
@@ -113,7 +114,7 @@ where
             .hypothesiser
             .hypothesise(&self.beliefs, &self.detections, &mut self.hypotheses);
         self.associate_confirmed_then_tentative();
-        self.update(time); // tracks without a detection keep their prediction (coast)
+        self.update(time, reports); // tracks without a detection keep their prediction (coast)
         self.delete(time);
         self.initiate(time); // from the detections no track took
         debug_assert!(
@@ -199,20 +200,29 @@ where
         }
     }
 
-    fn update(&mut self, time: Timestamp) {
+    fn update(&mut self, time: Timestamp, reports: &[Report]) {
         for (track, &det) in self.assignment.iter().enumerate() {
             let mut hit = false;
+            let meta = &mut self.meta[track];
             if det != UNASSIGNED {
                 let detection = &self.detections[det as usize];
                 hit = self
                     .roles
                     .updater
                     .update(&mut self.beliefs[track], &detection.model);
-                if !hit {
+                if hit {
+                    let report = &reports[detection.report as usize];
+                    meta.sensors.insert(report.sensor);
+                    meta.class = classify(meta.class, self.beliefs[track].estimate(), Some(report));
+                    if let Some(identity) = report.identity.as_ref().filter(|i| i.is_cooperative())
+                        && meta.identity.as_ref() != Some(identity)
+                    {
+                        meta.identity = Some(identity.clone());
+                    }
+                } else {
                     self.counters.failed_updates += 1;
                 }
             }
-            let meta = &mut self.meta[track];
             meta.record(hit, time);
             if meta.status == TrackStatus::Tentative && self.roles.initiator.confirms(meta) {
                 meta.status = TrackStatus::Confirmed;
