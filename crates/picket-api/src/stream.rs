@@ -22,6 +22,7 @@ use picket_core::{Geodetic, LocalFrame, Timestamp, TrackId, Zone};
 use picket_live::{LiveSite, SensorHealth, Update};
 use serde::Serialize;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 
 /// The first message, and the one a lagging client gets again.
@@ -87,7 +88,20 @@ fn update_json(update: &Update, frame: &LocalFrame) -> String {
     text.unwrap_or_default()
 }
 
-/// Streams `site` to `out` until `incoming` ends (the client closed) or `out` fails.
+/// A client that cannot take one message in this long is dropped (a dead peer behind a full
+/// socket buffer would otherwise hold its task for ever).
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Sends within [`SEND_TIMEOUT`]; `Ok(false)` when the client is too slow and is dropped.
+async fn send<Tx: Sink<String> + Unpin>(out: &mut Tx, text: String) -> Result<bool, Tx::Error> {
+    match tokio::time::timeout(SEND_TIMEOUT, out.send(text)).await {
+        Ok(result) => result.map(|()| true),
+        Err(_) => Ok(false),
+    }
+}
+
+/// Streams `site` to `out` until `incoming` ends (the client closed), `out` fails, or a
+/// message cannot be sent within [`SEND_TIMEOUT`].
 pub async fn pump<Tx, Rx>(
     site: Arc<LiveSite>,
     mut out: Tx,
@@ -101,17 +115,24 @@ where
     // Subscribe before reading the snapshot: an update in between is then seen twice
     // (harmless, updates are idempotent) rather than lost.
     let mut updates = site.subscribe();
-    out.send(snapshot_json(&site, &frame, None)).await?;
+    if !send(&mut out, snapshot_json(&site, &frame, None)).await? {
+        return Ok(());
+    }
     loop {
-        tokio::select! {
+        let text = tokio::select! {
             update = updates.recv() => match update {
-                Ok(u) => out.send(update_json(&u, &frame)).await?,
-                Err(RecvError::Lagged(missed)) => {
-                    out.send(snapshot_json(&site, &frame, Some(missed))).await?;
-                }
+                Ok(u) => update_json(&u, &frame),
+                Err(RecvError::Lagged(missed)) => snapshot_json(&site, &frame, Some(missed)),
                 Err(RecvError::Closed) => break,
             },
-            message = incoming.next() => if message.is_none() { break },
+            message = incoming.next() => match message {
+                Some(_) => continue,
+                None => break,
+            },
+        };
+        if !send(&mut out, text).await? {
+            tracing::info!(site = %site.id, "stream client too slow for {SEND_TIMEOUT:?}: dropped");
+            return Ok(());
         }
     }
     out.close().await
@@ -227,5 +248,23 @@ mod tests {
         // Drain so the pump is not stuck on a full channel, then it ends.
         while out_rx.next().await.is_some() {}
         task.await.unwrap().unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_stops_reading_is_dropped() {
+        let (site, _commands) = LiveSite::new("s", Geodetic::new(51.0, 0.0, 0.0), 4);
+        // Room for one message, and nobody reads it.
+        let (out_tx, _out_rx) = mpsc::channel::<String>(0);
+        let (_in_tx, in_rx) = mpsc::channel::<()>(1);
+        let task = tokio::spawn(pump(site.clone(), out_tx, in_rx));
+        for i in 0..3 {
+            site.publish(tracks_update(&[i]));
+            tokio::task::yield_now().await;
+        }
+        let ended = tokio::time::timeout(SEND_TIMEOUT * 4, task).await;
+        assert!(
+            matches!(ended, Ok(Ok(Ok(())))),
+            "the pump gives up on a stuck client"
+        );
     }
 }
