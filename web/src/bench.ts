@@ -13,7 +13,7 @@ export function syntheticFeed(p: Picture, origin: Geodetic, n: number, changed: 
       const x = r * Math.cos(a), y = r * Math.sin(a);
       const [lat, lon] = enuToLatLon(origin, x, y);
       const c = [0, 0, 0, 0]; c[i % 4] = 0.8;
-      tracks.push({ id: i + 1, time: now, position: { x, y, z: 50 + (i % 30) * 10 }, velocity: { x: -r * w * Math.sin(a), y: r * w * Math.cos(a), z: 0 }, status: 'confirmed', class: c.map((v) => v || 0.0667), identity: i % 4 === 0 ? { remote_id: `SN${1000 + i}` } : null, pilot: null, sensors: 1, last_update: now, update_count: 1, geodetic: { lat_deg: lat, lon_deg: lon, alt_m: 0 } });
+      tracks.push({ id: i + 1, time: now, position: { x, y, z: 50 + (i % 30) * 10 }, velocity: { x: -r * w * Math.sin(a), y: r * w * Math.cos(a), z: 0 }, status: 'confirmed', class: c.map((v) => v || 0.0667), identity: i % 4 === 0 ? { remote_id: `SN${1000 + i}` } : null, pilot: i % 4 === 0 ? { lat_deg: origin.lat_deg + 0.01 * Math.sin(i), lon_deg: origin.lon_deg + 0.015 * Math.cos(i), alt_m: 0 } : null, sensors: 1, last_update: now, update_count: 1, geodetic: { lat_deg: lat, lon_deg: lon, alt_m: 0 } });
     }
     p.update({ type: 'tracks', time: now, tracks, deleted: [] });
     changed();

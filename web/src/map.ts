@@ -128,7 +128,8 @@ export class ConsoleMap {
         const idt = identityText(t.identity);
         const lines = [`T${t.id} ${bestClass(t)}`, `${t.position.z.toFixed(0)} m ${speedMps(t).toFixed(1)} m/s`];
         if (idt) lines.push(idt);
-        ctx.fillStyle = '#000a'; ctx.fillRect(pt.x + 10, pt.y - 8, 110, lines.length * 12 + 2);
+        const w = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 4;
+        ctx.fillStyle = '#000a'; ctx.fillRect(pt.x + 10, pt.y - 8, w, lines.length * 12 + 2);
         ctx.fillStyle = colour; lines.forEach((l, i) => ctx.fillText(l, pt.x + 12, pt.y + 2 + i * 12));
       }
       this.hits.push([t.id, pt.x, pt.y]);
