@@ -183,23 +183,37 @@ async fn stream_frames(mut stream: TcpStream, sink: &Sink) -> bool {
             Ok(Ok(n)) => n,
         };
         buf.extend_from_slice(&chunk[..n]);
+        // The complete frames of one read go to the site as one unit (one receive time, one
+        // tracker step for frames without their own time): per-frame units would cost a
+        // tracker step per Beast message under load.
         let mut start = 0;
+        let mut run: Option<(usize, usize)> = None;
         loop {
             match split(sink.format, &buf[start..], sink.max_frame) {
                 Split::Frame(len) => {
-                    sink.push(buf[start..start + len].to_vec());
+                    let (from, _) = *run.get_or_insert((start, start));
                     start += len;
+                    run = Some((from, start));
                 }
                 Split::NeedMore => break,
                 Split::Skip(len, reason) => {
+                    if let Some((a, b)) = run.take() {
+                        sink.push(buf[a..b].to_vec());
+                    }
                     sink.reject(reason, &format!("{len} bytes skipped"));
                     start += len.max(1).min(buf.len() - start);
                 }
                 Split::Fatal(reason) => {
+                    if let Some((a, b)) = run.take() {
+                        sink.push(buf[a..b].to_vec());
+                    }
                     sink.reject(reason, &"stream cannot continue; connection closed");
                     return false;
                 }
             }
+        }
+        if let Some((a, b)) = run {
+            sink.push(buf[a..b].to_vec());
         }
         buf.drain(..start);
         if buf.is_empty() {

@@ -40,6 +40,7 @@ pub mod core;
 pub mod framing;
 pub mod health;
 pub mod ingest;
+pub mod outputs;
 pub mod queue;
 pub mod replay;
 pub mod site;
@@ -157,6 +158,10 @@ impl Server {
             if let Some(addr) = addr {
                 self.listeners.push((id.clone(), sensor.name.clone(), addr));
             }
+        }
+        {
+            let _runtime = self.runtime.enter();
+            outputs::start(&config.server.output, &site.live);
         }
         self.injectors.insert(id, Injector { sinks });
         self.sites.push(site);

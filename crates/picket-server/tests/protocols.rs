@@ -179,15 +179,29 @@ fn operator_commands_and_reload_go_through_the_guard_and_the_audit_log() {
     let text = config(dir.path(), feed.local_addr().unwrap(), 2000.0);
     let server = Server::start(vec![SiteConfig::parse(&text, "proto.toml").unwrap()]).unwrap();
     let site = server.registry().get("proto").unwrap().clone();
-    let (mut conn, _) = feed.accept().unwrap();
-    let mut k = 0u32;
+    // Camera detections inside the zone (ADS-B aircraft are classified as manned by the
+    // tracker, which the entry rule may not apply to).
+    let mut conn = TcpStream::connect(server.addr("proto", "camera").unwrap()).unwrap();
+    let envelope = builders::Envelope {
+        node_id: picket_server::node_id("camera-2"),
+        destination_id: None,
+    };
+    let identity = builders::NodeIdentity {
+        name: "camera".into(),
+        short_name: "cam".into(),
+        manufacturer: "test".into(),
+        model: "test".into(),
+        software_version: "1".into(),
+        status_interval_s: 5.0,
+    };
+    send(
+        &mut conn,
+        &envelope,
+        Content::Registration(builders::fusion_registration(&identity)),
+    );
+    let mut k = 1;
     wait_for("an alert", || {
-        let east_m = 500.0 + 20.0 * f64::from(k);
-        let lon = ORIGIN.1 + east_m / (111_320.0 * ORIGIN.0.to_radians().cos());
-        let frame = airborne_position(0x40_6B_91, 11, ORIGIN.0, lon, 1500, k % 2 == 1).unwrap();
-        let mut bytes = Vec::new();
-        write_beast(&frame, &mut bytes);
-        conn.write_all(&bytes).unwrap();
+        send(&mut conn, &envelope, detection(k));
         k += 1;
         std::thread::sleep(Duration::from_millis(50));
         site.with_snapshot(|s| !s.alerts.is_empty())

@@ -228,7 +228,7 @@ mod live {
             ) => {
                 let mut p = Plot048::new(0, 1, now.as_secs().rem_euclid(86_400.0));
                 p.range_nm = range_m / 1852.0;
-                p.azimuth_deg = az_rad.to_degrees().rem_euclid(360.0);
+                p.azimuth_deg = az_rad.to_degrees().rem_euclid(360.0).min(359.99);
                 let alt_m = sensor.position.z + range_m * el_rad.sin();
                 p.flight_level = Some((alt_m / 0.3048 / 100.0).clamp(-15.0, 1500.0));
                 p.encode_block(spec::lookup(48, None)?).ok()

@@ -1,0 +1,306 @@
+//! Load benchmark (not a test): real wire formats over loopback into one site.
+//!
+//! ASTERIX CAT048 blocks over UDP (most of the load), Remote ID Location messages over UDP and
+//! Mode S Beast over TCP, paced every millisecond, for `SECONDS`; then prints reports/s,
+//! packet-in → track-update and packet-in → alert latency percentiles, shed frames, and the
+//! CPU time of picket's threads (site thread, store writer, I/O runtime) separately from the
+//! load generators', plus the process's peak memory.
+//!
+//! ```text
+//! cargo run --release -p picket-server --example load -- [RATE] [SECONDS]
+//! ```
+
+use picket_formats::picket_asterix::{builders::Plot048, spec};
+use picket_formats::picket_modes::{beast::write_beast, encode::airborne_position};
+use picket_formats::picket_remoteid::{Envelope, Location, Message};
+use picket_server::Server;
+use picket_server::config::SiteConfig;
+use std::io::Write;
+use std::net::{TcpStream, UdpSocket};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+const ORIGIN: (f64, f64) = (51.47, -0.45);
+const M_PER_DEG_LAT: f64 = 111_320.0;
+
+fn config(dir: &std::path::Path) -> SiteConfig {
+    let text = format!(
+        r#"
+[site]
+id = "load"
+origin = {{ lat_deg = {}, lon_deg = {}, alt_m = 0.0 }}
+reorder_window_s = 0.001
+queue_capacity = 65536
+
+[[sensor]]
+name = "radar"
+kind = "radar"
+format = "asterix"
+listen = {{ protocol = "udp", bind = "127.0.0.1:0" }}
+
+[[sensor]]
+name = "rid"
+kind = "remoteid"
+format = "remoteid"
+listen = {{ protocol = "udp", bind = "127.0.0.1:0" }}
+
+[[sensor]]
+name = "adsb"
+kind = "adsb"
+format = "beast"
+listen = {{ protocol = "tcp", bind = "127.0.0.1:0" }}
+
+[storage]
+path = "{}"
+durability = "process_crash"
+
+[[zone]]
+id = "hq"
+kind = "protected"
+circle = {{ x = 0.0, y = 0.0, r_m = 1500.0 }}
+ceiling_m = 3000.0
+
+[[rule]]
+kind = "entry"
+level = 4
+"#,
+        ORIGIN.0,
+        ORIGIN.1,
+        dir.join("load.db").display()
+    );
+    SiteConfig::parse(&text, "load.toml").expect("valid")
+}
+
+fn geodetic(east_m: f64, north_m: f64) -> (f64, f64) {
+    (
+        ORIGIN.0 + north_m / M_PER_DEG_LAT,
+        ORIGIN.1 + east_m / (M_PER_DEG_LAT * ORIGIN.0.to_radians().cos()),
+    )
+}
+
+/// Target `i` of `n` at time `t`: spread on rings, moving slowly tangentially.
+fn position(i: usize, n: usize, t: f64, ring_m: f64) -> (f64, f64) {
+    let a = i as f64 / n as f64 * std::f64::consts::TAU + t * 0.005;
+    let r = ring_m + (i % 7) as f64 * 400.0;
+    (r * a.sin(), r * a.cos())
+}
+
+fn pace(start: Instant, tick: u64) {
+    let due = start + Duration::from_millis(tick);
+    if let Some(wait) = due.checked_duration_since(Instant::now()) {
+        std::thread::sleep(wait);
+    }
+}
+
+fn radar(addr: std::net::SocketAddr, per_ms: usize, stop: Arc<AtomicBool>) {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let def = spec::lookup(48, None).unwrap();
+    let n = 800;
+    let per_block = 20;
+    let start = Instant::now();
+    let mut next = 0usize;
+    for tick in 0u64.. {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        pace(start, tick);
+        let t = start.elapsed().as_secs_f64();
+        let tod = picket_server::now().as_secs().rem_euclid(86_400.0);
+        for _ in 0..per_ms.div_ceil(per_block) {
+            let records: Vec<_> = (0..per_block)
+                .map(|_| {
+                    let i = next % n;
+                    next += 1;
+                    let (e, nn) = position(i, n, t, 1000.0);
+                    let mut p = Plot048::new(0, 1, tod);
+                    p.range_nm = e.hypot(nn) / 1852.0;
+                    p.azimuth_deg = e.atan2(nn).to_degrees().rem_euclid(360.0).min(359.99);
+                    p.flight_level = Some(5.0);
+                    p.items()
+                })
+                .collect();
+            let block =
+                picket_formats::picket_asterix::json_encode::encode_block_json(def, &records)
+                    .unwrap();
+            let _ = socket.send_to(&block, addr);
+        }
+    }
+}
+
+fn rid(addr: std::net::SocketAddr, per_ms: usize, stop: Arc<AtomicBool>) {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let n = 40;
+    let start = Instant::now();
+    let mut next = 0usize;
+    for tick in 0u64.. {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        pace(start, tick);
+        let t = start.elapsed().as_secs_f64();
+        for _ in 0..per_ms {
+            let i = next % n;
+            next += 1;
+            let (e, nn) = position(i, n, t, 300.0);
+            let (lat, lon) = geodetic(e, nn);
+            let loc = Location {
+                status: 2,
+                latitude: lat,
+                longitude: lon,
+                altitude_geo: 80.0,
+                height: 80.0,
+                horiz_accuracy: 10,
+                vert_accuracy: 4,
+                ..Location::default()
+            };
+            let _ = socket.send_to(&Envelope::new(Message::Location(loc)).encode(), addr);
+        }
+    }
+}
+
+fn adsb(addr: std::net::SocketAddr, per_ms: usize, stop: Arc<AtomicBool>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_nodelay(true).unwrap();
+    let n = 40;
+    let start = Instant::now();
+    let mut next = 0usize;
+    let mut bytes = Vec::new();
+    for tick in 0u64.. {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        pace(start, tick);
+        let t = start.elapsed().as_secs_f64();
+        bytes.clear();
+        for _ in 0..per_ms {
+            let i = next % n;
+            next += 1;
+            let (e, nn) = position(i, n, t, 8000.0);
+            let (lat, lon) = geodetic(e, nn);
+            let icao = 0x40_0000 + i as u32;
+            let frame =
+                airborne_position(icao, 11, lat, lon, 3000, next.is_multiple_of(2)).unwrap();
+            write_beast(&frame, &mut bytes);
+        }
+        if stream.write_all(&bytes).is_err() {
+            break;
+        }
+    }
+}
+
+/// CPU seconds of this process's threads, split by whether the name starts with `picket`.
+fn thread_cpu_s() -> (f64, f64) {
+    let ticks = 100.0; // USER_HZ
+    let (mut picket, mut other) = (0.0, 0.0);
+    for task in std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        let Some(rest) = stat.rsplit_once(')').map(|r| r.1) else {
+            continue;
+        };
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let cpu = (f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+            + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0))
+            / ticks;
+        if comm.starts_with("picket") {
+            picket += cpu;
+        } else {
+            other += cpu;
+        }
+    }
+    (picket, other)
+}
+
+fn percentile(v: &mut [f32], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f32::total_cmp);
+    f64::from(v[((v.len() - 1) as f64 * p).round() as usize])
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let rate: usize = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(50_000);
+    let seconds: f64 = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(10.0);
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(vec![config(dir.path())]).unwrap();
+    let site = &server.sites()[0];
+    let stop = Arc::new(AtomicBool::new(false));
+    let radar_per_ms = rate * 8 / 10 / 1000;
+    let other_per_ms = (rate / 10 / 1000).max(1);
+    let (r, i, a) = (
+        server.addr("load", "radar").unwrap(),
+        server.addr("load", "rid").unwrap(),
+        server.addr("load", "adsb").unwrap(),
+    );
+    let cpu0 = thread_cpu_s();
+    let t0 = Instant::now();
+    let handles = [
+        std::thread::spawn({
+            let s = stop.clone();
+            move || radar(r, radar_per_ms, s)
+        }),
+        std::thread::spawn({
+            let s = stop.clone();
+            move || rid(i, other_per_ms, s)
+        }),
+        std::thread::spawn({
+            let s = stop.clone();
+            move || adsb(a, other_per_ms, s)
+        }),
+    ];
+    std::thread::sleep(Duration::from_secs_f64(seconds));
+    stop.store(true, Ordering::Relaxed);
+    for h in handles {
+        let _ = h.join();
+    }
+    let wall = t0.elapsed().as_secs_f64();
+    std::thread::sleep(Duration::from_millis(300));
+    let cpu1 = thread_cpu_s();
+    let stats = &site.stats;
+    let reports = stats.reports.load(Ordering::Relaxed);
+    let shed: u64 = site.counters.health().iter().map(|h| h.shed).sum();
+    let mut track = stats.track_latency_ms.lock().unwrap().clone();
+    let mut alert = stats.alert_latency_ms.lock().unwrap().clone();
+    let peak_kb = std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .unwrap_or(0);
+    println!("offered {rate} reports/s for {wall:.1} s");
+    println!(
+        "decoded {reports} reports = {:.0} reports/s; frames {}; shed {shed}; tracks live {}; alert events {}",
+        reports as f64 / wall,
+        stats.frames.load(Ordering::Relaxed),
+        site.live.with_snapshot(|s| s.tracks.len()),
+        stats.alerts.load(Ordering::Relaxed),
+    );
+    println!(
+        "packet-in -> track update: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
+        percentile(&mut track, 0.5),
+        percentile(&mut track, 0.99),
+        percentile(&mut track, 1.0),
+        track.len()
+    );
+    println!(
+        "packet-in -> alert: p50 {:.2} ms, p99 {:.2} ms ({} samples)",
+        percentile(&mut alert, 0.5),
+        percentile(&mut alert, 0.99),
+        alert.len()
+    );
+    println!(
+        "CPU: picket threads {:.2} s ({:.0}% of one core), load generators {:.2} s; peak RSS {} MB (whole process)",
+        cpu1.0 - cpu0.0,
+        (cpu1.0 - cpu0.0) / wall * 100.0,
+        cpu1.1 - cpu0.1,
+        peak_kb / 1024
+    );
+    server.shutdown().unwrap();
+}
