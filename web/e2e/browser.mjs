@@ -21,7 +21,7 @@ export async function launch() {
 /** `vite preview` of web/dist on a free port; resolves to its URL. */
 export function preview(cwd) {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['vite', 'preview', '--port', '0', '--strictPort', 'false', '--host', '127.0.0.1'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(cwd, 'node_modules/vite/bin/vite.js'), 'preview', '--port', '0', '--strictPort', 'false', '--host', '127.0.0.1'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
