@@ -280,3 +280,52 @@ fn config_errors_name_the_file_and_section() {
     let e = SiteConfig::parse(&bad_zone, "north.toml").unwrap_err();
     assert!(e.section.contains("hq"), "{e}");
 }
+
+#[test]
+fn outputs_send_cat062_tracks_and_alert_webhooks() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let c2 = UdpSocket::bind("127.0.0.1:0").unwrap();
+    c2.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let hook = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let extra = format!(
+        "\n[[output]]\nkind = \"asterix_cat062\"\ntarget = \"{}\"\nsac_sic = [1, 2]\n\n[[output]]\nkind = \"webhook\"\nurl = \"http://{}/alerts\"\n",
+        c2.local_addr().unwrap(),
+        hook.local_addr().unwrap()
+    );
+    let server = start(dir.path(), &extra);
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let rid = addr(&server, "rid");
+    let sender = std::thread::spawn(move || {
+        for k in 0..100 {
+            let _ = socket.send_to(&rid_location(700.0 + f64::from(k)), rid);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let mut block = [0u8; 2048];
+    let n = c2.recv(&mut block).unwrap();
+    assert_eq!(block[0], 62, "a CAT062 data block");
+    let records: Vec<_> = picket_formats::decode(
+        picket_formats::Format::Asterix,
+        &block[..n],
+        &picket_formats::Options::default(),
+    )
+    .collect();
+    assert!(records.iter().all(|r| r.is_ok()), "{records:?}");
+    let (mut conn, _) = hook.accept().unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut request = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&request).contains("\"alert\"") {
+        let n = conn.read(&mut buf).unwrap();
+        assert!(n > 0, "webhook request ended early");
+        request.extend_from_slice(&buf[..n]);
+    }
+    conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        .unwrap();
+    let text = String::from_utf8_lossy(&request);
+    assert!(text.starts_with("POST /alerts HTTP/1.1"), "{text}");
+    sender.join().unwrap();
+    server.shutdown().unwrap();
+}
