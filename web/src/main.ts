@@ -7,6 +7,7 @@ import { syntheticFeed } from './bench';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const actorText = (a: unknown) => (a && typeof a === 'object' && 'operator' in a ? ` by ${esc(String((a as { operator: unknown }).operator))}` : '');
 const utc = (t: number) => new Date(t * 1000).toISOString().slice(11, 19) + 'Z';
 
 let role = 'viewer';
@@ -68,7 +69,7 @@ function renderAlerts(): void {
     const acts = canAct() ? `${open ? `<button data-act="acknowledge" data-id="${a.alert}">Acknowledge</button>` : ''}${a.state !== 'resolved' ? `<button data-act="resolve" data-id="${a.alert}">Resolve</button>` : ''}` : '';
     return `<li class="alert ${a.state} ${open ? 'unacked' : ''}" data-alert="${a.alert}" data-state="${a.state}" style="border-left-color:${threatColour(a.level)}">
       <b>L${a.level} ${esc(a.rule)}</b> ${a.zone ? `zone <b>${esc(a.zone)}</b>` : ''} track <a href="#" data-track="${a.track}">T${a.track}</a>
-      <span class="state">${a.state}</span> ${utc(a.time)}<br><small>${esc(a.cause)}</small><div class="acts">${acts}</div></li>`;
+      <span class="state">${a.state}</span>${actorText(a.actor)} ${utc(a.time)}<br><small>${esc(a.cause)}</small><div class="acts">${acts}</div></li>`;
   }).join('') || '<li style="border:0">No alerts</li>';
 }
 
@@ -130,9 +131,12 @@ async function select(id: number | null): Promise<void> {
 // ---- replay ------------------------------------------------------------------------------
 async function startReplay(): Promise<void> {
   const end = picture.time || Date.now() / 1000;
-  const page = await api<{ items: Track[] }>(`/sites/${site}/history/tracks?from=${(end - 900).toFixed(3)}&to=${end.toFixed(3)}&limit=200000`);
+  // The last ten minutes the store holds; the server caps the rows (oldest first), so say so.
+  const page = await api<{ items: Track[]; truncated: boolean }>(`/sites/${site}/history/tracks?from=${(end - 600).toFixed(3)}&to=${end.toFixed(3)}&limit=100000`);
   if (!page.items.length) { $('status').textContent = 'the store holds no track history yet'; return; }
-  const t0 = page.items[0].time, t1 = page.items[page.items.length - 1].time;
+  let t0 = Infinity, t1 = -Infinity;
+  for (const s of page.items) { t0 = Math.min(t0, s.time); t1 = Math.max(t1, s.time); }
+  $('status').textContent = page.truncated ? `replay: the server returned its row limit (${page.items.length} states); the window ends early` : `replay: ${page.items.length} stored states`;
   replay = { history: page.items, t: Math.max(t0, t1 - 60), t0, t1, playing: false };
   const tl = $<HTMLInputElement>('timeline');
   tl.min = String(t0); tl.max = String(t1); tl.value = String(replay.t);
