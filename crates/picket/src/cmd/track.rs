@@ -276,6 +276,18 @@ where
         }
     }
     writer.finish()?;
+    // Nothing is dropped silently: say what the tracker could not use (bearing-only reports
+    // have no model yet; steps older than the tracker's time follow the out-of-sequence rule).
+    let c = tracker.counters();
+    if c.rejected + c.out_of_sequence > 0 {
+        eprintln!(
+            "picket track: {} of {} reports not used: {} rejected (invalid or unsupported kind), {} out of sequence",
+            c.rejected + c.out_of_sequence,
+            c.reports,
+            c.rejected,
+            c.out_of_sequence
+        );
+    }
     Ok(run)
 }
 
