@@ -107,6 +107,29 @@ try {
     } finally { await vctx.close(); }
   });
 
+  await test('measurement: range and bearing between two clicked points', async () => {
+    await op.click('#measure-btn');
+    const box = await op.locator('#map').boundingBox();
+    await op.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await op.mouse.click(box.x + box.width / 2 + 200, box.y + box.height / 2);
+    const text = await op.textContent('#measure-out');
+    assert(/range [\d.]+ k?m {2}bearing (89|90)\.\d°/.test(text), `measure says ${text}`);
+    assert((await op.textContent('#cursor')).includes('from origin'), 'no coordinates under the cursor');
+    await op.click('#measure-btn');
+  });
+
+  await test('a wrong token is refused at login', async () => {
+    const bctx = await launch();
+    try {
+      const p = await bctx.newPage();
+      await p.goto(demo.url);
+      await p.fill('#token', 'not-a-token');
+      await p.click('button[type=submit]');
+      await p.waitForSelector('#login-error:not(:empty)', { timeout: 10_000 });
+      assert(await p.locator('#app').isHidden(), 'the console opened with a wrong token');
+    } finally { await bctx.close(); }
+  });
+
   await test('replay shows a past moment, marked not live', async () => {
     await op.click('#replay-btn');
     await op.waitForSelector('#mode.replay', { timeout: 20_000 });
