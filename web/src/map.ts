@@ -74,7 +74,7 @@ export class ConsoleMap {
       else if (z.shape.circle) layer = L.circle(this.ll(z.shape.circle.x, z.shape.circle.y), { ...style, radius: z.shape.circle.r_m });
       if (!layer) continue;
       layer.addTo(this.zoneLayer);
-      const c = (layer as L.Polygon).getBounds().getCenter();
+      const b = (layer as L.Polygon).getBounds(), c = L.latLng(b.getNorth(), b.getCenter().lng); // label on the zone's north edge, clear of the origin
       L.marker(c, { interactive: false, icon: L.divIcon({ className: 'zone-label', html: `${z.id} (${z.kind}) ${z.floor_m}–${z.ceiling_m} m`, iconSize: undefined }) }).addTo(this.zoneLayer);
     }
   }
