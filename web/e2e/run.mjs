@@ -78,8 +78,10 @@ try {
   });
 
   await test('an alert appears when a drone enters a zone', async () => {
-    const el = await op.waitForSelector('#alerts li.alert[data-state=raised], #alerts li.alert[data-state=escalated]', { timeout: 180_000 });
-    alertId = Number(await el.getAttribute('data-alert'));
+    // The first open alert that names a zone (the demo also raises zone-less ones, e.g. no Remote ID).
+    const h = await op.waitForFunction(() => [...window.__picket.picture.alerts.values()].find((a) => a.zone && (a.state === 'raised' || a.state === 'escalated'))?.alert, null, { timeout: 180_000 });
+    alertId = await h.jsonValue();
+    await op.waitForSelector(`#alerts li[data-alert="${alertId}"]`, { timeout: 5_000 });
     const a = await op.evaluate((id) => window.__picket.picture.alerts.get(id), alertId);
     await op.screenshot({ path: join(out, 'alert.png') });
     assert(a.zone, `alert ${alertId} names no zone (rule ${a.rule})`);
