@@ -88,8 +88,16 @@ pub enum Update {
     Alert(AlertEvent),
     /// A sensor's health changed.
     Sensor(SensorHealth),
-    /// The zones were reloaded.
-    Zones(Vec<Zone>),
+    /// The zones were reloaded. Streamed as `{"type":"zones","zones":[...]}`: an internally
+    /// tagged variant needs a map inside, so the list is wrapped.
+    Zones(#[serde(serialize_with = "zones_as_map")] Vec<Zone>),
+}
+
+fn zones_as_map<S: serde::Serializer>(zones: &[Zone], serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(1))?;
+    map.serialize_entry("zones", zones)?;
+    map.end()
 }
 
 /// What an operator asks of a site's guard.
@@ -315,5 +323,32 @@ mod tests {
         );
         assert_eq!(snap.alerts[&AlertId(1)].raised_at, t);
         assert!(matches!(*sub.recv().await.unwrap(), Update::Tracks { .. }));
+    }
+
+    #[test]
+    fn every_update_serializes_with_its_type_tag() {
+        let zone = Zone {
+            id: "Z1".into(),
+            kind: picket_core::ZoneKind::Protected,
+            shape: picket_core::ZoneShape::Circle {
+                x: 0.0,
+                y: 0.0,
+                r_m: 100.0,
+            },
+            floor_m: 0.0,
+            ceiling_m: 120.0,
+            altitude_ref: picket_core::AltitudeRef::AboveGround,
+        };
+        let json = serde_json::to_value(Update::Zones(vec![zone])).unwrap();
+        assert_eq!(json["type"], "zones");
+        assert_eq!(json["zones"][0]["id"], "Z1");
+        let t = Timestamp::from_secs(1.0).unwrap();
+        let json = serde_json::to_value(Update::Tracks {
+            time: t,
+            tracks: vec![track(1, 1.0)],
+            deleted: vec![],
+        })
+        .unwrap();
+        assert_eq!(json["type"], "tracks");
     }
 }
