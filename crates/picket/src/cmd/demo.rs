@@ -325,8 +325,8 @@ mod live {
         for (_, sensor, addr) in server.listeners() {
             println!("  sensor {sensor:<12} listens on {addr}");
         }
-        // TODO(api): the console URL, once picket-api serves the registry.
-        println!("  console:        (the HTTP API is not part of this build yet)");
+        let api = super::super::serve::start_api(&server, "127.0.0.1:0".parse()?)?;
+        println!("  console:        http://{api}/");
         println!("  viewer token:   {viewer}");
         println!("  operator token: {operator}");
         println!("  evidence store: {}", dir.join("demo.db").display());

@@ -34,7 +34,17 @@ pub fn run(args: Args) -> Result<()> {
             s.config.server.storage.path.display()
         );
     }
-    // TODO(api): serve picket_api's router on [api].bind once crates/picket-api exists.
+    let bind = server
+        .sites()
+        .iter()
+        .find_map(|s| s.config.server.api.as_ref().map(|a| a.bind));
+    match bind {
+        Some(bind) => {
+            let addr = start_api(&server, bind)?;
+            eprintln!("API and console: http://{addr}/");
+        }
+        None => eprintln!("no [api] section: the HTTP API is off"),
+    }
     eprintln!("picket serve: running; Ctrl-C stops, SIGHUP reloads zones/rules/whitelist");
     server.runtime().block_on(watch(&server, &args.configs));
     eprintln!("picket serve: stopping (draining queues, committing stores)");
@@ -99,4 +109,47 @@ async fn reload(file: &PathBuf, site: &picket_server::SiteHandle) {
         Ok(Err(e)) => eprintln!("{}: {e}", file.display()),
         Err(_) => {}
     }
+}
+
+/// Serves picket-api for every site of `server` on `bind` (on the server's runtime); returns
+/// the bound address. Tokens: each site's `[auth]` (tokens file and inline hashed tokens).
+pub fn start_api(server: &Server, bind: std::net::SocketAddr) -> Result<std::net::SocketAddr> {
+    let mut stored = Vec::new();
+    let mut file = None;
+    for s in server.sites() {
+        let auth = &s.config.server.auth;
+        if file.is_none() {
+            file = auth.tokens_file.clone();
+        }
+        stored.extend(auth.token.iter().map(|t| picket_api::auth::StoredToken {
+            name: t.name.clone(),
+            role: t.role.clone(),
+            sha256: t.sha256.clone(),
+        }));
+    }
+    let tokens = picket_api::auth::TokenTable::load_all(file.as_deref(), &stored)
+        .map_err(|e| anyhow::anyhow!("[auth]: {e}"))?;
+    let mut state = picket_api::ApiState::new(server.registry(), tokens);
+    for s in server.sites() {
+        let id = s.config.id();
+        state = state
+            .with_store(id, &s.config.server.storage.path)
+            .with_guard_config(id, s.config.text.clone());
+        if let Some(injector) = server.injector(id) {
+            state = state.with_detections(id, move |sensor: &str, bytes| {
+                injector.inject(sensor, bytes)
+            });
+        }
+    }
+    let listener = server
+        .runtime()
+        .block_on(tokio::net::TcpListener::bind(bind))
+        .with_context(|| format!("cannot listen on {bind} for the API"))?;
+    let addr = listener.local_addr()?;
+    server.runtime().spawn(async move {
+        if let Err(e) = picket_api::serve(listener, state, None).await {
+            eprintln!("API stopped: {e}");
+        }
+    });
+    Ok(addr)
 }
