@@ -44,7 +44,7 @@ impl Default for MotionConfig {
 }
 
 /// Every parameter of the standard trackers. The defaults of initiation, confirmation and
-/// deletion match the Stone Soup comparison (`../shared/bench/README.md`, "Tracker
+/// deletion match the Stone Soup comparison (the harness README's "Tracker
 /// parameters": 3 updates to confirm, tentative dropped at 2 misses, confirmed at 5).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrackerConfig {

@@ -27,12 +27,8 @@ pub struct Args {
     /// Python interpreter with Stone Soup installed: also run the harness's trackers.
     #[arg(long, value_name = "PYTHON")]
     python: Option<PathBuf>,
-    /// The harness script `stonesoup_bench.py`.
-    #[arg(
-        long,
-        value_name = "SCRIPT",
-        default_value = "../shared/bench/stonesoup_bench.py"
-    )]
+    /// The Stone Soup comparison harness script (BENCHMARKS.md says where it comes from).
+    #[arg(long, value_name = "SCRIPT", default_value = "stonesoup_bench.py")]
     harness: PathBuf,
     /// Stone Soup trackers to run (comma separated harness names).
     #[arg(long, value_delimiter = ',', default_value = "gnn-kdtree")]
@@ -40,7 +36,7 @@ pub struct Args {
     /// Time limit of each Stone Soup run, seconds.
     #[arg(long, default_value_t = 480.0)]
     time_limit_s: f64,
-    /// Generate the four anchor files of `../shared/bench/README.md` into this folder with the
+    /// Generate the four anchor files of the harness's README into this folder with the
     /// harness (needs `--python`) when they are missing, and run them.
     #[arg(long, value_name = "DIR")]
     anchors: Option<PathBuf>,
