@@ -134,14 +134,14 @@ impl Record {
             Record::Detection(d) => validate_detection(d),
             Record::Zone(z) => validate_zone(z),
             Record::Authorized(a) => {
-                if let (Some(from), Some(to)) = (a.from, a.to) {
-                    finite("from", from)?;
-                    finite("to", to)?;
-                    if from > to {
-                        return Err(ValueError::Other(format!(
-                            "`from` {from} is after `to` {to}"
-                        )));
-                    }
+                a.from.map_or(Ok(()), |v| finite("from", v))?;
+                a.to.map_or(Ok(()), |v| finite("to", v))?;
+                if let (Some(from), Some(to)) = (a.from, a.to)
+                    && from > to
+                {
+                    return Err(ValueError::Other(format!(
+                        "`from` {from} is after `to` {to}"
+                    )));
                 }
                 Ok(())
             }

@@ -100,6 +100,10 @@ fn errors_name_the_line_and_the_problem() {
             "{\"type\":\"authorized\",\"zones\":[\"Z\"]}",
             "exactly one identity",
         ),
+        (
+            "{\"type\":\"authorized\",\"rid\":\"S\",\"from\":5,\"to\":1}",
+            "`from` 5 is after `to` 1",
+        ),
     ];
     for (text, expected) in cases {
         let message = error_of(text);
