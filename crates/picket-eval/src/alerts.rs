@@ -13,12 +13,17 @@
 //!   is a false alert. Authorized means truth `role: authorized` or an identity listed in an
 //!   `authorized` line; inside its bounds means within that line's `from`/`to` window and, when
 //!   the line lists zones, inside one of them (a target with the role and no line is always
-//!   inside its bounds).
+//!   inside its bounds). A target with `role: hostile` or `spoofed: true` is never authorized,
+//!   even when it broadcasts a listed identity: a drone copying a whitelisted serial is not
+//!   the whitelisted drone, and an alert on it is not false.
+//! - Spoof flags (`spoof_suspected` alerts) are scored by [`crate::spoof`] with the same rule
+//!   for which target an alert concerns.
 //! - Rates are per hour of scenario time (last truth t − first truth t).
 
+use crate::spoof::{SpoofScore, score_spoof};
 use crate::timeline::Timeline;
 use crate::{EvalError, Params, detect, score};
-use picket_core::Zone;
+use picket_core::{RuleKind, Zone};
 use picket_scenario::{Authorized, Ident, Role, Scenario, Truth, convert};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -66,12 +71,16 @@ pub struct AlertScore {
     pub alerts_on_unmatched_tracks_per_hour: Option<f64>,
     /// Every hostile entry.
     pub entries: Vec<Entry>,
+    /// How `spoof_suspected` alerts flagged the targets with `spoofed: true`.
+    pub spoof: SpoofScore,
 }
 
 /// Per target: its first truth line's class, role and identity, and its samples in time order.
-struct TargetInfo<'a> {
-    first: &'a Truth,
-    samples: Vec<&'a Truth>,
+pub(crate) struct TargetInfo<'a> {
+    pub(crate) first: &'a Truth,
+    pub(crate) samples: Vec<&'a Truth>,
+    /// Some truth line of the target has `spoofed: true`.
+    pub(crate) spoofed: bool,
 }
 
 fn targets<'a>(timeline: &Timeline, truth: &'a [Truth]) -> Vec<TargetInfo<'a>> {
@@ -86,13 +95,14 @@ fn targets<'a>(timeline: &Timeline, truth: &'a [Truth]) -> Vec<TargetInfo<'a>> {
         let Some(&i) = index.get(line.id.as_str()) else {
             continue;
         };
-        out[i]
-            .get_or_insert_with(|| TargetInfo {
-                first: line,
-                samples: Vec::new(),
-            })
-            .samples
-            .push(line);
+        out[i].get_or_insert_with(|| TargetInfo {
+            first: line,
+            samples: Vec::new(),
+            spoofed: false,
+        });
+        let info = out[i].as_mut().expect("inserted above");
+        info.samples.push(line);
+        info.spoofed |= line.spoofed;
     }
     out.into_iter().flatten().collect()
 }
@@ -104,6 +114,9 @@ fn sample_at<'a>(info: &TargetInfo<'a>, t: f64) -> &'a Truth {
 }
 
 fn inside_bounds(info: &TargetInfo, t: f64, authorized: &[Authorized], zones: &[Zone]) -> bool {
+    if info.first.role == Some(Role::Hostile) || info.spoofed {
+        return false;
+    }
     let lines: Vec<&Authorized> = authorized
         .iter()
         .filter(|a| {
@@ -169,12 +182,16 @@ pub fn score_alerts(
     let info = targets(&timeline, &scenario.truth);
     let mut first_alert: Vec<Option<f64>> = vec![None; info.len()];
     let (mut raised, mut false_alerts, mut unmatched) = (0, 0, 0);
+    let mut spoof_flags = Vec::new();
     for alert in alerts.alerts.iter().filter(|a| a.state == "raised") {
         raised += 1;
         let concerned = history.get(alert.track.as_str()).and_then(|h| {
             let k = h.partition_point(|(t, _)| *t <= alert.t);
             k.checked_sub(1).and_then(|k| h[k].1)
         });
+        if alert.rule == RuleKind::SpoofSuspected.as_str() {
+            spoof_flags.push((alert.t, concerned));
+        }
         let Some(target) = concerned else {
             unmatched += 1;
             continue;
@@ -207,6 +224,7 @@ pub fn score_alerts(
         scenario_hours: hours,
         false_alerts_per_hour: per_hour(false_alerts),
         alerts_on_unmatched_tracks_per_hour: per_hour(unmatched),
+        spoof: score_spoof(&info, &spoof_flags),
         entries,
     })
 }
@@ -274,7 +292,8 @@ impl fmt::Display for AlertScore {
             opt(self.false_alerts_per_hour),
             self.alerts_on_unmatched_tracks,
             opt(self.alerts_on_unmatched_tracks_per_hour)
-        )
+        )?;
+        write!(f, "{}", self.spoof)
     }
 }
 

@@ -6,7 +6,10 @@
 //! into localisation, missed and false parts, and OSPA (c = 100 m, p = 1), both from one
 //! optimal assignment ([`assign`]). The means over time come with the continuity figures
 //! (distinct track ids, track breaks, id switches), the time from a target's first detection
-//! to its first confirmed track, and the track line counts. [`alerts`] scores an alert file.
+//! to its first confirmed track, the track line counts, and the classification accuracy of
+//! the confirmed tracks GOSPA pairs with classed targets ([`classify`]: per-sample accuracy,
+//! confusion matrix, per-pairing majority). [`alerts`] scores an alert file: warning times,
+//! false alerts, and how `spoof_suspected` flags found the forged broadcasters ([`spoof`]).
 //! The field names of [`Evaluation`] are the harness's JSON keys.
 //!
 //! Pure: inputs are [`picket_scenario::Scenario`] values, there is no IO.
@@ -31,13 +34,17 @@
 
 pub mod alerts;
 pub mod assign;
+pub mod classify;
 pub mod detect;
 pub mod plot;
 pub mod score;
+pub mod spoof;
 pub mod timeline;
 
 pub use alerts::{AlertScore, score_alerts};
+pub use classify::ClassScore;
 pub use score::StepScore;
+pub use spoof::SpoofScore;
 pub use timeline::Timeline;
 
 use picket_scenario::Scenario;
@@ -171,6 +178,8 @@ pub struct Evaluation {
     pub track_lines_unscored_time: usize,
     /// Bearing-only detections (not used for the time to confirm).
     pub skipped_detections: usize,
+    /// Classification of the confirmed tracks paired with classed targets (not a harness key).
+    pub classification: ClassScore,
     /// The figures of every scored time (for plots; not part of the harness's output).
     #[serde(skip)]
     pub steps: Vec<StepScore>,
@@ -247,6 +256,12 @@ pub fn evaluate(
         track_lines_tentative: timeline.track_lines_tentative,
         track_lines_unscored_time: timeline.track_lines_unscored_time,
         skipped_detections,
+        classification: classify::score_classes(
+            &timeline,
+            &continuity,
+            &scenario.truth,
+            &tracks.tracks,
+        ),
         steps,
     })
 }

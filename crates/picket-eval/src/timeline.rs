@@ -24,10 +24,14 @@ pub struct Step {
     pub truth_ids: Vec<usize>,
     /// Truth positions, parallel to `truth_ids`.
     pub truths: Vec<Point>,
+    /// Index of each truth's line in the truth slice, parallel to `truth_ids`.
+    pub truth_lines: Vec<usize>,
     /// Track index (into [`Timeline::track_names`]) of each confirmed track, in file order.
     pub track_ids: Vec<usize>,
     /// Confirmed track positions, parallel to `track_ids`.
     pub tracks: Vec<Point>,
+    /// Index of each track's line in the track slice, parallel to `track_ids`.
+    pub track_lines: Vec<usize>,
 }
 
 /// Truth and confirmed tracks at every scored time, ascending, and the track line counts.
@@ -68,7 +72,7 @@ impl Timeline {
         let mut step_of: HashMap<u64, usize> = HashMap::new();
         let mut target_index = HashMap::new();
         let mut seen = HashSet::new();
-        for line in truth {
+        for (n, line) in truth.iter().enumerate() {
             let target = intern(&mut timeline.target_names, &mut target_index, &line.id);
             if !seen.insert((time_key(line.t), target)) {
                 return Err(EvalError::DuplicateTruth {
@@ -86,6 +90,7 @@ impl Timeline {
             });
             timeline.steps[step].truth_ids.push(target);
             timeline.steps[step].truths.push([line.x, line.y, line.z]);
+            timeline.steps[step].truth_lines.push(n);
         }
         if timeline.steps.is_empty() {
             return Err(EvalError::NoTruth {
@@ -106,7 +111,7 @@ impl Timeline {
     ) -> Result<(), EvalError> {
         let mut track_index = HashMap::new();
         let mut seen: HashSet<(u64, &str)> = HashSet::new();
-        for line in tracks {
+        for (n, line) in tracks.iter().enumerate() {
             if !line.confirmed {
                 self.track_lines_tentative += 1;
                 continue;
@@ -126,6 +131,7 @@ impl Timeline {
             let track = intern(&mut self.track_names, &mut track_index, &line.id);
             self.steps[step].track_ids.push(track);
             self.steps[step].tracks.push([line.x, line.y, line.z]);
+            self.steps[step].track_lines.push(n);
         }
         Ok(())
     }
@@ -163,6 +169,9 @@ mod tests {
         // 1.0000000000000002 is not 1.0: that line is at a time without truth.
         assert_eq!(tl.steps[1].truths.len(), 2);
         assert_eq!(tl.steps[1].track_ids, vec![1]);
+        // Line indices point back into the slices (the estimate is the fourth track line).
+        assert_eq!(tl.steps[1].track_lines, vec![3]);
+        assert_eq!(tl.steps[1].truth_lines, vec![1, 2]);
         assert_eq!(tl.track_names, vec!["K1", "E1"]);
         assert_eq!(tl.track_lines_confirmed, 4);
         assert_eq!(tl.track_lines_tentative, 1);

@@ -312,3 +312,61 @@ fn bearing_without_sensor_and_duplicate_sensors_are_refused() {
         &["twice.jsonl", "duplicate sensor id \"S0\""],
     );
 }
+
+#[test]
+fn classification_and_spoof_flags_are_reported() {
+    // The hand-worked fixtures of picket-eval's tests/guard_scores.rs.
+    let out = eval(
+        &fixture("class_scenario.jsonl"),
+        &fixture("class_tracks.jsonl"),
+        &["--json"],
+    );
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v["classification"];
+    assert_eq!(
+        (c["samples"].as_u64(), c["correct"].as_u64()),
+        (Some(12), Some(5))
+    );
+    assert_eq!(c["confusion"]["bird"]["unknown"], 1);
+    assert_eq!(c["confusion"]["aircraft"]["drone"], 4);
+    assert_eq!(c["majority_accuracy"], 0.5);
+    let out = eval(
+        &fixture("class_scenario.jsonl"),
+        &fixture("class_tracks.jsonl"),
+        &[],
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("5 of 12 samples right (41.7 %)") && table.contains("truth \\ track"),
+        "{table}"
+    );
+
+    let alerts = fixture("spoof_alerts.jsonl");
+    let args = ["--json", "--alerts", alerts.to_str().unwrap()];
+    let out = eval(
+        &fixture("spoof_scenario.jsonl"),
+        &fixture("spoof_tracks.jsonl"),
+        &args,
+    );
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = &v["alerts"]["spoof"];
+    assert_eq!(
+        (s["spoofed_targets"].as_u64(), s["spoofed_flagged"].as_u64()),
+        (Some(3), Some(2))
+    );
+    assert_eq!(s["max_time_to_flag_s"], 7.0);
+    assert_eq!(s["false_spoof_flags"], 2);
+    let out = eval(
+        &fixture("spoof_scenario.jsonl"),
+        &fixture("spoof_tracks.jsonl"),
+        &args[1..],
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("spoofed targets: 3, flagged 2 (66.7 %)")
+            && table.contains("S2 never flagged"),
+        "{table}"
+    );
+}

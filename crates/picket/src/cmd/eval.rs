@@ -2,6 +2,10 @@
 //!
 //! The figures are `formats/scenario.md`'s "Scoring", computed by `picket-eval` exactly as the
 //! Stone Soup harness's `--evaluate` does; `--json` prints them under the harness's keys.
+//! Beyond the harness: the classification of the confirmed tracks (`classification`: accuracy
+//! per sample and per (track, target) majority, confusion matrix; see `picket_eval::classify`)
+//! and, with `--alerts`, warning times, false alerts and spoof flags (`alerts.spoof`; see
+//! `picket_eval::alerts` and `picket_eval::spoof`).
 
 use super::io::{create_output, read_scenario};
 use anyhow::{Context, Result, bail};
@@ -232,5 +236,8 @@ fn write_table(out: &mut impl Write, args: &Args, e: &Evaluation) -> Result<()> 
         "track lines: {} confirmed, {} tentative, {} confirmed at times without truth",
         e.track_lines_confirmed, e.track_lines_tentative, e.track_lines_unscored_time
     )?;
+    if e.classification.samples > 0 {
+        write!(out, "{}", e.classification)?;
+    }
     Ok(())
 }
