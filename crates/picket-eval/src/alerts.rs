@@ -8,7 +8,8 @@
 //! - A hostile target (truth `role: hostile`) *enters* a protected zone at the first truth
 //!   sample inside one (footprint, floor and ceiling). Its warning time is the entry time minus
 //!   the time of the first `raised` alert concerning it, negative when late, missing when never
-//!   alerted.
+//!   alerted. Issue 5's target counts the entries whose target was first detected (the
+//!   harness's t_det, see [`crate::detect`]) at least [`EARLY_DETECTION_S`] before entry apart.
 //! - A `raised` alert concerning a bird, an aircraft, or an authorized target inside its bounds
 //!   is a false alert. Authorized means truth `role: authorized` or an identity listed in an
 //!   `authorized` line; inside its bounds means within that line's `from`/`to` window and, when
@@ -42,6 +43,25 @@ pub struct Entry {
     pub first_alert_t: Option<f64>,
     /// `entry_t − first_alert_t`, seconds (negative when late).
     pub warning_s: Option<f64>,
+    /// First detection of the target (t_det), seconds.
+    pub first_detection_t: Option<f64>,
+}
+
+/// An entry whose target was first detected at least this long before it is one that issue 5
+/// requires to be warned before entry, seconds.
+pub const EARLY_DETECTION_S: f64 = 30.0;
+
+impl Entry {
+    /// First detected at least [`EARLY_DETECTION_S`] before entry.
+    pub fn detected_early(&self) -> bool {
+        self.first_detection_t
+            .is_some_and(|t| self.entry_t - t >= EARLY_DETECTION_S)
+    }
+
+    /// Alerted no later than entry.
+    pub fn warned_in_time(&self) -> bool {
+        self.warning_s.is_some_and(|w| w >= 0.0)
+    }
 }
 
 /// The alert figures of a run.
@@ -55,6 +75,10 @@ pub struct AlertScore {
     pub hostile_entries_alerted: usize,
     /// Of those, how many had it before entry (warning time ≥ 0).
     pub hostile_entries_warned_in_time: usize,
+    /// Hostile entries first detected at least [`EARLY_DETECTION_S`] before entry.
+    pub hostile_entries_detected_early: usize,
+    /// Of those, how many were warned before entry.
+    pub hostile_entries_detected_early_warned: usize,
     /// Mean warning time over alerted entries, seconds.
     pub mean_warning_s: Option<f64>,
     /// Smallest warning time, seconds.
@@ -203,7 +227,7 @@ pub fn score_alerts(
             false_alerts += 1;
         }
     }
-    let entries = hostile_entries(&info, &zones, &first_alert);
+    let entries = hostile_entries(&info, &zones, &first_alert, &t_det);
     let warnings: Vec<f64> = entries.iter().filter_map(|e| e.warning_s).collect();
     let (t0, t1) = (
         timeline.steps[0].t,
@@ -216,6 +240,11 @@ pub fn score_alerts(
         hostile_entries: entries.len(),
         hostile_entries_alerted: warnings.len(),
         hostile_entries_warned_in_time: warnings.iter().filter(|w| **w >= 0.0).count(),
+        hostile_entries_detected_early: entries.iter().filter(|e| e.detected_early()).count(),
+        hostile_entries_detected_early_warned: entries
+            .iter()
+            .filter(|e| e.detected_early() && e.warned_in_time())
+            .count(),
         mean_warning_s: (!warnings.is_empty())
             .then(|| warnings.iter().sum::<f64>() / warnings.len() as f64),
         min_warning_s: warnings.iter().copied().reduce(f64::min),
@@ -229,7 +258,12 @@ pub fn score_alerts(
     })
 }
 
-fn hostile_entries(info: &[TargetInfo], zones: &[Zone], first_alert: &[Option<f64>]) -> Vec<Entry> {
+fn hostile_entries(
+    info: &[TargetInfo],
+    zones: &[Zone],
+    first_alert: &[Option<f64>],
+    t_det: &[Option<f64>],
+) -> Vec<Entry> {
     let protected: Vec<&Zone> = zones
         .iter()
         .filter(|z| z.kind == picket_core::ZoneKind::Protected)
@@ -253,6 +287,7 @@ fn hostile_entries(info: &[TargetInfo], zones: &[Zone], first_alert: &[Option<f6
                 entry_t,
                 first_alert_t,
                 warning_s: first_alert_t.map(|a| entry_t - a),
+                first_detection_t: t_det[target],
             });
         }
     }
@@ -270,6 +305,11 @@ impl fmt::Display for AlertScore {
         )?;
         writeln!(
             f,
+            "  first detected >= {EARLY_DETECTION_S} s before entry: {} ({} before entry)",
+            self.hostile_entries_detected_early, self.hostile_entries_detected_early_warned
+        )?;
+        writeln!(
+            f,
             "  warning time (s): mean {}, min {}",
             opt(self.mean_warning_s),
             opt(self.min_warning_s)
@@ -277,12 +317,14 @@ impl fmt::Display for AlertScore {
         for e in &self.entries {
             writeln!(
                 f,
-                "    {} enters {} at t = {}: warning {}",
+                "    {} enters {} at t = {}: warning {}, first detected {}",
                 e.target,
                 e.zone,
                 e.entry_t,
                 e.warning_s
-                    .map_or("none (never alerted)".to_owned(), |w| format!("{w:.1} s"))
+                    .map_or("none (never alerted)".to_owned(), |w| format!("{w:.1} s")),
+                e.first_detection_t
+                    .map_or("never".to_owned(), |t| format!("at t = {t}"))
             )?;
         }
         writeln!(
@@ -401,5 +443,23 @@ mod tests {
             s.to_string()
                 .contains("H4 enters Z1 at t = 10: warning none")
         );
+    }
+
+    #[test]
+    fn early_detection_and_warning() {
+        let entry = |det: Option<f64>, warning_s: Option<f64>| Entry {
+            target: "H".into(),
+            zone: "Z".into(),
+            entry_t: 100.0,
+            first_alert_t: warning_s.map(|w| 100.0 - w),
+            warning_s,
+            first_detection_t: det,
+        };
+        assert!(entry(Some(70.0), None).detected_early());
+        assert!(!entry(Some(70.5), None).detected_early());
+        assert!(!entry(None, Some(5.0)).detected_early());
+        assert!(entry(None, Some(0.0)).warned_in_time());
+        assert!(!entry(None, Some(-0.5)).warned_in_time());
+        assert!(!entry(None, None).warned_in_time());
     }
 }
