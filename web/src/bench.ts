@@ -4,6 +4,10 @@ import type { Geodetic, Picture, Track } from './logic';
 import { enuToLatLon } from './logic';
 
 export function syntheticFeed(p: Picture, origin: Geodetic, n: number, changed: () => void): void {
+  p.layout = [
+    { id: 0, name: 'radar-1', kind: 'radar', format: 'asterix', position: { x: 0, y: 0, z: 10 }, geodetic: origin, coverage: { range_m: 5000, boresight_deg: null, fov_deg: null, source: 'nominal' } },
+    { id: 1, name: 'cam-gate', kind: 'camera', format: 'sapient', position: { x: 0, y: 0, z: 5 }, geodetic: origin, coverage: { range_m: 1500, boresight_deg: 45, fov_deg: 60, source: 'configured' } },
+  ];
   p.zones = [{ id: 'core', kind: 'protected', shape: { circle: { x: 0, y: 0, r_m: 800 } }, floor_m: 0, ceiling_m: 400 }];
   const start = Date.now() / 1000;
   const tick = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Picture, bestClass, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
+import { Picture, bestClass, coverageOutline, coverageText, sensorNames, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
 
 const origin = { lat_deg: 51.5, lon_deg: -0.1, alt_m: 0 };
 const track = (id: number, time: number, x = 0, y = 0): Track => ({
@@ -71,5 +71,31 @@ describe('alerts and replay', () => {
     expect(s.get(1)!.time).toBe(2);
     expect(s.has(2)).toBe(true);
     expect(stateAt(h, 10).size).toBe(0);
+  });
+});
+
+describe('sensors', () => {
+  const place = { id: 1, name: 'cam-gate', kind: 'camera', format: 'sapient', position: { x: 0, y: 0, z: 0 }, geodetic: origin, coverage: null };
+  it('a sector outline starts and ends at the sensor and its arc is at range', () => {
+    const pts = coverageOutline(origin, { range_m: 1000, boresight_deg: 90, fov_deg: 60, source: 'configured' })!;
+    expect(pts[0]).toEqual([origin.lat_deg, origin.lon_deg]);
+    expect(pts.at(-1)).toEqual([origin.lat_deg, origin.lon_deg]);
+    const arc = pts.slice(1, -1).map(([lat, lon]) => rangeBearing(origin.lat_deg, origin.lon_deg, lat, lon));
+    expect(arc.length).toBe(13);
+    for (const rb of arc) expect(rb.range_m).toBeCloseTo(1000, 3);
+    expect(arc[0].bearing_deg).toBeCloseTo(60, 6);
+    expect(arc.at(-1)!.bearing_deg).toBeCloseTo(120, 6);
+  });
+  it('all-round coverage is a circle (no outline) and says so', () => {
+    const all = { range_m: 5000, boresight_deg: null, fov_deg: null, source: 'nominal' };
+    expect(coverageOutline(origin, all)).toBeNull();
+    expect(coverageText(all)).toBe('5.00 km, all round (nominal)');
+    expect(coverageText({ range_m: 800, boresight_deg: 45, fov_deg: 30, source: 'configured' })).toBe('800 m, 30° around 45°');
+  });
+  it('sensor names come from the API, else from the layout by bit', () => {
+    const t = track(1, 0);
+    expect(sensorNames(t, [place])).toEqual(['#0', '#2']);
+    expect(sensorNames({ ...t, sensors: 2 }, [place])).toEqual(['cam-gate']);
+    expect(sensorNames({ ...t, sensor_names: ['radar'] }, [place])).toEqual(['radar']);
   });
 });

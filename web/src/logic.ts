@@ -20,6 +20,21 @@ export interface Track {
   update_count: number;
   geodetic?: Geodetic;
   best_class?: ClassName;
+  /** Names of the contributing sensors (the API resolves the `sensors` bits). */
+  sensor_names?: string[];
+}
+
+export interface Coverage { range_m: number; boresight_deg: number | null; fov_deg: number | null; source: string }
+
+/** A sensor of the site's table: where it stands and what it covers. */
+export interface SensorPlace {
+  id: number;
+  name: string;
+  kind: string;
+  format: string;
+  position: Enu;
+  geodetic: Geodetic;
+  coverage: Coverage | null;
 }
 
 export interface AlertEvent {
@@ -126,6 +141,32 @@ export function sensorBits(set: number): number[] {
   return out;
 }
 
+/** A track's contributing sensors by name (ids the site table does not know show as #id). */
+export function sensorNames(t: Track, layout: SensorPlace[] = []): string[] {
+  if (t.sensor_names) return t.sensor_names;
+  return sensorBits(t.sensors).map((b) => layout.find((s) => s.id === b)?.name ?? `#${b}`);
+}
+
+/**
+ * The outline of a sensor's coverage as [lat, lon] points: a sector (apex at the sensor, arc
+ * from boresight − fov/2 to boresight + fov/2, a point every ≤ 5°) or, when it sees all round,
+ * null (draw a circle).
+ */
+export function coverageOutline(at: Geodetic, c: Coverage): [number, number][] | null {
+  if (c.fov_deg == null || c.boresight_deg == null || c.fov_deg >= 360) return null;
+  const start = c.boresight_deg - c.fov_deg / 2, steps = Math.max(2, Math.ceil(c.fov_deg / 5));
+  const pts: [number, number][] = [[at.lat_deg, at.lon_deg]];
+  for (let i = 0; i <= steps; i++) pts.push(destination(at.lat_deg, at.lon_deg, c.range_m, start + (c.fov_deg * i) / steps));
+  pts.push([at.lat_deg, at.lon_deg]);
+  return pts;
+}
+
+export function coverageText(c: Coverage | null): string {
+  if (!c) return 'coverage unknown';
+  const sector = c.fov_deg != null && c.boresight_deg != null ? `, ${c.fov_deg.toFixed(0)}° around ${c.boresight_deg.toFixed(0)}°` : ', all round';
+  return `${formatRange(c.range_m)}${sector}${c.source === 'nominal' ? ' (nominal)' : ''}`;
+}
+
 /** Colour of a threat level 0..: grey, yellow, orange, red, magenta. */
 export function threatColour(level: number): string {
   return ['#9aa5b1', '#f2c94c', '#f2994a', '#eb5757', '#d63cff'][Math.max(0, Math.min(4, level))];
@@ -157,11 +198,13 @@ export class Picture {
   alerts = new Map<number, AlertEvent>();
   sensors = new Map<string, SensorHealth>();
   zones: Zone[] = [];
+  /** The site's sensor table (from the snapshot). */
+  layout: SensorPlace[] = [];
   /** Alerts that became raised/escalated in the last apply (for the audible alarm). */
   fresh: AlertEvent[] = [];
 
   /** The stream's first message (and again after lag): whole lists. */
-  snapshot(s: { time: number | null; tracks: Track[]; alerts: AlertEvent[]; sensors: SensorHealth[]; zones: Zone[] }): void {
+  snapshot(s: { time: number | null; tracks: Track[]; alerts: AlertEvent[]; sensors: SensorHealth[]; zones: Zone[]; layout?: SensorPlace[] }): void {
     this.time = s.time ?? 0;
     const known = new Set(this.alerts.keys());
     this.tracks.clear(); this.alerts.clear(); this.sensors.clear();
@@ -173,6 +216,7 @@ export class Picture {
     }
     for (const h of s.sensors) this.sensors.set(h.name, h);
     this.zones = s.zones;
+    if (s.layout) this.layout = s.layout;
   }
 
   update(u: { type: string; [k: string]: unknown }): void {

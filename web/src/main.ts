@@ -2,7 +2,7 @@
 import './style.css';
 import { api, ApiError, stream, token } from './api';
 import { ConsoleMap } from './map';
-import { CLASSES, Picture, bestClass, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorBits, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type Geodetic, type Track } from './logic';
+import { CLASSES, Picture, bestClass, coverageText, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorNames, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type Geodetic, type Track } from './logic';
 import { syntheticFeed } from './bench';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -75,7 +75,13 @@ function renderAlerts(): void {
 
 function renderSensors(): void {
   const now = picture.time;
-  const rows = [...picture.sensors.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => {
+  // Every sensor of the site's table, and any that reports health without being in it.
+  const names = new Set([...picture.layout.map((s) => s.name), ...picture.sensors.keys()]);
+  const rows = [...names].sort((a, b) => a.localeCompare(b)).map((name) => {
+    const s = picture.sensors.get(name), place = picture.layout.find((p) => p.name === name);
+    const kind = `${esc(s?.kind ?? place?.kind ?? '')}/${esc(s?.format ?? place?.format ?? '')}`;
+    const where = place ? `<br><small title="${esc(coverageText(place.coverage))}">${esc(coverageText(place.coverage))}</small>` : '';
+    if (!s) return `<tr class="stale" data-sensor="${esc(name)}"><td>${esc(name)}<br><small>${kind}</small>${where}</td><td>no health</td><td>never</td><td></td><td></td><td></td></tr>`;
     const r = rates.get(s.name);
     if (!r || r.frames !== s.frames) {
       const at = performance.now() / 1000;
@@ -83,7 +89,7 @@ function renderSensors(): void {
     }
     const rej = Object.values(s.rejects).reduce((x, y) => x + y, 0);
     const age = s.last_seen != null && now ? `${Math.max(0, now - s.last_seen).toFixed(0)} s ago` : 'never';
-    return `<tr class="${s.stale ? 'stale' : ''}" data-sensor="${esc(s.name)}"><td>${esc(s.name)}<br><small>${esc(s.kind)}/${esc(s.format)}</small></td>
+    return `<tr class="${s.stale ? 'stale' : ''}" data-sensor="${esc(s.name)}"><td>${esc(s.name)}<br><small>${kind}</small>${where}</td>
       <td>${s.stale ? 'STALE' : 'ok'}</td><td>${age}</td><td>${(rates.get(s.name)?.rate ?? 0).toFixed(1)}/s<br><small>${s.reports} rep</small></td>
       <td title="${esc(JSON.stringify(s.rejects))}">${rej} rej${s.shed ? `<br>${s.shed} shed` : ''}</td><td>${s.latency_ms != null ? `${s.latency_ms.toFixed(0)} ms` : ''}</td></tr>`;
   });
@@ -110,7 +116,7 @@ function renderDetail(): void {
     <tr><td>class</td><td><b>${bestClass(t)}</b> (${t.status}, ${t.update_count} updates)</td></tr>
     <tr><td>position</td><td>${pos}</td></tr><tr><td>altitude</td><td>${t.position.z.toFixed(0)} m</td></tr>
     <tr><td>speed</td><td>${speedMps(t).toFixed(1)} m/s, heading ${((Math.atan2(t.velocity.x, t.velocity.y) * 180 / Math.PI + 360) % 360).toFixed(0)}°</td></tr>
-    <tr><td>sensors</td><td>${sensorBits(t.sensors).map((b) => `#${b}`).join(', ') || 'none'}</td></tr>
+    <tr><td>sensors</td><td class="sensor-names">${esc(sensorNames(t, picture.layout).join(', ')) || 'none'}</td></tr>
     <tr><td>${isRemoteId(t.identity) ? 'Remote ID' : 'identity'}</td><td>${idt ? esc(idt) : 'none broadcast'}</td></tr>
     <tr><td>operator</td><td>${pilot}</td></tr>
     <tr><td>authorization</td><td>${unauth ? '<b style="color:#eb5757">UNAUTHORIZED (alert open)</b>' : esc(wl)}</td></tr>
@@ -205,6 +211,7 @@ async function start(): Promise<void> {
     const origin = { lat_deg: 51.5, lon_deg: -0.12, alt_m: 0 };
     role = 'viewer'; startMap(origin); $('site').textContent = `synthetic benchmark: ${bench} tracks`;
     syntheticFeed(picture, origin, Number(bench), () => { map.setZones(picture.zones); refresh(); });
+    map.setSensors(picture.layout);
     return;
   }
   if (!token.get()) { $('login').hidden = false; return; }
@@ -220,7 +227,7 @@ async function start(): Promise<void> {
     startMap(s.origin);
     api<unknown>(`/sites/${site}/whitelist`).then((w) => (whitelistText = JSON.stringify(w))).catch(() => {});
     stream(site, (m) => {
-      if (m.type === 'snapshot') { picture.snapshot(m as never); map.setZones(picture.zones); }
+      if (m.type === 'snapshot') { picture.snapshot(m as never); map.setZones(picture.zones); map.setSensors(picture.layout); }
       else { picture.update(m); if (m.type === 'zones') map.setZones(picture.zones); }
       refresh();
     }, (st) => ($('status').textContent = st));

@@ -3,7 +3,7 @@
 // label in one pass per animation frame (DOM markers would not hold 1,000 tracks at 30 fps).
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { ZONE_COLOURS, bestClass, destination, enuToLatLon, formatLatLon, formatRange, identityText, rangeBearing, speedMps, threatColour, type Geodetic, type Track, type Zone } from './logic';
+import { ZONE_COLOURS, bestClass, coverageOutline, coverageText, destination, enuToLatLon, formatLatLon, formatRange, identityText, rangeBearing, speedMps, threatColour, type Geodetic, type SensorPlace, type Track, type Zone } from './logic';
 
 export interface DrawState {
   tracks: Track[];
@@ -13,11 +13,13 @@ export interface DrawState {
 }
 
 const RINGS_M = [500, 1000, 2000, 3000, 5000, 10000];
+const SENSOR_COLOUR = '#56ccf2';
 
 export class ConsoleMap {
   map: L.Map;
   private canvas: HTMLCanvasElement;
   private zoneLayer = L.layerGroup();
+  private sensorLayer = L.layerGroup();
   private measureLayer = L.layerGroup();
   private measurePts: L.LatLng[] = [];
   measuring = false;
@@ -33,6 +35,7 @@ export class ConsoleMap {
     this.map = L.map(el, { preferCanvas: true, zoomControl: true, attributionControl: false, zoomSnap: 0.25 })
       .setView([origin.lat_deg, origin.lon_deg], 14);
     this.drawGrid();
+    this.sensorLayer.addTo(this.map);
     this.zoneLayer.addTo(this.map);
     this.measureLayer.addTo(this.map);
     this.map.on('move zoom resize', () => { this.resize(); this.dirty = true; });
@@ -79,12 +82,21 @@ export class ConsoleMap {
     }
   }
 
-  /** Sensors with a known position and range (from the site config, when the role may read it). */
-  setSensors(sensors: { name: string; position: [number, number, number]; range_m?: number }[]): void {
+  /** The site's sensors: a marker and name at each, and its coverage (a sector or a circle). */
+  setSensors(sensors: SensorPlace[]): void {
+    this.sensorLayer.clearLayers();
     for (const s of sensors) {
-      const p = this.ll(s.position[0], s.position[1]);
-      if (s.range_m) L.circle(p, { radius: s.range_m, color: '#3d7fbf', weight: 1, dashArray: '2 4', fillOpacity: 0.03, interactive: false }).addTo(this.map);
-      L.circleMarker(p, { radius: 4, color: '#7fb3ff', fillOpacity: 1 }).bindTooltip(s.name).addTo(this.map);
+      const p: L.LatLngTuple = [s.geodetic.lat_deg, s.geodetic.lon_deg];
+      const c = s.coverage;
+      if (c) {
+        // Configured coverage solid, nominal (a typical figure for the kind) dashed.
+        const style = { color: SENSOR_COLOUR, weight: 1, dashArray: c.source === 'nominal' ? '2 5' : undefined, fillOpacity: 0.04, interactive: false };
+        const outline = coverageOutline(s.geodetic, c);
+        (outline ? L.polygon(outline, style) : L.circle(p, { ...style, radius: c.range_m })).addTo(this.sensorLayer);
+      }
+      L.circleMarker(p, { radius: 4, color: SENSOR_COLOUR, weight: 2, fillColor: '#0b1520', fillOpacity: 1 })
+        .bindTooltip(`${s.name} (${s.kind}/${s.format}): ${coverageText(c)}`).addTo(this.sensorLayer);
+      L.marker(p, { interactive: false, icon: L.divIcon({ className: 'sensor-label', html: s.name.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`), iconSize: undefined }) }).addTo(this.sensorLayer);
     }
   }
 

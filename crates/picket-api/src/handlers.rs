@@ -2,6 +2,7 @@
 //! configuration and JSON detections. History and audit are in `history.rs`.
 
 use crate::auth::Principal;
+use crate::layout::{SensorNames, SensorPlace};
 use crate::{ApiError, ApiState};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -28,22 +29,41 @@ pub(crate) struct SiteSummary {
     stale_sensors: usize,
     history: bool,
     ingest: bool,
+    /// The offline basemap, when one is configured (else the console draws its grid).
+    basemap: Option<crate::tiles::BasemapInfo>,
 }
 
-/// A track with its position also in latitude/longitude (what a map needs).
+/// A track with its position also in latitude/longitude (what a map needs) and the names of
+/// its contributing sensors.
 #[derive(Debug, Serialize)]
 pub(crate) struct TrackView {
     #[serde(flatten)]
     track: Track,
     geodetic: Geodetic,
     best_class: Class,
+    sensor_names: Vec<String>,
 }
 
-impl TrackView {
-    pub(crate) fn new(track: Track, frame: &LocalFrame) -> Self {
+/// Turns a site's tracks into [`TrackView`]s: its frame and sensor names, read once.
+#[derive(Debug, Clone)]
+pub(crate) struct Viewer {
+    frame: LocalFrame,
+    names: SensorNames,
+}
+
+impl Viewer {
+    pub(crate) fn of(live: &picket_live::LiveSite) -> Self {
         Self {
-            geodetic: frame.to_geodetic(&track.position),
+            frame: LocalFrame::new(live.origin),
+            names: SensorNames::of(live),
+        }
+    }
+
+    pub(crate) fn view(&self, track: Track) -> TrackView {
+        TrackView {
+            geodetic: self.frame.to_geodetic(&track.position),
             best_class: track.class.best().0,
+            sensor_names: self.names.names(track.sensors),
             track,
         }
     }
@@ -88,6 +108,7 @@ fn summary(state: &ApiState, id: &str) -> Result<SiteSummary, ApiError> {
         stale_sensors: s.sensors.values().filter(|h| h.stale).count(),
         history: entry.store.is_some(),
         ingest: entry.detections.is_some(),
+        basemap: entry.basemap.as_ref().map(|b| b.info.clone()),
     }))
 }
 
@@ -145,6 +166,13 @@ pub(crate) async fn sensors(
     ))
 }
 
+pub(crate) async fn layout(
+    State(state): State<ApiState>,
+    Path(site): Path<String>,
+) -> Result<Json<Vec<SensorPlace>>, ApiError> {
+    Ok(Json(crate::layout::places(&state.site(&site)?.live)))
+}
+
 pub(crate) async fn sensor(
     State(state): State<ApiState>,
     Path((site, sensor)): Path<(String, String)>,
@@ -188,7 +216,7 @@ pub(crate) async fn tracks(
         .map(|c| parse_enum("status", c))
         .transpose()?;
     let entry = state.site(&site)?;
-    let frame = LocalFrame::new(entry.live.origin);
+    let viewer = Viewer::of(&entry.live);
     let tracks: Vec<Track> = entry.live.with_snapshot(|s| {
         s.tracks
             .values()
@@ -197,12 +225,7 @@ pub(crate) async fn tracks(
             .cloned()
             .collect()
     });
-    Ok(Json(
-        tracks
-            .into_iter()
-            .map(|t| TrackView::new(t, &frame))
-            .collect(),
-    ))
+    Ok(Json(tracks.into_iter().map(|t| viewer.view(t)).collect()))
 }
 
 pub(crate) async fn track(
@@ -211,11 +234,11 @@ pub(crate) async fn track(
 ) -> Result<Json<TrackView>, ApiError> {
     let id = TrackId(parse_id("track", &track)?);
     let entry = state.site(&site)?;
-    let frame = LocalFrame::new(entry.live.origin);
+    let viewer = Viewer::of(&entry.live);
     entry
         .live
         .with_snapshot(|s| s.tracks.get(&id).cloned())
-        .map(|t| Json(TrackView::new(t, &frame)))
+        .map(|t| Json(viewer.view(t)))
         .ok_or_else(|| ApiError::NotFound(format!("no live track {track} in site {site:?}")))
 }
 

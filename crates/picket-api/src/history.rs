@@ -2,12 +2,12 @@
 //! and the operator audit log. Each request opens a read-only connection on a blocking
 //! thread; WAL mode lets it read while the site's writer keeps committing.
 
-use crate::handlers::{TrackView, parse_id, query};
+use crate::handlers::{TrackView, Viewer, parse_id, query};
 use crate::{ApiError, ApiState};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use picket_core::{AlertEvent, LocalFrame, Timestamp, Track};
+use picket_core::{AlertEvent, Timestamp, Track};
 use picket_store::{AuditEntry, StoreReader};
 use serde::{Deserialize, Serialize};
 
@@ -129,7 +129,7 @@ pub(crate) async fn track(
 ) -> Result<Json<Page<TrackView>>, ApiError> {
     let id = parse_id("track", &track)? as i64;
     let (from, to, limit) = query(window)?.resolve(state.config.max_history_rows)?;
-    let frame = LocalFrame::new(state.site(&site)?.live.origin);
+    let viewer = Viewer::of(&state.site(&site)?.live);
     let rows = with_store(&state, &site, move |r| {
         bodies::<Track>(
             r,
@@ -140,13 +140,7 @@ pub(crate) async fn track(
         )
     })
     .await?;
-    let views = (
-        rows.0
-            .into_iter()
-            .map(|t| TrackView::new(t, &frame))
-            .collect(),
-        rows.1,
-    );
+    let views = (rows.0.into_iter().map(|t| viewer.view(t)).collect(), rows.1);
     Ok(Json(window_page(from, to, views)))
 }
 
@@ -156,7 +150,7 @@ pub(crate) async fn tracks(
     window: Result<Query<Window>, QueryRejection>,
 ) -> Result<Json<Page<TrackView>>, ApiError> {
     let (from, to, limit) = query(window)?.resolve(state.config.max_history_rows)?;
-    let frame = LocalFrame::new(state.site(&site)?.live.origin);
+    let viewer = Viewer::of(&state.site(&site)?.live);
     let rows = with_store(&state, &site, move |r| {
         bodies::<Track>(
             r,
@@ -166,13 +160,7 @@ pub(crate) async fn tracks(
         )
     })
     .await?;
-    let views = (
-        rows.0
-            .into_iter()
-            .map(|t| TrackView::new(t, &frame))
-            .collect(),
-        rows.1,
-    );
+    let views = (rows.0.into_iter().map(|t| viewer.view(t)).collect(), rows.1);
     Ok(Json(window_page(from, to, views)))
 }
 

@@ -8,6 +8,7 @@
 //! - **WebSocket** `/api/v1/sites/{site}/stream`: a snapshot, then every update ([`stream`]).
 //! - **Auth** ([`auth`]): random tokens stored as SHA-256, roles viewer < operator < admin
 //!   and sensor. Nothing but `/healthz` and the console's static files answers without one.
+//! - **Basemap** ([`tiles`]): map tiles from the site's MBTiles file, when one is configured.
 //! - `/metrics` (Prometheus), `/healthz`, `/api/v1/openapi.json`, and TLS ([`tls`]).
 //!
 //! Operator actions reach the site's pipeline as [`picket_live::Command`]s; the pipeline
@@ -58,10 +59,12 @@ pub mod auth;
 mod error;
 mod handlers;
 mod history;
+pub mod layout;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod stream;
+pub mod tiles;
 pub mod tls;
 
 pub use error::ApiError;
@@ -101,6 +104,7 @@ pub(crate) struct SiteEntry {
     pub store: Option<PathBuf>,
     pub guard_toml: RwLock<Option<String>>,
     pub detections: Option<Arc<dyn DetectionSink>>,
+    pub basemap: Option<tiles::Basemap>,
 }
 
 /// Tunables of the API.
@@ -145,6 +149,7 @@ impl ApiState {
                     store: None,
                     guard_toml: RwLock::new(None),
                     detections: None,
+                    basemap: None,
                 };
                 (live.id.clone(), entry)
             })
@@ -170,11 +175,31 @@ impl ApiState {
     }
 
     /// The site file text in force (its guard sections are served as rules and whitelist).
+    /// When the server has not set the site's sensor table, it is read from this text's
+    /// `[[sensor]]` entries ([`layout`]).
     pub fn with_guard_config(mut self, site: &str, toml_text: impl Into<String>) -> Self {
         if let Some(e) = self.entry_mut(site) {
-            e.guard_toml = RwLock::new(Some(toml_text.into()));
+            let text = toml_text.into();
+            if e.live.sensor_layout().is_empty() {
+                e.live.set_sensor_layout(layout::from_site_text(&text));
+            }
+            e.guard_toml = RwLock::new(Some(text));
         }
         self
+    }
+
+    /// The offline basemap of `site`: an MBTiles file, opened and checked now so a wrong path
+    /// or file is reported at start. Tiles are served at `.../tiles/{z}/{x}/{y}` ([`tiles`]).
+    pub fn with_basemap(
+        mut self,
+        site: &str,
+        mbtiles: impl AsRef<std::path::Path>,
+    ) -> Result<Self, tiles::BasemapError> {
+        let basemap = tiles::Basemap::open(mbtiles.as_ref())?;
+        if let Some(e) = self.entry_mut(site) {
+            e.basemap = Some(basemap);
+        }
+        Ok(self)
     }
 
     /// Where `site`'s posted detections go.
@@ -212,6 +237,7 @@ pub(crate) fn endpoint(spec: &routes::RouteSpec) -> Option<MethodRouter<ApiState
         ("GET", _, Some("")) => get(h::site),
         ("GET", _, Some("/snapshot")) => get(stream::snapshot),
         ("GET", _, Some("/sensors")) => get(h::sensors),
+        ("GET", _, Some("/layout")) => get(h::layout),
         ("GET", _, Some("/sensors/{sensor}")) => get(h::sensor),
         ("GET", _, Some("/tracks")) => get(h::tracks),
         ("GET", _, Some("/tracks/{track}")) => get(h::track),
@@ -229,6 +255,7 @@ pub(crate) fn endpoint(spec: &routes::RouteSpec) -> Option<MethodRouter<ApiState
         ("PUT", _, Some("/config")) => put(h::put_config),
         ("POST", _, Some("/detections")) => post(h::detections),
         ("GET", _, Some("/audit")) => get(history::audit),
+        ("GET", _, Some("/tiles/{z}/{x}/{y}")) => get(tiles::tile),
         ("GET", _, Some("/stream")) => get(stream::upgrade),
         _ => return None,
     })

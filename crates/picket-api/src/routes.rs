@@ -101,6 +101,13 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/sites/{site}/layout",
+        V,
+        "sensors",
+        "The sensor table: id, name, kind, position and coverage of each sensor",
+    ),
+    r(
+        "GET",
         "/api/v1/sites/{site}/sensors/{sensor}",
         V,
         "sensors",
@@ -217,6 +224,13 @@ pub const ROUTES: &[RouteSpec] = &[
         A,
         "audit",
         "Operator audit log in a time window",
+    ),
+    r(
+        "GET",
+        "/api/v1/sites/{site}/tiles/{z}/{x}/{y}",
+        V,
+        "map",
+        "A basemap tile (XYZ numbering) from the site's MBTiles file; 404 when absent",
     ),
     r(
         "GET",

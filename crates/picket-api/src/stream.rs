@@ -11,14 +11,15 @@
 //! Browsers cannot set headers on a WebSocket: they authenticate by offering the subprotocols
 //! `picket` and `token.<TOKEN>` (the server answers with `picket`), or `?access_token=`.
 
-use crate::handlers::{AlertSummary, TrackView};
+use crate::handlers::{AlertSummary, TrackView, Viewer};
+use crate::layout::SensorPlace;
 use crate::{ApiError, ApiState};
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use picket_core::{Geodetic, LocalFrame, Timestamp, TrackId, Zone};
+use picket_core::{Geodetic, Timestamp, TrackId, Zone};
 use picket_live::{LiveSite, SensorHealth, Update};
 use serde::Serialize;
 use std::sync::Arc;
@@ -36,6 +37,8 @@ struct SnapshotMessage {
     alerts: Vec<AlertSummary>,
     sensors: Vec<SensorHealth>,
     zones: Vec<Zone>,
+    /// The sensor table (positions, coverage), so the map needs no second request.
+    layout: Vec<SensorPlace>,
     #[serde(skip_serializing_if = "Option::is_none")]
     lagged: Option<u64>,
 }
@@ -49,26 +52,23 @@ struct TracksMessage {
     deleted: Vec<TrackId>,
 }
 
-fn snapshot_json(site: &LiveSite, frame: &LocalFrame, lagged: Option<u64>) -> String {
+fn snapshot_json(site: &LiveSite, viewer: &Viewer, lagged: Option<u64>) -> String {
     let message = site.with_snapshot(|s| SnapshotMessage {
         r#type: "snapshot",
         site: site.id.clone(),
         origin: site.origin,
         time: s.time,
-        tracks: s
-            .tracks
-            .values()
-            .map(|t| TrackView::new(t.clone(), frame))
-            .collect(),
+        tracks: s.tracks.values().map(|t| viewer.view(t.clone())).collect(),
         alerts: s.alerts.values().map(AlertSummary::from).collect(),
         sensors: s.sensors.values().cloned().collect(),
         zones: s.zones.clone(),
+        layout: crate::layout::places(site),
         lagged,
     });
     serde_json::to_string(&message).unwrap_or_default()
 }
 
-fn update_json(update: &Update, frame: &LocalFrame) -> String {
+fn update_json(update: &Update, viewer: &Viewer) -> String {
     let text = match update {
         Update::Tracks {
             time,
@@ -77,10 +77,7 @@ fn update_json(update: &Update, frame: &LocalFrame) -> String {
         } => serde_json::to_string(&TracksMessage {
             r#type: "tracks",
             time: *time,
-            tracks: tracks
-                .iter()
-                .map(|t| TrackView::new(t.clone(), frame))
-                .collect(),
+            tracks: tracks.iter().map(|t| viewer.view(t.clone())).collect(),
             deleted: deleted.clone(),
         }),
         other => serde_json::to_string(other),
@@ -111,18 +108,18 @@ where
     Tx: Sink<String> + Unpin,
     Rx: Stream + Unpin,
 {
-    let frame = LocalFrame::new(site.origin);
+    let viewer = Viewer::of(&site);
     // Subscribe before reading the snapshot: an update in between is then seen twice
     // (harmless, updates are idempotent) rather than lost.
     let mut updates = site.subscribe();
-    if !send(&mut out, snapshot_json(&site, &frame, None)).await? {
+    if !send(&mut out, snapshot_json(&site, &viewer, None)).await? {
         return Ok(());
     }
     loop {
         let text = tokio::select! {
             update = updates.recv() => match update {
-                Ok(u) => update_json(&u, &frame),
-                Err(RecvError::Lagged(missed)) => snapshot_json(&site, &frame, Some(missed)),
+                Ok(u) => update_json(&u, &viewer),
+                Err(RecvError::Lagged(missed)) => snapshot_json(&site, &viewer, Some(missed)),
                 Err(RecvError::Closed) => break,
             },
             message = incoming.next() => match message {
@@ -144,7 +141,7 @@ pub(crate) async fn snapshot(
     Path(site): Path<String>,
 ) -> Result<Response, ApiError> {
     let live = state.site(&site)?.live.clone();
-    let text = snapshot_json(&live, &LocalFrame::new(live.origin), None);
+    let text = snapshot_json(&live, &Viewer::of(&live), None);
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         text,

@@ -7,6 +7,10 @@
 //! pipeline, which applies them to the guard (so acknowledgements go through the same
 //! deterministic core and the evidence store as everything else).
 //!
+//! The site's sensor table ([`SensorInfo`]: names, kinds, positions and [`Coverage`]) is set
+//! once with [`LiveSite::set_sensor_layout`], so the map can draw coverage and a track's
+//! sensor ids can be shown by name.
+//!
 //! ```
 //! use picket_core::Geodetic;
 //! use picket_live::{LiveSite, Registry};
@@ -16,7 +20,9 @@
 //! assert_eq!(registry.get("north").unwrap().snapshot().tracks.len(), 0);
 //! ```
 
-use picket_core::{AlertEvent, AlertId, Geodetic, SensorKind, Timestamp, Track, TrackId, Zone};
+use picket_core::{
+    AlertEvent, AlertId, Enu, Geodetic, SensorId, SensorKind, Timestamp, Track, TrackId, Zone,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -45,6 +51,59 @@ pub struct SensorHealth {
     pub latency_ms: Option<f64>,
     /// True when the sensor has been quiet longer than its stale timeout.
     pub stale: bool,
+}
+
+/// Where a sensor can see: a range, and an azimuth sector when it does not see all round.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Maximum range, metres.
+    pub range_m: f64,
+    /// Centre of the azimuth sector, degrees clockwise from true north; `None`: all round.
+    pub boresight_deg: Option<f64>,
+    /// Width of the azimuth sector, degrees (0 < fov ≤ 360); `None`: all round.
+    pub fov_deg: Option<f64>,
+    /// `configured` (the site file says so) or `nominal` (a typical figure for the kind, so
+    /// the map shows something; not a measured coverage).
+    pub source: &'static str,
+}
+
+impl Coverage {
+    /// A typical range for a sensor kind, all round; `None` for kinds without one (generic).
+    /// These are orders of magnitude for small drones, not a substitute for a site survey.
+    pub fn nominal(kind: SensorKind) -> Option<Self> {
+        let range_m = match kind {
+            SensorKind::Radar => 5_000.0,
+            SensorKind::Rf => 3_000.0,
+            SensorKind::RemoteId => 1_500.0,
+            SensorKind::Adsb => 50_000.0,
+            SensorKind::Camera => 1_500.0,
+            SensorKind::Acoustic => 300.0,
+            SensorKind::Generic => return None,
+        };
+        Some(Self {
+            range_m,
+            boresight_deg: None,
+            fov_deg: None,
+            source: "nominal",
+        })
+    }
+}
+
+/// What a sensor is and where it stands: the map's and the track detail's view of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SensorInfo {
+    /// Index in the site's sensor table (the bits of a track's `sensors` set).
+    pub id: SensorId,
+    /// Configured name.
+    pub name: String,
+    /// What it is.
+    pub kind: SensorKind,
+    /// Wire format it speaks.
+    pub format: String,
+    /// Where it stands in the site frame, metres.
+    pub position: Enu,
+    /// Where it can see, when known.
+    pub coverage: Option<Coverage>,
 }
 
 /// An alert's current state: its last event, plus when it was raised.
@@ -140,6 +199,7 @@ pub struct LiveSite {
     /// Geodetic origin of the site frame.
     pub origin: Geodetic,
     state: RwLock<Snapshot>,
+    sensor_layout: RwLock<Arc<[SensorInfo]>>,
     updates: broadcast::Sender<Arc<Update>>,
     commands: mpsc::Sender<Command>,
 }
@@ -159,6 +219,7 @@ impl LiveSite {
             id: id.into(),
             origin,
             state: RwLock::new(Snapshot::default()),
+            sensor_layout: RwLock::new(Arc::from(Vec::new())),
             updates,
             commands,
         };
@@ -173,6 +234,23 @@ impl LiveSite {
     /// Reads the current state without copying it.
     pub fn with_snapshot<T>(&self, f: impl FnOnce(&Snapshot) -> T) -> T {
         f(&self.state.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The sensors as configured (id, name, kind, position, coverage); empty until someone
+    /// who knows the site's sensor table sets it.
+    pub fn sensor_layout(&self) -> Arc<[SensorInfo]> {
+        self.sensor_layout
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Sets the sensor table (the server from its site file, or the API from the same text).
+    pub fn set_sensor_layout(&self, sensors: Vec<SensorInfo>) {
+        *self
+            .sensor_layout
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Arc::from(sensors);
     }
 
     /// Subscribes to updates from now on.
@@ -323,6 +401,26 @@ mod tests {
         );
         assert_eq!(snap.alerts[&AlertId(1)].raised_at, t);
         assert!(matches!(*sub.recv().await.unwrap(), Update::Tracks { .. }));
+    }
+
+    #[test]
+    fn sensor_layout_is_set_and_read_whole() {
+        let (site, _rx) = LiveSite::new("s", Geodetic::new(0.0, 0.0, 0.0), 8);
+        assert!(site.sensor_layout().is_empty());
+        let radar = SensorInfo {
+            id: SensorId(0),
+            name: "radar-1".into(),
+            kind: SensorKind::Radar,
+            format: "asterix".into(),
+            position: Enu::new(10.0, 0.0, 5.0),
+            coverage: Coverage::nominal(SensorKind::Radar),
+        };
+        site.set_sensor_layout(vec![radar.clone()]);
+        assert_eq!(&*site.sensor_layout(), &[radar]);
+        assert!(Coverage::nominal(SensorKind::Generic).is_none());
+        let json = serde_json::to_value(&*site.sensor_layout()).unwrap();
+        assert_eq!(json[0]["coverage"]["source"], "nominal");
+        assert_eq!(json[0]["id"], 0);
     }
 
     #[test]

@@ -46,6 +46,42 @@ rid = "1596A-SURVEY"
 zones = ["runway"]
 "#;
 
+/// The whole site file as the server hands it to the API: sensors, auth (hashed tokens) and
+/// the guard's sections.
+pub fn site_toml() -> String {
+    format!(
+        r#"
+[site]
+id = "north"
+origin = {{ lat_deg = 51.47, lon_deg = -0.45, alt_m = 25.0 }}
+
+[[sensor]]
+name = "radar"
+kind = "radar"
+format = "asterix"
+position = [120.0, -40.0, 8.0]
+
+[[sensor]]
+name = "cam-gate"
+kind = "camera"
+format = "sapient"
+position = [-300.0, 200.0, 6.0]
+coverage = {{ range_m = 1200.0, boresight_deg = 45.0, fov_deg = 60.0 }}
+
+[storage]
+path = "north.db"
+
+[[auth.token]]
+name = "viewer-token"
+role = "viewer"
+sha256 = "{SECRET_DIGEST}"
+{GUARD_TOML}"#
+    )
+}
+
+/// A token digest written into the site file: it must never be served.
+pub const SECRET_DIGEST: &str = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8";
+
 pub fn time(dt: f64) -> Timestamp {
     Timestamp::from_secs(T0 + dt).unwrap()
 }
@@ -63,7 +99,14 @@ pub fn track(id: u64, class: Class, dt: f64) -> Track {
         class: probs.normalized(),
         identity: None,
         pilot: None,
-        sensors: SensorSet::default(),
+        sensors: {
+            let mut set = SensorSet::default();
+            set.insert(picket_core::SensorId(0));
+            if id == 1 {
+                set.insert(picket_core::SensorId(1));
+            }
+            set
+        },
         last_update: time(dt),
         update_count: 5,
     }
@@ -80,6 +123,50 @@ pub fn alert(id: u64, level: u8, dt: f64) -> AlertEvent {
         state: AlertState::Raised,
         actor: Actor::System,
         cause: "entered runway".into(),
+    }
+}
+
+/// A PNG-looking tile whose payload names its XYZ address, so a test can tell which came back.
+pub fn tile_bytes(z: u8, x: u32, y: u32) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.extend_from_slice(format!("xyz {z}/{x}/{y}").as_bytes());
+    b
+}
+
+/// A tiny MBTiles file made here with rusqlite: zoom 0 and all four tiles of zoom 1, each
+/// stored at its TMS row (row = 2^z - 1 - y) as the format requires.
+pub fn make_mbtiles(path: &std::path::Path, format: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE metadata (name TEXT, value TEXT);
+         CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);
+         CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);",
+    )
+    .unwrap();
+    for (k, v) in [
+        ("name", "test basemap"),
+        ("format", format),
+        ("minzoom", "0"),
+        ("maxzoom", "1"),
+        ("bounds", "-180,-85.0511,180,85.0511"),
+        ("attribution", "made in the test"),
+    ] {
+        conn.execute("INSERT INTO metadata VALUES (?1, ?2)", [k, v])
+            .unwrap();
+    }
+    for (z, x, y) in [
+        (0u8, 0u32, 0u32),
+        (1, 0, 0),
+        (1, 1, 0),
+        (1, 0, 1),
+        (1, 1, 1),
+    ] {
+        let row = (1u32 << z) - 1 - y;
+        conn.execute(
+            "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![z, x, row, tile_bytes(z, x, y)],
+        )
+        .unwrap();
     }
 }
 
@@ -189,6 +276,7 @@ pub fn site() -> TestSite {
         last_seen: Some(time(10.0)),
         latency_ms: Some(1.5),
         stale: false,
+        reported: None,
     }));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("north.db");
@@ -223,13 +311,17 @@ pub fn site() -> TestSite {
     registry.insert(live.clone());
     let posted = Arc::new(Mutex::new(Vec::new()));
     let sink = posted.clone();
+    let mbtiles = dir.path().join("basemap.mbtiles");
+    make_mbtiles(&mbtiles, "png");
     let state = ApiState::new(registry, tokens_named)
         .with_store(SITE, &path)
-        .with_guard_config(SITE, GUARD_TOML)
+        .with_guard_config(SITE, site_toml())
         .with_detections(SITE, move |sensor: &str, bytes: Vec<u8>| {
             sink.lock().unwrap().push((sensor.to_owned(), bytes));
             Ok(())
-        });
+        })
+        .with_basemap(SITE, &mbtiles)
+        .unwrap();
     TestSite {
         state,
         live,
