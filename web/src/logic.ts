@@ -24,6 +24,9 @@ export interface Track {
   sensor_names?: string[];
 }
 
+/** The site's offline basemap (MBTiles metadata), as the site summary gives it. */
+export interface BasemapInfo { name: string | null; format: string; min_zoom: number | null; max_zoom: number | null; bounds: [number, number, number, number] | null; attribution: string | null }
+
 export interface Coverage { range_m: number; boresight_deg: number | null; fov_deg: number | null; source: string }
 
 /** A sensor of the site's table: where it stands and what it covers. */

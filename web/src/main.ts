@@ -2,7 +2,7 @@
 import './style.css';
 import { api, ApiError, stream, token } from './api';
 import { ConsoleMap } from './map';
-import { CLASSES, Picture, bestClass, coverageText, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorNames, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type Geodetic, type Track } from './logic';
+import { CLASSES, Picture, bestClass, coverageText, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorNames, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type BasemapInfo, type Geodetic, type Track } from './logic';
 import { syntheticFeed } from './bench';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -218,13 +218,14 @@ async function start(): Promise<void> {
   try {
     const who = await api<{ name: string; role: string }>('/whoami');
     role = who.role;
-    const sites = await api<{ id: string; origin: Geodetic }[]>('/sites');
+    const sites = await api<{ id: string; origin: Geodetic; basemap?: BasemapInfo | null }[]>('/sites');
     const want = new URLSearchParams(location.search).get('site');
     const s = sites.find((x) => x.id === want) ?? sites[0];
     if (!s) throw new Error('the server has no sites');
     site = s.id;
     $('site').textContent = `site ${s.id}`; $('who').textContent = `${who.name} (${who.role})`;
     startMap(s.origin);
+    $('map').dataset.basemap = map.setBasemap(site, s.basemap ?? null, token.get() ?? '');
     api<unknown>(`/sites/${site}/whitelist`).then((w) => (whitelistText = JSON.stringify(w))).catch(() => {});
     stream(site, (m) => {
       if (m.type === 'snapshot') { picture.snapshot(m as never); map.setZones(picture.zones); map.setSensors(picture.layout); }

@@ -3,7 +3,7 @@
 // label in one pass per animation frame (DOM markers would not hold 1,000 tracks at 30 fps).
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { ZONE_COLOURS, bestClass, coverageOutline, coverageText, destination, enuToLatLon, formatLatLon, formatRange, identityText, rangeBearing, speedMps, threatColour, type Geodetic, type SensorPlace, type Track, type Zone } from './logic';
+import { ZONE_COLOURS, bestClass, coverageOutline, coverageText, destination, enuToLatLon, formatLatLon, formatRange, identityText, rangeBearing, speedMps, threatColour, type BasemapInfo, type Geodetic, type SensorPlace, type Track, type Zone } from './logic';
 
 export interface DrawState {
   tracks: Track[];
@@ -194,6 +194,35 @@ export class ConsoleMap {
   setMeasuring(on: boolean): void {
     this.measuring = on; this.measurePts = []; this.measureLayer.clearLayers(); this.measureEl.hidden = !on;
     if (on) this.measureEl.textContent = 'click the first point';
+  }
+
+  /**
+   * The site's offline basemap (tiles from its MBTiles file through the API), under the grid.
+   * Tiles are fetched with the token in a header (an <img> could only carry it in the URL).
+   * Vector tiles cannot be drawn here: then the grid alone stays. Returns what is shown.
+   */
+  setBasemap(site: string, info: BasemapInfo | null, bearer: string): string {
+    if (!info) return 'grid (no basemap configured)';
+    if (!['png', 'jpg', 'jpeg', 'webp'].includes(info.format)) return `grid (the basemap's ${info.format} tiles are not raster)`;
+    const base = `/api/v1/sites/${encodeURIComponent(site)}/tiles`;
+    const Layer = L.GridLayer.extend({
+      createTile(c: L.Coords, done: L.DoneCallback): HTMLElement {
+        const img = document.createElement('img');
+        img.alt = '';
+        fetch(`${base}/${c.z}/${c.x}/${c.y}`, { headers: { Authorization: `Bearer ${bearer}` } })
+          .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(`tile ${c.z}/${c.x}/${c.y}: ${r.status}`))))
+          .then((b) => { img.onload = () => { URL.revokeObjectURL(img.src); done(undefined, img); }; img.src = URL.createObjectURL(b); })
+          .catch((e: Error) => done(e, img));
+        return img;
+      },
+    }) as unknown as new (o: L.GridLayerOptions) => L.GridLayer;
+    const b = info.bounds;
+    new Layer({
+      minNativeZoom: info.min_zoom ?? 0, maxNativeZoom: info.max_zoom ?? 18, maxZoom: 22,
+      bounds: b ? L.latLngBounds([b[1], b[0]], [b[3], b[2]]) : undefined, zIndex: 0,
+    }).addTo(this.map);
+    if (info.attribution) L.control.attribution({ prefix: false }).addAttribution(info.attribution.replace(/[<>]/g, '')).addTo(this.map);
+    return `basemap ${info.name ?? ''} (${info.format}, zoom ${info.min_zoom ?? '?'}–${info.max_zoom ?? '?'})`;
   }
 
   centreOn(p: Geodetic): void { this.map.panTo([p.lat_deg, p.lon_deg]); }
