@@ -51,6 +51,51 @@ pub struct SensorHealth {
     pub latency_ms: Option<f64>,
     /// True when the sensor has been quiet longer than its stale timeout.
     pub stale: bool,
+    /// What the sensor last said about its own state (a SAPIENT StatusReport), for sensors
+    /// that report one; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported: Option<ReportedStatus>,
+}
+
+/// A sensor's own statement of its state (SAPIENT `StatusReport`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportedStatus {
+    /// `ok`, `warning`, `error`, `goodbye` or `unknown`, as the sensor states it.
+    pub system: String,
+    /// True when the system is `ok` and no fault is reported.
+    pub ok: bool,
+    /// Faults it reports, in words (`power`, `internal_fault: overheat`), empty when none.
+    pub faults: Vec<String>,
+    /// The mode it runs in.
+    pub mode: String,
+    /// What it currently sees, when it says.
+    pub field_of_view: Option<FieldOfView>,
+    /// Receive time of that status report.
+    pub received: Timestamp,
+}
+
+/// An area a sensor reports seeing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FieldOfView {
+    /// A polygon of geodetic vertices.
+    Polygon {
+        /// Vertices in order.
+        vertices: Vec<Geodetic>,
+    },
+    /// A sector from the sensor; angles in degrees from true north, range in metres.
+    Cone {
+        /// Centre azimuth, degrees.
+        azimuth_deg: f64,
+        /// Centre elevation, degrees.
+        elevation_deg: f64,
+        /// Reach, metres.
+        range_m: f64,
+        /// Full horizontal width, degrees.
+        horizontal_extent_deg: f64,
+        /// Full vertical height, degrees.
+        vertical_extent_deg: f64,
+    },
 }
 
 /// Where a sensor can see: a range, and an azimuth sector when it does not see all round.

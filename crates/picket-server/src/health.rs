@@ -2,7 +2,8 @@
 //! and the site thread (which counts reports, decode rejects and latency).
 
 use picket_core::{SensorId, SensorKind, Timestamp};
-use picket_live::SensorHealth;
+use picket_formats::picket_sapient::health as sapient_health;
+use picket_live::{FieldOfView, ReportedStatus, SensorHealth};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,6 +24,7 @@ struct One {
     rejects: Mutex<BTreeMap<String, u64>>,
     last_seen: Mutex<Option<(Timestamp, Instant)>>,
     latencies_ms: Mutex<VecDeque<f64>>,
+    reported: Mutex<Option<ReportedStatus>>,
     /// Last time a reject was logged, for rate limiting.
     last_log: Mutex<Option<Instant>>,
 }
@@ -50,6 +52,7 @@ impl Counters {
                     rejects: Mutex::new(BTreeMap::new()),
                     last_seen: Mutex::new(None),
                     latencies_ms: Mutex::new(VecDeque::new()),
+                    reported: Mutex::new(None),
                     last_log: Mutex::new(None),
                 })
                 .collect(),
@@ -109,6 +112,13 @@ impl Counters {
         }
     }
 
+    /// The sensor stated its own state (a SAPIENT StatusReport).
+    pub fn reported(&self, s: SensorId, status: ReportedStatus) {
+        if let Some(o) = self.get(s) {
+            *o.reported.lock().unwrap_or_else(|e| e.into_inner()) = Some(status);
+        }
+    }
+
     /// Rejects of a sensor by reason.
     pub fn rejects(&self, s: SensorId) -> BTreeMap<String, u64> {
         self.get(s)
@@ -151,5 +161,56 @@ fn health(o: &One) -> SensorHealth {
         last_seen: last.map(|(t, _)| t),
         latency_ms,
         stale: last.is_none_or(|(_, at)| at.elapsed().as_secs_f64() > o.stale_after_s),
+        reported: o.reported.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+    }
+}
+
+/// A SAPIENT status report as the sensor panel shows it.
+pub fn reported_status(h: &sapient_health::SensorHealth, received: Timestamp) -> ReportedStatus {
+    use sapient_health::{Area, SystemState};
+    let system = match h.system {
+        SystemState::Ok => "ok",
+        SystemState::Warning => "warning",
+        SystemState::Error => "error",
+        SystemState::Goodbye => "goodbye",
+        SystemState::Unknown => "unknown",
+    };
+    let mut faults: Vec<String> = h
+        .conditions
+        .iter()
+        .filter(|c| c.kind.ends_with("fault") || c.level == "error")
+        .map(|c| match &c.value {
+            Some(v) => format!("{}: {v}", c.kind),
+            None => c.kind.clone(),
+        })
+        .collect();
+    if h.power_fault {
+        faults.insert(0, "power".into());
+    }
+    let field_of_view = h.field_of_view.as_ref().map(|a| match a {
+        Area::Polygon { vertices } => FieldOfView::Polygon {
+            vertices: vertices.clone(),
+        },
+        Area::Cone {
+            azimuth_deg,
+            elevation_deg,
+            range_m,
+            horizontal_extent_deg,
+            vertical_extent_deg,
+        } => FieldOfView::Cone {
+            azimuth_deg: *azimuth_deg,
+            elevation_deg: *elevation_deg,
+            range_m: *range_m,
+            horizontal_extent_deg: *horizontal_extent_deg,
+            vertical_extent_deg: *vertical_extent_deg,
+        },
+    });
+    ReportedStatus {
+        system: system.into(),
+        ok: h.system == SystemState::Ok && faults.is_empty(),
+        faults,
+        mode: h.mode.clone(),
+        field_of_view,
+        received,
     }
 }

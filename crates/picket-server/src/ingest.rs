@@ -9,7 +9,7 @@
 
 use crate::config::{Protocol, SensorConfig};
 use crate::framing::{Split, split};
-use crate::health::Counters;
+use crate::health::{Counters, reported_status as health_status};
 use crate::queue::{Frame, SiteQueue};
 use crate::{ServerError, now};
 use picket_core::SensorId;
@@ -293,6 +293,13 @@ async fn sapient_session(mut stream: TcpStream, sink: &Sink) {
                 Some(_) if !registered => {
                     sink.reject("unregistered", &"message before Registration");
                     continue;
+                }
+                Some(Content::StatusReport(status)) => {
+                    let received = now();
+                    let ctx = sapient::SensorContext::new(sink.sensor, received);
+                    let health = sapient::sensor_health(status, &ctx);
+                    sink.counters
+                        .reported(sink.sensor, health_status(&health, received));
                 }
                 _ => {}
             }

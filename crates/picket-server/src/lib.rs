@@ -35,6 +35,7 @@
 //! server.shutdown().unwrap();
 //! ```
 
+pub mod auth;
 pub mod config;
 pub mod core;
 pub mod framing;
@@ -43,6 +44,7 @@ pub mod ingest;
 pub mod outputs;
 pub mod queue;
 pub mod replay;
+pub mod senders;
 pub mod site;
 
 pub use crate::core::CONTROL_SENSOR;

@@ -1,11 +1,16 @@
 //! `picket demo`: a complete simulated site, live, in one command.
 //!
 //! The simulator (picket-sim) plays a preset scenario in real time (or faster, `--speed`) and
-//! speaks the sensors' real wire formats to picket's own listeners over loopback: ASTERIX
-//! CAT048 over UDP for radars, Remote ID message packs over UDP, Mode S Beast over TCP for
-//! ADS-B, and picket's JSON detections over UDP for cameras and RF direction finders. The site
-//! file, the evidence store and the tokens live in a temporary folder; picket prints where it
-//! listens, a viewer and an operator token, and the air picture as it goes.
+//! speaks the sensors' real wire formats to picket's own listeners over loopback
+//! ([`picket_server::senders`]): ASTERIX CAT048 over UDP for radars (one data block per scan),
+//! Remote ID message packs over UDP, Mode S Beast over TCP for ADS-B (with the heartbeat
+//! dump1090 sends, so a quiet feed still shows as alive), and SAPIENT over TCP for cameras and
+//! RF direction finders (Registration, DetectionReports, StatusReports every 5 s, which the
+//! sensor panel shows as the sensor's own state and field of view). The site file, the
+//! evidence store and the tokens live in a temporary folder; picket prints where it listens,
+//! a viewer and an operator token, and the air picture as it goes. Sensors whose first
+//! detection comes later in the scenario (Remote ID at about 11 s, ADS-B at about 28 s in
+//! `site-defense`) show as never seen until then, apart from their keep-alives.
 //!
 //! `picket demo --offline` is the batch chain `picket sim` → `picket track` → `picket eval`
 //! (scenario, track file and GOSPA plot in a folder), as before the live server.
@@ -113,31 +118,55 @@ fn step(argv: &[&str]) -> Result<()> {
 mod live {
     use super::Args;
     use anyhow::{Context, Result, anyhow};
-    use picket_core::{Identity, Measurement, Report, SensorKind, Site};
-    use picket_formats::picket_asterix::{builders::Plot048, spec};
-    use picket_formats::picket_modes::{beast::write_beast, encode::airborne_position};
-    use picket_formats::picket_remoteid::{
-        self as rid, BasicId, Envelope, Location, Message, Text, encode_pack,
-    };
+    use picket_core::{Report, SensorId, Site};
     use picket_guard::GuardConfig;
     use picket_scenario::Scenario;
     use picket_server::Server;
-    use picket_server::config::SiteConfig;
+    use picket_server::config::{Protocol, SiteConfig};
+    use picket_server::senders::{Sender, wire};
     use std::collections::BTreeMap;
     use std::fmt::Write as _;
     use std::hash::{BuildHasher, Hasher};
-    use std::io::Write as _;
-    use std::net::{SocketAddr, TcpStream, UdpSocket};
     use std::path::Path;
     use std::time::{Duration, Instant};
 
-    /// How a sensor kind reaches picket in the demo.
-    fn wire(kind: SensorKind) -> (&'static str, &'static str) {
-        match kind {
-            SensorKind::Radar => ("asterix", "udp"),
-            SensorKind::RemoteId => ("remoteid", "udp"),
-            SensorKind::Adsb => ("beast", "tcp"),
-            _ => ("jsondet", "udp"),
+    /// Plays `reports` (sorted by time) through the senders in real time times `speed`: the
+    /// reports of one sensor at one time go as one scan. Every 5 s each sender sends its
+    /// keep-alive (Beast heartbeat, SAPIENT status) and `status` hears the scenario time.
+    pub(super) fn play(
+        reports: &[Report],
+        senders: &mut BTreeMap<SensorId, Sender>,
+        speed: f64,
+        mut status: impl FnMut(f64),
+    ) {
+        let start = Instant::now();
+        let t0 = reports.first().map_or(0.0, |r| r.time.as_secs());
+        let mut next_status = Duration::ZERO;
+        for same_time in reports.chunk_by(|a, b| a.time == b.time) {
+            let time = same_time[0].time;
+            let due = Duration::from_secs_f64((time.as_secs() - t0).max(0.0) / speed);
+            if let Some(wait) = due.checked_sub(start.elapsed()) {
+                std::thread::sleep(wait);
+            }
+            let now = picket_server::now();
+            if start.elapsed() >= next_status {
+                next_status += Duration::from_secs(5);
+                for sender in senders.values_mut() {
+                    let _ = sender.keepalive(now);
+                }
+                status(due.as_secs_f64() * speed);
+            }
+            let mut scans: BTreeMap<SensorId, Vec<Report>> = BTreeMap::new();
+            for r in same_time {
+                scans.entry(r.sensor).or_default().push(r.clone());
+            }
+            for (id, scan) in scans {
+                if let Some(sender) = senders.get_mut(&id)
+                    && let Err(e) = sender.send_scan(&scan, now)
+                {
+                    eprintln!("  sensor {}: {e}", id.0);
+                }
+            }
         }
     }
 
@@ -164,11 +193,16 @@ mod live {
         );
         for s in site.sensors() {
             let (format, protocol) = wire(s.kind);
+            let protocol = match protocol {
+                Protocol::Udp => "udp",
+                Protocol::Tcp => "tcp",
+            };
             let _ = writeln!(
                 t,
-                "[[sensor]]\nname = {:?}\nkind = \"{}\"\nformat = \"{format}\"\nposition = [{}, {}, {}]\nstale_after_s = 30.0\nlisten = {{ protocol = \"{protocol}\", bind = \"127.0.0.1:0\" }}\n",
+                "[[sensor]]\nname = {:?}\nkind = \"{}\"\nformat = \"{}\"\nposition = [{}, {}, {}]\nstale_after_s = 30.0\nlisten = {{ protocol = \"{protocol}\", bind = \"127.0.0.1:0\" }}\n",
                 s.name,
                 s.kind.as_str(),
+                format.name(),
                 s.position.x,
                 s.position.y,
                 s.position.z
@@ -190,100 +224,6 @@ mod live {
         // The guard's sections first: its top-level keys must not fall into a table above.
         let guard = toml::to_string(guard).context("cannot write the guard's sections")?;
         Ok(format!("{guard}\n{t}"))
-    }
-
-    /// Sockets to the site's listeners, per sensor.
-    enum Link {
-        Udp(UdpSocket, SocketAddr),
-        Tcp(TcpStream),
-    }
-
-    impl Link {
-        fn send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-            match self {
-                Link::Udp(s, to) => s.send_to(bytes, *to).map(|_| ()),
-                Link::Tcp(s) => s.write_all(bytes),
-            }
-        }
-    }
-
-    /// The report as its sensor would send it, stamped `now`.
-    fn encode(site: &Site, r: &Report, odd: &mut BTreeMap<u32, bool>) -> Option<Vec<u8>> {
-        let sensor = site.sensor(r.sensor)?;
-        let now = picket_server::now();
-        let geodetic = match r.measurement {
-            Measurement::Geodetic { position, .. } => Some(position),
-            Measurement::Position { position, .. } => Some(site.frame().to_geodetic(&position)),
-            _ => None,
-        };
-        match (sensor.kind, &r.measurement) {
-            (
-                SensorKind::Radar,
-                Measurement::Polar {
-                    range_m,
-                    az_rad,
-                    el_rad,
-                    ..
-                },
-            ) => {
-                let mut p = Plot048::new(0, 1, now.as_secs().rem_euclid(86_400.0));
-                p.range_nm = range_m / 1852.0;
-                p.azimuth_deg = az_rad.to_degrees().rem_euclid(360.0).min(359.99);
-                let alt_m = sensor.position.z + range_m * el_rad.sin();
-                p.flight_level = Some((alt_m / 0.3048 / 100.0).clamp(-15.0, 1500.0));
-                p.encode_block(spec::lookup(48, None)?).ok()
-            }
-            (SensorKind::RemoteId, _) => {
-                let g = geodetic?;
-                let loc = Location {
-                    status: 2,
-                    latitude: g.lat_deg,
-                    longitude: g.lon_deg,
-                    altitude_geo: g.alt_m,
-                    altitude_baro: g.alt_m,
-                    height: g.alt_m - site.frame().origin().alt_m,
-                    horiz_accuracy: 10,
-                    vert_accuracy: 4,
-                    ..Location::default()
-                };
-                let mut messages = Vec::new();
-                if let Some(Identity::RemoteId(serial)) = &r.identity {
-                    let mut id = [0u8; 20];
-                    for (d, s) in id.iter_mut().zip(serial.bytes()) {
-                        *d = s;
-                    }
-                    messages.push(Envelope::new(Message::BasicId(BasicId {
-                        id_type: rid::ID_TYPE_SERIAL_NUMBER,
-                        ua_type: 2,
-                        uas_id: Text(id),
-                    })));
-                }
-                messages.push(Envelope::new(Message::Location(loc)));
-                encode_pack(2, &messages).ok()
-            }
-            (SensorKind::Adsb, _) => {
-                let g = geodetic?;
-                let icao = match r.identity {
-                    Some(Identity::Icao(a)) => a,
-                    _ => 0xABCDEF,
-                };
-                let flag = odd.entry(icao).or_default();
-                *flag = !*flag;
-                let alt_ft = (g.alt_m / 0.3048).round() as i32;
-                let frame =
-                    airborne_position(icao, 11, g.lat_deg, g.lon_deg, alt_ft, *flag).ok()?;
-                let mut out = Vec::new();
-                write_beast(&frame, &mut out);
-                Some(out)
-            }
-            _ => {
-                let mut r = r.clone();
-                r.time = now;
-                r.received = now;
-                let d = picket_formats::picket_jsondet::from_report(&r, &sensor.name);
-                Some(picket_formats::picket_jsondet::to_json(&d).into_bytes())
-            }
-        }
     }
 
     pub(super) fn run(args: Args) -> Result<()> {
@@ -330,40 +270,16 @@ mod live {
         println!("  viewer token:   {viewer}");
         println!("  operator token: {operator}");
         println!("  evidence store: {}", dir.join("demo.db").display());
-        let mut links = BTreeMap::new();
+        let mut senders = BTreeMap::new();
         for s in site.sensors() {
             let addr = server.addr("demo", &s.name).context("listener")?;
-            let link = match wire(s.kind).1 {
-                "tcp" => Link::Tcp(TcpStream::connect(addr)?),
-                _ => Link::Udp(UdpSocket::bind("127.0.0.1:0")?, addr),
-            };
-            links.insert(s.id, link);
+            senders.insert(s.id, Sender::new(&site, s.id, addr, None)?);
         }
         let live = server.registry().get("demo").cloned().context("site")?;
-        let start = Instant::now();
-        let t0 = reports.first().map_or(0.0, |r| r.time.as_secs());
-        let speed = args.speed.max(0.01);
-        let mut odd = BTreeMap::new();
-        let mut next_status = Duration::from_secs(5);
-        for r in &reports {
-            let due = Duration::from_secs_f64((r.time.as_secs() - t0).max(0.0) / speed);
-            if let Some(wait) = due.checked_sub(start.elapsed()) {
-                std::thread::sleep(wait);
-            }
-            if let (Some(bytes), Some(link)) =
-                (encode(&site, r, &mut odd), links.get_mut(&r.sensor))
-            {
-                let _ = link.send(&bytes);
-            }
-            if start.elapsed() >= next_status {
-                next_status += Duration::from_secs(5);
-                let (tracks, alerts) = live.with_snapshot(|s| (s.tracks.len(), s.alerts.len()));
-                println!(
-                    "  t = {:5.0} s: {tracks} tracks, {alerts} alerts",
-                    due.as_secs_f64() * speed
-                );
-            }
-        }
+        play(&reports, &mut senders, args.speed.max(0.01), |due_s| {
+            let (tracks, alerts) = live.with_snapshot(|s| (s.tracks.len(), s.alerts.len()));
+            println!("  t = {due_s:5.0} s: {tracks} tracks, {alerts} alerts");
+        });
         std::thread::sleep(Duration::from_millis(500));
         let snap = live.snapshot();
         println!(

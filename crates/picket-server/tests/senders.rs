@@ -1,0 +1,155 @@
+//! A demo-like site: one sensor of every kind the demo simulates, each speaking its wire format
+//! through [`picket_server::senders::Sender`] to its listener. Every sensor must be seen
+//! (frames and reports counted), and the SAPIENT sensors' StatusReports must show up as their
+//! reported state and field of view.
+
+use picket_core::{
+    Enu, Geodetic, Identity, Measurement, Report, SensorId, SensorKind, Site, Timestamp,
+};
+use picket_live::FieldOfView;
+use picket_server::Server;
+use picket_server::config::{Protocol, SiteConfig};
+use picket_server::senders::{Sender, wire};
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+const KINDS: [SensorKind; 5] = [
+    SensorKind::Radar,
+    SensorKind::RemoteId,
+    SensorKind::Adsb,
+    SensorKind::Camera,
+    SensorKind::Rf,
+];
+
+fn site() -> Site {
+    let mut site = Site::new("demo", Geodetic::new(36.19, 44.01, 420.0));
+    for kind in KINDS {
+        site.add_sensor(
+            format!("{}-1", kind.as_str()),
+            kind,
+            Enu::new(0.0, 0.0, 10.0),
+        );
+    }
+    site
+}
+
+fn config(site: &Site, dir: &std::path::Path) -> String {
+    let o = site.frame().origin();
+    let mut t = format!(
+        "[site]\nid = \"demo\"\norigin = {{ lat_deg = {}, lon_deg = {}, alt_m = {} }}\nreorder_window_s = 0.05\n\n",
+        o.lat_deg, o.lon_deg, o.alt_m
+    );
+    for s in site.sensors() {
+        let (format, protocol) = wire(s.kind);
+        let protocol = if protocol == Protocol::Udp {
+            "udp"
+        } else {
+            "tcp"
+        };
+        let _ = writeln!(
+            t,
+            "[[sensor]]\nname = {:?}\nkind = \"{}\"\nformat = \"{}\"\nposition = [0.0, 0.0, 10.0]\nlisten = {{ protocol = \"{protocol}\", bind = \"127.0.0.1:0\" }}\n",
+            s.name,
+            s.kind.as_str(),
+            format.name()
+        );
+    }
+    let _ = writeln!(
+        t,
+        "[storage]\npath = {:?}\ndurability = \"process_crash\"",
+        dir.join("demo.db").display().to_string()
+    );
+    t
+}
+
+/// One report of `sensor` at scan `k`: an object 1.5 km north-east moving east.
+fn report(site: &Site, sensor: SensorId, k: u32, time: Timestamp) -> Report {
+    let kind = site.sensor(sensor).unwrap().kind;
+    let east_m = 1000.0 + 20.0 * f64::from(k);
+    let position = Enu::new(east_m, 1000.0, 120.0);
+    let range_m: f64 = (position.x * position.x + position.y * position.y + 110.0 * 110.0).sqrt();
+    let az_rad = east_m.atan2(1000.0);
+    let measurement = match kind {
+        SensorKind::Radar => Measurement::Polar {
+            range_m,
+            az_rad,
+            el_rad: (110.0 / range_m).asin(),
+            sigma_range_m: 5.0,
+            sigma_az_rad: 0.01,
+            sigma_el_rad: 0.02,
+        },
+        SensorKind::RemoteId | SensorKind::Adsb => Measurement::Geodetic {
+            position: site.frame().to_geodetic(&position),
+            sigma_h_m: 5.0,
+            sigma_v_m: 5.0,
+        },
+        _ => Measurement::Bearing {
+            az_rad,
+            sigma_az_rad: 0.01,
+            el: Some((0.08, 0.01)),
+        },
+    };
+    let mut r = Report::new(sensor, time, measurement);
+    r.identity = match kind {
+        SensorKind::RemoteId => Some(Identity::RemoteId("1596F0000TEST0001".into())),
+        SensorKind::Adsb => Some(Identity::Icao(0x4840D6)),
+        _ => None,
+    };
+    r
+}
+
+#[test]
+fn every_sensor_kind_reaches_its_listener() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site();
+    let text = config(&site, dir.path());
+    let server = Server::start(vec![SiteConfig::parse(&text, "demo.toml").unwrap()]).unwrap();
+    let live = server.registry().get("demo").unwrap().clone();
+    let mut senders: Vec<Sender> = site
+        .sensors()
+        .iter()
+        .map(|s| Sender::new(&site, s.id, server.addr("demo", &s.name).unwrap(), None).unwrap())
+        .collect();
+    let all_seen = |snap: &picket_live::Snapshot| {
+        site.sensors().iter().all(|s| {
+            snap.sensors.get(&s.name).is_some_and(|h| {
+                let sapient = wire(s.kind).0.name() == "sapient";
+                h.frames > 0 && h.reports > 0 && !h.stale && (!sapient || h.reported.is_some())
+            })
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut k = 0;
+    while !live.with_snapshot(all_seen) {
+        assert!(
+            Instant::now() < deadline,
+            "not every sensor was seen: {:#?}",
+            live.snapshot().sensors
+        );
+        let now = picket_server::now();
+        for (i, sender) in senders.iter_mut().enumerate() {
+            if k % 10 == 0 {
+                sender.keepalive(now).unwrap();
+            }
+            let r = report(&site, SensorId(i as u16), k, now);
+            assert_eq!(sender.send_scan(&[r], now).unwrap(), 1, "sensor {i}");
+        }
+        k += 1;
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let snap = live.snapshot();
+    for s in site.sensors() {
+        let h = &snap.sensors[&s.name];
+        assert!(
+            h.rejects.keys().all(|r| r == "unsupported_measurement"),
+            "{h:?}"
+        );
+    }
+    let cam = snap.sensors["camera-1"].reported.clone().unwrap();
+    assert!(cam.ok && cam.system == "ok", "{cam:?}");
+    match cam.field_of_view {
+        Some(FieldOfView::Cone { range_m, .. }) => assert_eq!(range_m, 1500.0),
+        other => panic!("expected a cone, got {other:?}"),
+    }
+    server.shutdown().unwrap();
+}
