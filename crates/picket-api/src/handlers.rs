@@ -391,6 +391,47 @@ pub(crate) async fn whitelist(
     Ok(Json(config.authorized))
 }
 
+/// Top-level sections of a site file that `GET .../config` shows; everything else (`auth`
+/// with its token digests, `storage` paths, `api` and TLS settings, `output` targets whose URLs
+/// may carry credentials, and anything added later) is left out: a whitelist, so a new secret
+/// section is hidden by default.
+const SHOWN_SECTIONS: &[&str] = &[
+    "site",
+    "sensor",
+    "guard",
+    "zone",
+    "rule",
+    "rules",
+    "authorized",
+];
+
+/// Keys left out of any shown table, wherever they are (a sensor's token name, for instance).
+const HIDDEN_KEYS: &[&str] = &[
+    "token", "tokens", "sha256", "secret", "password", "key", "tls",
+];
+
+fn strip_hidden(value: &mut toml::Value) {
+    match value {
+        toml::Value::Table(t) => {
+            t.retain(|k, _| !HIDDEN_KEYS.contains(&k));
+            t.iter_mut().for_each(|(_, v)| strip_hidden(v));
+        }
+        toml::Value::Array(a) => a.iter_mut().for_each(strip_hidden),
+        _ => {}
+    }
+}
+
+/// The configuration in force with only [`SHOWN_SECTIONS`], re-serialized (comments are lost).
+pub(crate) fn redacted_config(text: &str) -> Result<String, ApiError> {
+    let mut doc: toml::Table = text
+        .parse()
+        .map_err(|e| ApiError::Internal(format!("configuration in force does not parse: {e}")))?;
+    doc.retain(|k, _| SHOWN_SECTIONS.contains(&k));
+    let mut value = toml::Value::Table(doc);
+    strip_hidden(&mut value);
+    toml::to_string(&value).map_err(|e| ApiError::Internal(format!("cannot write TOML: {e}")))
+}
+
 pub(crate) async fn get_config(
     State(state): State<ApiState>,
     Path(site): Path<String>,
@@ -406,7 +447,7 @@ pub(crate) async fn get_config(
     })?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/toml")],
-        text,
+        redacted_config(&text)?,
     ))
 }
 

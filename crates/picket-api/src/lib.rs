@@ -24,12 +24,14 @@
 //!     let id = s.config.id();
 //!     state = state
 //!         .with_store(id, &s.config.server.storage.path)        // history, audit
-//!         .with_guard_config(id, s.config.text.clone());        // rules, whitelist, config
+//!         .with_guard_config(id, s.config.text.clone())         // rules, whitelist, sensors
+//!         .with_audit(id, s.store.clone());                     // refused requests audited
 //!     if let Some(injector) = server.injector(id) {              // POST .../detections
 //!         state = state.with_detections(id, move |sensor: &str, bytes| injector.inject(sensor, bytes));
 //!     }
 //! }
 //! let listener = server.runtime().block_on(tokio::net::TcpListener::bind(api_bind))?;
+//! // and, when the site names an MBTiles file: state = state.with_basemap(id, path)?;
 //! server.runtime().spawn(picket_api::serve(listener, state, tls));   // tls: Option<TlsConfig>
 //! ```
 //!
@@ -62,6 +64,7 @@ mod history;
 pub mod layout;
 pub mod metrics;
 pub mod openapi;
+pub mod refused;
 pub mod routes;
 pub mod stream;
 pub mod tiles;
@@ -105,6 +108,7 @@ pub(crate) struct SiteEntry {
     pub guard_toml: RwLock<Option<String>>,
     pub detections: Option<Arc<dyn DetectionSink>>,
     pub basemap: Option<tiles::Basemap>,
+    pub audit: Option<picket_store::StoreWriter>,
 }
 
 /// Tunables of the API.
@@ -135,6 +139,7 @@ pub struct ApiState {
     pub(crate) tokens: Arc<TokenTable>,
     pub(crate) config: ApiConfig,
     pub(crate) metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    pub(crate) refusals: Arc<refused::Limiter>,
 }
 
 impl ApiState {
@@ -150,6 +155,7 @@ impl ApiState {
                     guard_toml: RwLock::new(None),
                     detections: None,
                     basemap: None,
+                    audit: None,
                 };
                 (live.id.clone(), entry)
             })
@@ -159,6 +165,7 @@ impl ApiState {
             tokens: Arc::new(tokens),
             config: ApiConfig::default(),
             metrics: metrics::handle(),
+            refusals: Arc::default(),
         }
     }
 
@@ -200,6 +207,16 @@ impl ApiState {
             e.basemap = Some(basemap);
         }
         Ok(self)
+    }
+
+    /// The store writer of `site`'s evidence store, where requests the API refuses (bad or
+    /// missing token, too weak a role) are written to the audit trail ([`refused`]). The
+    /// pipeline audits the commands it receives itself.
+    pub fn with_audit(mut self, site: &str, writer: picket_store::StoreWriter) -> Self {
+        if let Some(e) = self.entry_mut(site) {
+            e.audit = Some(writer);
+        }
+        self
     }
 
     /// Where `site`'s posted detections go.
@@ -327,7 +344,7 @@ async fn guard(State(state): State<ApiState>, request: Request, next: Next) -> R
         Ok(p) => p,
         Err(e) => {
             metrics::count_request(&path, e.status().as_u16());
-            tracing::info!(%method, %path, status = e.status().as_u16(), "refused");
+            refused::record(&state, &method, &path, request.uri().path(), token, &e);
             return e.into_response();
         }
     };

@@ -202,7 +202,7 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/sites/{site}/config",
         A,
         "config",
-        "The guard configuration text (TOML) in force",
+        "The configuration in force (TOML): site, sensors, zones, rules, whitelist; never auth, storage, api or outputs",
     ),
     r(
         "PUT",

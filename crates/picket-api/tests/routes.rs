@@ -4,76 +4,14 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode};
-use common::{ROLES, SITE, site, token};
+use axum::http::StatusCode;
+use common::{ROLES, SITE, body, call, get_json, site, token, uri};
 use http_body_util::BodyExt;
 use picket_api::auth::Role;
 use picket_api::router;
-use picket_api::routes::{ROUTES, RouteSpec};
+use picket_api::routes::ROUTES;
 use serde_json::Value;
 use tower::ServiceExt;
-
-/// A concrete URI for a route pattern.
-fn uri(spec: &RouteSpec) -> String {
-    spec.path
-        .replace("{site}", SITE)
-        .replace("{sensor}", "radar")
-        .replace("{track}", "1")
-        .replace("{alert}", "3")
-        .replace("{z}/{x}/{y}", "1/0/1")
-}
-
-/// A body the route accepts.
-fn body(spec: &RouteSpec) -> String {
-    match (spec.method, spec.path.rsplit('/').next().unwrap()) {
-        ("PUT", "config") => common::GUARD_TOML.to_owned(),
-        ("POST", "detections") => format!(
-            r#"{{"sensor":"radar","time":{},"bearing":{{"az_deg":90,"sigma_az_deg":2}}}}"#,
-            common::T0
-        ),
-        _ => String::new(),
-    }
-}
-
-async fn call(
-    app: &axum::Router,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    body: String,
-) -> (StatusCode, Vec<u8>) {
-    let mut request = Request::builder()
-        .method(Method::from_bytes(method.as_bytes()).unwrap())
-        .uri(uri);
-    if let Some(t) = token {
-        request = request.header("authorization", format!("Bearer {t}"));
-    }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::from(body)).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes()
-        .to_vec();
-    (status, bytes)
-}
-
-async fn get_json(app: &axum::Router, uri: &str, role: Role) -> Value {
-    let (status, bytes) = call(app, "GET", uri, Some(token(role)), String::new()).await;
-    assert_eq!(
-        status,
-        StatusCode::OK,
-        "{uri}: {}",
-        String::from_utf8_lossy(&bytes)
-    );
-    serde_json::from_slice(&bytes).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_route_answers_without_a_valid_token() {

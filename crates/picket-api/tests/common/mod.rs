@@ -14,6 +14,75 @@ use picket_live::{Command, LiveSite, Registry, SensorHealth, Update};
 use picket_store::{AuditEntry, Record, StoreWriter, WriterConfig};
 use std::sync::{Arc, Mutex};
 
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use picket_api::routes::RouteSpec;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// A concrete URI for a route pattern.
+pub fn uri(spec: &RouteSpec) -> String {
+    spec.path
+        .replace("{site}", SITE)
+        .replace("{sensor}", "radar")
+        .replace("{track}", "1")
+        .replace("{alert}", "3")
+        .replace("{z}/{x}/{y}", "1/0/1")
+}
+
+/// A body the route accepts.
+pub fn body(spec: &RouteSpec) -> String {
+    match (spec.method, spec.path.rsplit('/').next().unwrap()) {
+        ("PUT", "config") => GUARD_TOML.to_owned(),
+        ("POST", "detections") => format!(
+            r#"{{"sensor":"radar","time":{},"bearing":{{"az_deg":90,"sigma_az_deg":2}}}}"#,
+            T0
+        ),
+        _ => String::new(),
+    }
+}
+
+pub async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: String,
+) -> (StatusCode, Vec<u8>) {
+    let mut request = Request::builder()
+        .method(Method::from_bytes(method.as_bytes()).unwrap())
+        .uri(uri);
+    if let Some(t) = token {
+        request = request.header("authorization", format!("Bearer {t}"));
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::from(body)).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (status, bytes)
+}
+
+pub async fn get_json(app: &axum::Router, uri: &str, role: Role) -> Value {
+    let (status, bytes) = call(app, "GET", uri, Some(token(role)), String::new()).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{uri}: {}",
+        String::from_utf8_lossy(&bytes)
+    );
+    serde_json::from_slice(&bytes).unwrap()
+}
+
 pub const SITE: &str = "north";
 pub const T0: f64 = 1_795_935_600.0;
 
@@ -320,6 +389,7 @@ pub fn site() -> TestSite {
             sink.lock().unwrap().push((sensor.to_owned(), bytes));
             Ok(())
         })
+        .with_audit(SITE, store.clone())
         .with_basemap(SITE, &mbtiles)
         .unwrap();
     TestSite {
