@@ -1,8 +1,8 @@
-// End-to-end tests in Debian's chromium (playwright-core) against a running `picket demo`.
+// End-to-end tests in Debian's chromium (playwright-core) against a running `picket demo`, and
+// nothing else: without the binary (`cargo build -p picket` first, or PICKET_BIN) they fail.
 // The demo prints its console URL and a viewer and an operator token; the tests log in as each.
 // Screenshots go to web/test-results/. Prints "e2e: P passed, F failed, S skipped".
 import { launch } from './browser.mjs';
-import { startStandin } from './standin.mjs';
 import { spawn } from 'node:child_process';
 import { mkdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 const web = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(web, 'test-results');
 mkdirSync(out, { recursive: true });
-const bin = process.env.PICKET_BIN ?? [join(web, '../target/debug/picket'), join(web, '../target/release/picket')].find(existsSync);
+const bin = process.env.PICKET_BIN ?? join(web, '../target/debug/picket');
+if (!existsSync(bin)) {
+  console.error(`e2e: no picket binary at ${bin}: run \`cargo build -p picket\` first (or set PICKET_BIN)`);
+  console.log('e2e: 0 passed, 1 failed, 0 skipped (no picket binary)');
+  process.exit(1);
+}
 const results = { passed: 0, failed: 0, skipped: 0 };
 
 function startDemo() {
@@ -53,15 +58,13 @@ async function rest(demo, token, method, path) {
   return { status: res.status, body: res.ok ? await res.json() : await res.text() };
 }
 
-let demo, against = 'picket demo';
+let demo;
 try {
-  assert(bin, 'no picket binary (build it, or set PICKET_BIN)');
   demo = await startDemo();
 } catch (e) {
-  // Last resort until the demo serves its console: the stand-in API (scripted test data).
-  console.log(`picket demo unusable for the console (${e.message.split('\n')[0]}); running against the stand-in API`);
-  against = 'the stand-in API (e2e/standin.mjs)';
-  demo = await startStandin(join(web, 'dist'));
+  console.error(`e2e: ${e.message}`);
+  console.log(`e2e: 0 passed, 1 failed, 0 skipped (picket demo from ${bin} did not serve the console)`);
+  process.exit(1);
 }
 const ctx = await launch();
 let alertId = null;
@@ -75,6 +78,27 @@ try {
     const moved = await op.evaluate((b) => [...window.__picket.picture.tracks.values()].filter((t) => b[t.id] && Math.hypot(t.position.x - b[t.id][0], t.position.y - b[t.id][1]) > 1).length, before);
     await op.screenshot({ path: join(out, 'live-tracks.png') });
     assert(moved > 0, 'no track moved more than 1 m in 4 s');
+  });
+
+  await test('sensors are drawn with their coverage and tracks name their sensors', async () => {
+    const layout = await op.evaluate(() => window.__picket.picture.layout);
+    assert(layout.length > 0, 'the snapshot carried no sensor layout');
+    const r = await rest(demo, demo.operator, 'GET', '/sites/demo/layout');
+    assert(r.status === 200 && r.body.length === layout.length, `layout route: ${r.status}`);
+    assert(layout.every((s) => s.geodetic && s.name), 'a sensor without a position or name');
+    const withCoverage = layout.filter((s) => s.coverage).length;
+    assert(withCoverage > 0, 'no sensor has a coverage to draw');
+    for (const s of layout) await op.waitForSelector(`#sensors tr[data-sensor="${s.name}"]`, { timeout: 5_000 });
+    assert((await op.locator('[data-sensor-label]').count()) === layout.length, 'sensor names are not all on the map');
+    const names = new Set(layout.map((s) => s.name));
+    const id = await op.evaluate((names) => [...window.__picket.picture.tracks.values()].find((t) => t.sensor_names?.length && t.sensor_names.every((n) => names.includes(n)))?.id, [...names]);
+    assert(id != null, 'no live track names its sensors from the layout');
+    await op.evaluate((id) => window.__picket.select(id), id);
+    await op.waitForSelector('#detail .sensor-names', { timeout: 5_000 });
+    const shown = await op.textContent('#detail .sensor-names');
+    assert(!shown.includes('#') && [...names].some((n) => shown.includes(n)), `track detail shows sensors as "${shown}"`);
+    await op.screenshot({ path: join(out, 'sensors.png') });
+    await op.evaluate(() => window.__picket.select(null));
   });
 
   await test('an alert appears when a drone enters a zone', async () => {
@@ -149,5 +173,5 @@ try {
   await ctx.close();
   demo.stop();
 }
-console.log(`e2e: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped (against ${against})`);
+console.log(`e2e: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped (against picket demo, ${bin})`);
 process.exit(results.failed ? 1 : 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Picture, bestClass, coverageOutline, coverageText, sensorNames, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
+import { Picture, bestClass, coverageOutline, fieldOfViewOutline, coverageText, sensorNames, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
 
 const origin = { lat_deg: 51.5, lon_deg: -0.1, alt_m: 0 };
 const track = (id: number, time: number, x = 0, y = 0): Track => ({
@@ -91,6 +91,14 @@ describe('sensors', () => {
     expect(coverageOutline(origin, all)).toBeNull();
     expect(coverageText(all)).toBe('5.00 km, all round (nominal)');
     expect(coverageText({ range_m: 800, boresight_deg: 45, fov_deg: 30, source: 'configured' })).toBe('800 m, 30° around 45°');
+  });
+  it('a reported cone is a sector, a full-circle cone a ring, a polygon its vertices', () => {
+    const cone = { kind: 'cone' as const, azimuth_deg: 180, elevation_deg: 0, range_m: 800, horizontal_extent_deg: 20, vertical_extent_deg: 10 };
+    const sector = fieldOfViewOutline(origin, cone);
+    expect(rangeBearing(origin.lat_deg, origin.lon_deg, ...sector[1]).bearing_deg).toBeCloseTo(170, 6);
+    const ring = fieldOfViewOutline(origin, { ...cone, horizontal_extent_deg: 360 });
+    expect(ring.length).toBe(73);
+    expect(fieldOfViewOutline(origin, { kind: 'polygon', vertices: [origin, { ...origin, lat_deg: 52 }] })).toEqual([[51.5, -0.1], [52, -0.1]]);
   });
   it('sensor names come from the API, else from the layout by bit', () => {
     const t = track(1, 0);

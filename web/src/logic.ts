@@ -64,6 +64,20 @@ export interface SensorHealth {
   last_seen: number | null;
   latency_ms: number | null;
   stale: boolean;
+  /** What the sensor last said of itself (SAPIENT StatusReport), when it reports. */
+  reported?: { system: string; ok: boolean; faults: string[]; mode: string; field_of_view: FieldOfView | null; received: number };
+}
+
+/** A field of view a sensor reports: a polygon, or a cone from the sensor. */
+export type FieldOfView =
+  | { kind: 'polygon'; vertices: Geodetic[] }
+  | { kind: 'cone'; azimuth_deg: number; elevation_deg: number; range_m: number; horizontal_extent_deg: number; vertical_extent_deg: number };
+
+/** A reported field of view as a coverage outline ([lat, lon] points) from the sensor at `at`. */
+export function fieldOfViewOutline(at: Geodetic, f: FieldOfView): [number, number][] {
+  if (f.kind === 'polygon') return f.vertices.map((v) => [v.lat_deg, v.lon_deg]);
+  const c = { range_m: f.range_m, boresight_deg: f.azimuth_deg, fov_deg: f.horizontal_extent_deg, source: 'reported' };
+  return coverageOutline(at, c) ?? Array.from({ length: 73 }, (_, i) => destination(at.lat_deg, at.lon_deg, f.range_m, i * 5));
 }
 
 export interface Zone {

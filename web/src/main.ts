@@ -80,7 +80,9 @@ function renderSensors(): void {
   const rows = [...names].sort((a, b) => a.localeCompare(b)).map((name) => {
     const s = picture.sensors.get(name), place = picture.layout.find((p) => p.name === name);
     const kind = `${esc(s?.kind ?? place?.kind ?? '')}/${esc(s?.format ?? place?.format ?? '')}`;
-    const where = place ? `<br><small title="${esc(coverageText(place.coverage))}">${esc(coverageText(place.coverage))}</small>` : '';
+    const where = place ? `<br><small>${esc(coverageText(place.coverage))}</small>` : '';
+    map.setReportedFov(name, place?.geodetic, s?.reported?.field_of_view);
+    const said = s?.reported ? `<br><small class="${s.reported.ok ? '' : 'fault'}">says ${esc(s.reported.system)}${s.reported.faults.length ? `: ${esc(s.reported.faults.join(', '))}` : ''}</small>` : '';
     if (!s) return `<tr class="stale" data-sensor="${esc(name)}"><td>${esc(name)}<br><small>${kind}</small>${where}</td><td>no health</td><td>never</td><td></td><td></td><td></td></tr>`;
     const r = rates.get(s.name);
     if (!r || r.frames !== s.frames) {
@@ -90,7 +92,7 @@ function renderSensors(): void {
     const rej = Object.values(s.rejects).reduce((x, y) => x + y, 0);
     const age = s.last_seen != null && now ? `${Math.max(0, now - s.last_seen).toFixed(0)} s ago` : 'never';
     return `<tr class="${s.stale ? 'stale' : ''}" data-sensor="${esc(s.name)}"><td>${esc(s.name)}<br><small>${kind}</small>${where}</td>
-      <td>${s.stale ? 'STALE' : 'ok'}</td><td>${age}</td><td>${(rates.get(s.name)?.rate ?? 0).toFixed(1)}/s<br><small>${s.reports} rep</small></td>
+      <td>${s.stale ? 'STALE' : 'ok'}${said}</td><td>${age}</td><td>${(rates.get(s.name)?.rate ?? 0).toFixed(1)}/s<br><small>${s.reports} rep</small></td>
       <td title="${esc(JSON.stringify(s.rejects))}">${rej} rej${s.shed ? `<br>${s.shed} shed` : ''}</td><td>${s.latency_ms != null ? `${s.latency_ms.toFixed(0)} ms` : ''}</td></tr>`;
   });
   $('sensors').innerHTML = `<tr><th>sensor</th><th>health</th><th>last seen</th><th>rate</th><th>rejects</th><th>latency</th></tr>${rows.join('')}`;
@@ -202,7 +204,7 @@ function startMap(origin: Geodetic): void {
   map = new ConsoleMap($('map'), $<HTMLCanvasElement>('tracks-canvas'), origin, $('cursor'), $('measure-out'));
   map.onSelect = (id) => void select(id);
   wireControls();
-  (window as unknown as { __picket: unknown }).__picket = { picture, map, get replay() { return replay; } };
+  (window as unknown as { __picket: unknown }).__picket = { picture, map, select, get replay() { return replay; } };
 }
 
 async function start(): Promise<void> {

@@ -3,7 +3,7 @@
 // label in one pass per animation frame (DOM markers would not hold 1,000 tracks at 30 fps).
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { ZONE_COLOURS, bestClass, coverageOutline, coverageText, destination, enuToLatLon, formatLatLon, formatRange, identityText, rangeBearing, speedMps, threatColour, type BasemapInfo, type Geodetic, type SensorPlace, type Track, type Zone } from './logic';
+import { ZONE_COLOURS, bestClass, coverageOutline, coverageText, destination, fieldOfViewOutline, enuToLatLon, formatLatLon, formatRange, identityText, rangeBearing, speedMps, threatColour, type BasemapInfo, type FieldOfView, type Geodetic, type SensorPlace, type Track, type Zone } from './logic';
 
 export interface DrawState {
   tracks: Track[];
@@ -14,12 +14,14 @@ export interface DrawState {
 
 const RINGS_M = [500, 1000, 2000, 3000, 5000, 10000];
 const SENSOR_COLOUR = '#56ccf2';
+const esc = (t: string) => t.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export class ConsoleMap {
   map: L.Map;
   private canvas: HTMLCanvasElement;
   private zoneLayer = L.layerGroup();
   private sensorLayer = L.layerGroup();
+  private fovLayers = new Map<string, { json: string; layer: L.Layer }>();
   private measureLayer = L.layerGroup();
   private measurePts: L.LatLng[] = [];
   measuring = false;
@@ -96,8 +98,28 @@ export class ConsoleMap {
       }
       L.circleMarker(p, { radius: 4, color: SENSOR_COLOUR, weight: 2, fillColor: '#0b1520', fillOpacity: 1 })
         .bindTooltip(`${s.name} (${s.kind}/${s.format}): ${coverageText(c)}`).addTo(this.sensorLayer);
-      L.marker(p, { interactive: false, icon: L.divIcon({ className: 'sensor-label', html: s.name.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`), iconSize: undefined }) }).addTo(this.sensorLayer);
     }
+    // One label per place: sensors standing together (often all at the origin) are listed.
+    const byPlace = new Map<string, SensorPlace[]>();
+    for (const s of sensors) {
+      const key = `${s.geodetic.lat_deg.toFixed(5)},${s.geodetic.lon_deg.toFixed(5)}`;
+      byPlace.set(key, [...(byPlace.get(key) ?? []), s]);
+    }
+    for (const group of byPlace.values()) {
+      const html = group.map((s) => `<span data-sensor-label="${esc(s.name)}">${esc(s.name)}</span>`).join('<br>');
+      L.marker([group[0].geodetic.lat_deg, group[0].geodetic.lon_deg], { interactive: false, icon: L.divIcon({ className: 'sensor-label', html, iconSize: undefined }) }).addTo(this.sensorLayer);
+    }
+  }
+
+  /** A field of view a sensor reports about itself (SAPIENT status), drawn over its coverage. */
+  setReportedFov(name: string, at: Geodetic | undefined, fov: FieldOfView | null | undefined): void {
+    const json = at && fov ? JSON.stringify(fov) : '';
+    const prev = this.fovLayers.get(name);
+    if (prev?.json === json) return;
+    if (prev) { prev.layer.remove(); this.fovLayers.delete(name); }
+    if (!at || !fov) return;
+    const layer = L.polygon(fieldOfViewOutline(at, fov), { color: SENSOR_COLOUR, weight: 1.5, fillOpacity: 0.05, interactive: false }).addTo(this.map);
+    this.fovLayers.set(name, { json, layer });
   }
 
   render(state: DrawState): void { this.state = state; this.dirty = true; }
