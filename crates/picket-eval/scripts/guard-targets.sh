@@ -12,6 +12,10 @@
 #   SPOOF_SEEDS  spoofing seeds     (default 1..5)
 #   SWARM_SEEDS  swarm seeds        (default 1..5)
 #   SUMMARY_ONLY=1  only print the table of the eval files already in OUT_DIR
+#   TRACKS=truth-class | truth-uniform
+#                the guard alone, for reference: instead of `picket track`, tracks made from the
+#                truth (with the true class at p = 0.9, or no class) by picket-guard's `offline`
+#                example (OFFLINE: that binary; default: built with cargo), guard run on them
 # OUT_DIR (default: a new temporary folder) keeps every scenario, track, alert and eval file,
 # named PRESET-SEED.{jsonl,tracks.jsonl,alerts.jsonl,eval.json}. Needs jq.
 set -euo pipefail
@@ -21,6 +25,10 @@ if [[ -z "${PICKET:-}" && -z "${SUMMARY_ONLY:-}" ]]; then
     cargo build --release -q -p picket --manifest-path "$root/Cargo.toml"
     PICKET="$root/target/release/picket"
 fi
+if [[ -n "${TRACKS:-}" && -z "${OFFLINE:-}" && -z "${SUMMARY_ONLY:-}" ]]; then
+    cargo build --release -q -p picket-guard --example offline --manifest-path "$root/Cargo.toml"
+    OFFLINE="$root/target/release/examples/offline"
+fi
 out=${1:-$(mktemp -d -t picket-guard-targets.XXXXXX)}
 mkdir -p "$out"
 command -v jq >/dev/null || { echo "guard-targets.sh needs jq" >&2; exit 1; }
@@ -28,8 +36,13 @@ command -v jq >/dev/null || { echo "guard-targets.sh needs jq" >&2; exit 1; }
 run() { # preset seed
     local base="$out/$1-$2"
     "$PICKET" sim --quiet --preset "$1" --seed "$2" --out "$base.jsonl"
-    "$PICKET" track --scenario "$base.jsonl" --out "$base.tracks.jsonl" \
-        --alerts "$base.alerts.jsonl" 2>"$base.track.log"
+    if [[ -n "${TRACKS:-}" ]]; then
+        "$OFFLINE" "$base.jsonl" "$TRACKS" "$base.tracks.jsonl" "$base.alerts.jsonl" \
+            >"$base.track.log" 2>&1
+    else
+        "$PICKET" track --scenario "$base.jsonl" --out "$base.tracks.jsonl" \
+            --alerts "$base.alerts.jsonl" 2>"$base.track.log"
+    fi
     "$PICKET" eval --scenario "$base.jsonl" --tracks "$base.tracks.jsonl" \
         --alerts "$base.alerts.jsonl" --json |
         jq -c --arg preset "$1" --argjson seed "$2" '{preset: $preset, seed: $seed} + .' \
@@ -50,6 +63,7 @@ if [[ -z "${SUMMARY_ONLY:-}" ]]; then
     done
 fi
 
+echo "tracks: ${TRACKS:-picket track}"
 echo "binary: ${PICKET:-$root/target/release/picket} ($("${PICKET:-$root/target/release/picket}" --version)); repository at $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- crates || echo ' with uncommitted changes under crates/')"
 echo "files: $out"
 echo
