@@ -101,6 +101,29 @@ try {
     await op.evaluate(() => window.__picket.select(null));
   });
 
+  await test('after dragging the map, clicking a track opens its detail', async () => {
+    const box = await op.locator('#map').boundingBox();
+    await op.mouse.move(box.x + 300, box.y + 300); await op.mouse.down();
+    for (let i = 1; i <= 10; i++) await op.mouse.move(box.x + 300 + 12 * i, box.y + 300 + 5 * i);
+    await op.mouse.up();
+    await op.waitForTimeout(400);
+    // A track well inside the view, where the map puts it now.
+    const at = await op.evaluate(() => {
+      const m = window.__picket.map.map, size = m.getSize();
+      for (const t of window.__picket.picture.tracks.values()) {
+        const p = m.latLngToContainerPoint([t.geodetic.lat_deg, t.geodetic.lon_deg]);
+        if (p.x > 50 && p.y > 50 && p.x < size.x - 50 && p.y < size.y - 50) return { id: t.id, x: p.x, y: p.y };
+      }
+      return null;
+    });
+    assert(at, 'no track in view after the drag');
+    await op.mouse.click(box.x + at.x, box.y + at.y);
+    await op.waitForSelector('#detail-section:not([hidden])', { timeout: 5_000 });
+    const shown = await op.textContent('#detail-id');
+    assert(shown.startsWith('T'), `detail shows ${shown}`);
+    await op.click('#detail-close');
+  });
+
   await test('an alert appears when a drone enters a zone', async () => {
     // The first open alert that names a zone (the demo also raises zone-less ones, e.g. no Remote ID).
     const h = await op.waitForFunction(() => [...window.__picket.picture.alerts.values()].find((a) => a.zone && (a.state === 'raised' || a.state === 'escalated'))?.alert, null, { timeout: 180_000 });

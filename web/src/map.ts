@@ -1,5 +1,8 @@
 // The map: Leaflet (canvas renderer, no tile layer: works offline) with a range-ring and bearing
 // grid around the site origin, zones, and a canvas overlay that draws every track, its trail and
+// label in one pass. The overlay lives in a map pane, so a pan moves it with the map (the
+// compositor's work, no redraw); it is drawn with a margin around the view and redrawn when the
+// data changes, after a zoom, when a pan nears the margin's edge, and shortly after a pan ends.
 // label in one pass per animation frame (DOM markers would not hold 1,000 tracks at 30 fps).
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
@@ -26,6 +29,12 @@ export class ConsoleMap {
   private measurePts: L.LatLng[] = [];
   measuring = false;
   private dirty = true;
+  /** Layer-pixel position of the overlay's top-left corner, and its margin, at the last draw. */
+  private drawnAt = L.point(0, 0);
+  private margin = L.point(0, 0);
+  private lastDraw = 0;
+  private settleTimer: number | undefined;
+  redraws = 0;
   private state: DrawState = { tracks: [], trails: new Map(), threat: new Map(), selected: null };
   /** Screen positions of the last frame, for picking a track by click. */
   private hits: [number, number, number][] = [];
@@ -34,19 +43,25 @@ export class ConsoleMap {
 
   constructor(el: HTMLElement, canvas: HTMLCanvasElement, private origin: Geodetic, cursorEl: HTMLElement, private measureEl: HTMLElement) {
     this.canvas = canvas;
-    this.map = L.map(el, { preferCanvas: true, zoomControl: true, attributionControl: false, zoomSnap: 0.25 })
+    this.map = L.map(el, { preferCanvas: false, zoomControl: true, attributionControl: false, zoomSnap: 0.25 })
       .setView([origin.lat_deg, origin.lon_deg], 14);
     this.drawGrid();
     this.sensorLayer.addTo(this.map);
     this.zoneLayer.addTo(this.map);
     this.measureLayer.addTo(this.map);
-    this.map.on('move zoom resize', () => { this.resize(); this.dirty = true; });
+    // The overlay in its own pane above the vector layers and labels, below tooltips.
+    const pane = this.map.createPane('tracks');
+    pane.style.zIndex = '620'; pane.style.pointerEvents = 'none';
+    pane.appendChild(canvas);
+    this.map.on('resize zoomend viewreset', () => { this.dirty = true; });
+    this.map.on('zoomstart', () => { canvas.style.visibility = 'hidden'; });
+    this.map.on('move', () => { if (this.nearEdge()) this.dirty = true; });
+    this.map.on('moveend', () => this.settle());
     this.map.on('mousemove', (e: L.LeafletMouseEvent) => {
       const rb = rangeBearing(origin.lat_deg, origin.lon_deg, e.latlng.lat, e.latlng.lng);
       cursorEl.textContent = `${formatLatLon(e.latlng.lat, e.latlng.lng)}  ${formatRange(rb.range_m)} ${rb.bearing_deg.toFixed(1)}° from origin`;
     });
     this.map.on('click', (e: L.LeafletMouseEvent) => (this.measuring ? this.measureClick(e.latlng) : this.pick(e.containerPoint)));
-    this.resize();
     const loop = () => { if (this.dirty) { this.draw(); this.dirty = false; } this.frames++; requestAnimationFrame(loop); };
     requestAnimationFrame(loop);
   }
@@ -124,30 +139,54 @@ export class ConsoleMap {
 
   render(state: DrawState): void { this.state = state; this.dirty = true; }
 
-  private resize(): void {
+  /** Sizes and places the overlay: the view plus a margin on every side, in layer pixels. */
+  private place(): void {
     const size = this.map.getSize(), dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== size.x * dpr || this.canvas.height !== size.y * dpr) {
-      this.canvas.width = size.x * dpr; this.canvas.height = size.y * dpr;
-      this.canvas.style.width = `${size.x}px`; this.canvas.style.height = `${size.y}px`;
+    this.margin = L.point(Math.round(size.x * 0.25), Math.round(size.y * 0.25));
+    const w = size.x + 2 * this.margin.x, h = size.y + 2 * this.margin.y;
+    if (this.canvas.width !== w * dpr || this.canvas.height !== h * dpr) {
+      this.canvas.width = w * dpr; this.canvas.height = h * dpr;
+      this.canvas.style.width = `${w}px`; this.canvas.style.height = `${h}px`;
     }
+    this.drawnAt = this.map.containerPointToLayerPoint([-this.margin.x, -this.margin.y]).round();
+    L.DomUtil.setPosition(this.canvas, this.drawnAt);
+  }
+
+  /** True when the view has moved so far since the last draw that an edge would show. */
+  private nearEdge(): boolean {
+    const shift = this.map.containerPointToLayerPoint([-this.margin.x, -this.margin.y]).subtract(this.drawnAt);
+    return Math.abs(shift.x) > this.margin.x * 0.8 || Math.abs(shift.y) > this.margin.y * 0.8;
+  }
+
+  /** After a pan: redraw so the margin is whole again, at most every 200 ms while pans go on. */
+  private settle(): void {
+    const since = performance.now() - this.lastDraw;
+    if (since >= 200) { this.dirty = true; return; }
+    window.clearTimeout(this.settleTimer);
+    this.settleTimer = window.setTimeout(() => { this.dirty = true; }, 200 - since);
   }
 
   private draw(): void {
+    this.place();
+    this.lastDraw = performance.now(); this.redraws++;
+    this.canvas.style.visibility = '';
     const ctx = this.canvas.getContext('2d')!, dpr = window.devicePixelRatio || 1;
+    const w = this.canvas.width / dpr, h = this.canvas.height / dpr, at = this.drawnAt;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.clearRect(0, 0, w, h);
     const { tracks, trails, threat, selected } = this.state;
     const many = this.state.trails.size > 200;
     // One affine ENU→screen transform per frame (exact enough within the view for the local
     // flat-earth frame): projecting every trail point through Leaflet would cost 30k calls.
-    const o = this.map.latLngToContainerPoint(this.ll(0, 0)), ex = this.map.latLngToContainerPoint(this.ll(1000, 0)), ny = this.map.latLngToContainerPoint(this.ll(0, 1000));
+    const px = (ll: L.LatLngExpression) => this.map.latLngToLayerPoint(ll).subtract(at);
+    const o = px(this.ll(0, 0)), ex = px(this.ll(1000, 0)), ny = px(this.ll(0, 1000));
     const ax = (ex.x - o.x) / 1000, ay = (ex.y - o.y) / 1000, bx = (ny.x - o.x) / 1000, by = (ny.y - o.y) / 1000;
     const scr = (x: number, y: number) => ({ x: o.x + ax * x + bx * y, y: o.y + ay * x + by * y });
     ctx.font = '11px system-ui, sans-serif';
     this.hits = [];
     for (const t of tracks) {
       const pt = scr(t.position.x, t.position.y);
-      if (pt.x < -50 || pt.y < -50 || pt.x > this.canvas.width + 50 || pt.y > this.canvas.height + 50) continue;
+      if (pt.x < -50 || pt.y < -50 || pt.x > w + 50 || pt.y > h + 50) continue;
       const colour = threatColour(threat.get(t.id) ?? 0);
       const trail = trails.get(t.id);
       if (trail && trail.length > 1) {
@@ -156,7 +195,7 @@ export class ConsoleMap {
         ctx.stroke(); ctx.globalAlpha = 1;
       }
       this.icon(ctx, bestClass(t), pt.x, pt.y, colour, Math.atan2(t.velocity.x, t.velocity.y), t.status !== 'confirmed');
-      if (t.pilot && (selected === t.id || !many)) this.pilot(ctx, pt, t.pilot, selected === t.id);
+      if (t.pilot && (selected === t.id || !many)) this.pilot(ctx, pt, px([t.pilot.lat_deg, t.pilot.lon_deg]), selected === t.id);
       if (selected === t.id) { ctx.strokeStyle = '#fff'; ctx.lineWidth = 1; ctx.strokeRect(pt.x - 11, pt.y - 11, 22, 22); }
       if (!many || selected === t.id) {
         const idt = identityText(t.identity);
@@ -166,7 +205,7 @@ export class ConsoleMap {
         ctx.fillStyle = '#000a'; ctx.fillRect(pt.x + 10, pt.y - 8, w, lines.length * 12 + 2);
         ctx.fillStyle = colour; lines.forEach((l, i) => ctx.fillText(l, pt.x + 12, pt.y + 2 + i * 12));
       }
-      this.hits.push([t.id, pt.x, pt.y]);
+      this.hits.push([t.id, pt.x + at.x, pt.y + at.y]);
     }
   }
 
@@ -187,15 +226,16 @@ export class ConsoleMap {
     ctx.restore();
   }
 
-  private pilot(ctx: CanvasRenderingContext2D, pt: { x: number; y: number }, p: Geodetic, selected: boolean): void {
-    const q = this.map.latLngToContainerPoint([p.lat_deg, p.lon_deg]);
+  private pilot(ctx: CanvasRenderingContext2D, pt: { x: number; y: number }, q: L.Point, selected: boolean): void {
     ctx.strokeStyle = '#7fdbff'; ctx.setLineDash([3, 3]); ctx.lineWidth = 1; ctx.beginPath(); ctx.moveTo(pt.x, pt.y); ctx.lineTo(q.x, q.y); ctx.stroke(); ctx.setLineDash([]);
     ctx.fillStyle = '#7fdbff'; ctx.beginPath(); ctx.arc(q.x, q.y, 5, 0, 7); ctx.fill();
     ctx.fillStyle = '#000'; ctx.fillText('P', q.x - 3, q.y + 4);
     if (selected) { ctx.fillStyle = '#7fdbff'; ctx.fillText('operator', q.x + 8, q.y + 4); }
   }
 
-  private pick(p: L.Point): void {
+  /** The track nearest a click (hits are kept in layer pixels, which a pan does not change). */
+  private pick(c: L.Point): void {
+    const p = this.map.containerPointToLayerPoint(c);
     let best: number | null = null, bestD = 14;
     for (const [id, x, y] of this.hits) { const d = Math.hypot(x - p.x, y - p.y); if (d < bestD) { bestD = d; best = id; } }
     this.onSelect(best);
