@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Picture, bestClass, coverageOutline, fieldOfViewOutline, coverageText, sensorNames, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
+import { Picture, authorization, bestClass, coverageOutline, fieldOfViewOutline, coverageText, sensorNames, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
 
 const origin = { lat_deg: 51.5, lon_deg: -0.1, alt_m: 0 };
 const track = (id: number, time: number, x = 0, y = 0): Track => ({
@@ -105,5 +105,18 @@ describe('sensors', () => {
     expect(sensorNames(t, [place])).toEqual(['#0', '#2']);
     expect(sensorNames({ ...t, sensors: 2 }, [place])).toEqual(['cam-gate']);
     expect(sensorNames({ ...t, sensor_names: ['radar'] }, [place])).toEqual(['radar']);
+  });
+});
+
+describe('authorization', () => {
+  const wl = [{ name: 'roof survey', rid: 'SN123', zones: ['runway'] }, { name: 'police', icao: '4ca123', zones: [] }];
+  it('matches the serial exactly, and an open spoof alert overrides the whitelist', () => {
+    expect(authorization(track(1, 0), [], wl).text).toBe('authorized as roof survey in runway');
+    expect(authorization({ ...track(1, 0), identity: { remote_id: 'SN1234' } }, [], wl).text).toBe('not on the whitelist');
+    expect(authorization({ ...track(1, 0), identity: { icao: 0x4ca123 } }, [], wl).text).toBe('authorized as police');
+    expect(authorization({ ...track(1, 0), identity: null }, [], wl).text).toMatch(/^unknown/);
+    const spoof = { ...alert(1, 3, 5), rule: 'spoof_suspected' };
+    expect(authorization(track(1, 0), [spoof], wl)).toEqual({ text: 'SPOOF SUSPECTED (alert open)', alarm: true });
+    expect(authorization(track(1, 0), [{ ...spoof, state: 'resolved' }], wl).alarm).toBe(false);
   });
 });

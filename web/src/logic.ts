@@ -277,3 +277,25 @@ export function stateAt(history: Track[], at: number, max_age_s = 5): Map<number
   }
   return out;
 }
+
+/** A whitelist entry as `GET .../whitelist` gives it (the guard's `[[authorized]]`). */
+export interface Authorized { name?: string | null; rid?: string | null; operator_id?: string | null; icao?: string | null; zones?: string[] }
+
+/**
+ * What the console says of a track's authorization: an open spoof or unauthorized alert first,
+ * then the whitelist entry its Remote ID serial or ICAO address matches exactly.
+ */
+export function authorization(t: Track, alerts: Iterable<AlertEvent>, whitelist: Authorized[] | null): { text: string; alarm: boolean } {
+  const open = [...alerts].filter((a) => a.track === t.id && a.state !== 'resolved');
+  if (open.some((a) => a.rule === 'spoof_suspected')) return { text: 'SPOOF SUSPECTED (alert open)', alarm: true };
+  if (open.some((a) => a.rule === 'unauthorized')) return { text: 'UNAUTHORIZED (alert open)', alarm: true };
+  const id = t.identity && typeof t.identity === 'object' ? t.identity : null;
+  const rid = id && 'remote_id' in id ? String(id.remote_id) : null;
+  const icao = id && 'icao' in id && typeof id.icao === 'number' ? id.icao.toString(16).toUpperCase().padStart(6, '0') : null;
+  if (!rid && !icao) return { text: 'unknown (no identity broadcast)', alarm: false };
+  if (!whitelist) return { text: 'unknown (whitelist not readable)', alarm: false };
+  const entry = whitelist.find((e) => (rid != null && e.rid === rid) || (icao != null && e.icao?.toUpperCase() === icao));
+  if (!entry) return { text: 'not on the whitelist', alarm: false };
+  const zones = entry.zones?.length ? ` in ${entry.zones.join(', ')}` : '';
+  return { text: `authorized${entry.name ? ` as ${entry.name}` : ''}${zones}`, alarm: false };
+}

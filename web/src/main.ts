@@ -2,7 +2,7 @@
 import './style.css';
 import { api, ApiError, stream, token } from './api';
 import { ConsoleMap } from './map';
-import { CLASSES, Picture, bestClass, coverageText, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorNames, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type BasemapInfo, type Geodetic, type Track } from './logic';
+import { CLASSES, Picture, authorization, bestClass, coverageText, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorNames, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type Authorized, type BasemapInfo, type Geodetic, type Track } from './logic';
 import { syntheticFeed } from './bench';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -17,7 +17,7 @@ let map: ConsoleMap;
 let site = '';
 let selected: number | null = null;
 let muted = false;
-let whitelistText = '';
+let whitelist: Authorized[] | null = null;
 let replay: { history: Track[]; t: number; t0: number; t1: number; playing: boolean } | null = null;
 const rates = new Map<string, { frames: number; at: number; rate: number }>();
 
@@ -107,8 +107,7 @@ function renderDetail(): void {
   $('detail-id').textContent = `T${selected}`;
   if (!t) { $('detail').innerHTML = '<p>Not in the picture at this moment.</p>'; return; }
   const idt = identityText(t.identity);
-  const wl = idt && whitelistText ? (whitelistText.includes(idt) ? 'authorized (on the whitelist)' : 'NOT on the whitelist') : 'unknown';
-  const unauth = [...picture.alerts.values()].some((a) => a.track === t.id && a.rule === 'unauthorized' && a.state !== 'resolved');
+  const auth = authorization(t, picture.alerts.values(), whitelist);
   const pos = t.geodetic ? formatLatLon(t.geodetic.lat_deg, t.geodetic.lon_deg) : `${t.position.x.toFixed(0)} E ${t.position.y.toFixed(0)} N m`;
   const pilot = t.pilot && t.geodetic ? (() => { const rb = rangeBearing(t.geodetic!.lat_deg, t.geodetic!.lon_deg, t.pilot!.lat_deg, t.pilot!.lon_deg); return `${formatLatLon(t.pilot!.lat_deg, t.pilot!.lon_deg)} (${formatRange(rb.range_m)} at ${rb.bearing_deg.toFixed(0)}° from the drone)`; })() : t.pilot ? formatLatLon(t.pilot.lat_deg, t.pilot.lon_deg) : 'none';
   const probs = CLASSES.map((c, i) => `<tr><td>${c}</td><td><span class="bar" style="width:${(t.class[i] * 120).toFixed(0)}px"></span> ${(t.class[i] * 100).toFixed(0)}%</td></tr>`).join('');
@@ -121,7 +120,7 @@ function renderDetail(): void {
     <tr><td>sensors</td><td class="sensor-names">${esc(sensorNames(t, picture.layout).join(', ')) || 'none'}</td></tr>
     <tr><td>${isRemoteId(t.identity) ? 'Remote ID' : 'identity'}</td><td>${idt ? esc(idt) : 'none broadcast'}</td></tr>
     <tr><td>operator</td><td>${pilot}</td></tr>
-    <tr><td>authorization</td><td>${unauth ? '<b style="color:#eb5757">UNAUTHORIZED (alert open)</b>' : esc(wl)}</td></tr>
+    <tr><td>authorization</td><td class="authorization">${auth.alarm ? `<b style="color:#eb5757">${esc(auth.text)}</b>` : esc(auth.text)}</td></tr>
     </table><h3>Classification</h3><table>${probs}</table>
     <h3>History (${hist.length} stored states)</h3><table>${histRows}</table>`;
 }
@@ -228,10 +227,12 @@ async function start(): Promise<void> {
     $('site').textContent = `site ${s.id}`; $('who').textContent = `${who.name} (${who.role})`;
     startMap(s.origin);
     $('map').dataset.basemap = map.setBasemap(site, s.basemap ?? null, token.get() ?? '');
-    api<unknown>(`/sites/${site}/whitelist`).then((w) => (whitelistText = JSON.stringify(w))).catch(() => {});
+    // Re-read after every reload (the stream says `zones` when zones, rules and whitelist change).
+    const readWhitelist = () => api<Authorized[]>(`/sites/${site}/whitelist`).then((w) => (whitelist = w)).catch(() => {});
+    void readWhitelist();
     stream(site, (m) => {
       if (m.type === 'snapshot') { picture.snapshot(m as never); map.setZones(picture.zones); map.setSensors(picture.layout); }
-      else { picture.update(m); if (m.type === 'zones') map.setZones(picture.zones); }
+      else { picture.update(m); if (m.type === 'zones') { map.setZones(picture.zones); void readWhitelist(); } }
       refresh();
     }, (st) => ($('status').textContent = st));
   } catch (e) {
