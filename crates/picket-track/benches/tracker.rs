@@ -130,9 +130,8 @@ fn gating(c: &mut Criterion) {
         let tracks: Vec<Gaussian> = scans[0]
             .1
             .iter()
-            .filter_map(|r| model_of(r, &sensor).ok())
-            .map(|m| {
-                let (p, r) = m.cartesian();
+            .filter_map(|r| model_of(r, &sensor).ok()?.cartesian())
+            .map(|(p, r)| {
                 let mut g = prior();
                 g.mean.fixed_rows_mut::<3>(0).copy_from(&p);
                 g.cov.fixed_view_mut::<3, 3>(0, 0).copy_from(&r);

@@ -6,6 +6,7 @@ use crate::imm::Imm;
 use crate::manage::{MissDeleter, MofNInitiator};
 use crate::motion::ConstantVelocity;
 use crate::tracker::{Roles, Tracker};
+use crate::triangulate::TriangulationConfig;
 use crate::update::KalmanUpdater;
 use picket_core::Site;
 
@@ -56,6 +57,8 @@ pub struct TrackerConfig {
     pub deleter: MissDeleter,
     /// Cell size of the gating grid, metres (about a typical gate's width).
     pub grid_cell_m: f64,
+    /// Starting tracks where bearings of two sensors cross.
+    pub triangulation: TriangulationConfig,
 }
 
 impl Default for TrackerConfig {
@@ -65,6 +68,7 @@ impl Default for TrackerConfig {
             initiator: MofNInitiator::default(),
             deleter: MissDeleter::default(),
             grid_cell_m: 500.0,
+            triangulation: TriangulationConfig::default(),
         }
     }
 }
@@ -95,7 +99,7 @@ impl TrackerConfig {
         P: crate::Predictor,
         KalmanUpdater: crate::Updater<P::Belief>,
     {
-        Tracker::new(
+        Tracker::with_triangulation(
             site,
             Roles {
                 predictor,
@@ -105,6 +109,7 @@ impl TrackerConfig {
                 initiator: self.initiator,
                 deleter: self.deleter,
             },
+            self.triangulation,
         )
     }
 }

@@ -18,9 +18,10 @@ use crate::update::Distance;
 pub struct Detection {
     /// What it measured.
     pub model: MeasurementModel,
-    /// Its position in the site frame (polar converted), metres.
+    /// Its position in the site frame (polar converted), metres; a bearing's sensor position.
     pub position: Vector3,
-    /// One-sigma extent of its position on each axis, metres.
+    /// One-sigma extent of its position on each axis, metres; infinite for a bearing (a ray
+    /// through the whole grid: it is tested against every track).
     pub sigma: Vector3,
     /// Index of the report it came from in the step's input.
     pub report: u32,
@@ -29,8 +30,16 @@ pub struct Detection {
 impl Detection {
     /// Prepares a measurement model for gating.
     pub fn new(model: MeasurementModel, report: u32) -> Self {
-        let (position, cov) = model.cartesian();
-        let sigma = Vector3::new(cov[(0, 0)].sqrt(), cov[(1, 1)].sqrt(), cov[(2, 2)].sqrt());
+        let (position, sigma) = match (model.cartesian(), model) {
+            (Some((position, cov)), _) => (
+                position,
+                Vector3::new(cov[(0, 0)].sqrt(), cov[(1, 1)].sqrt(), cov[(2, 2)].sqrt()),
+            ),
+            (None, MeasurementModel::Bearing { sensor, .. }) => {
+                (sensor, Vector3::repeat(f64::INFINITY))
+            }
+            (None, _) => (Vector3::zeros(), Vector3::repeat(f64::INFINITY)),
+        };
         Self {
             model,
             position,

@@ -39,10 +39,14 @@ mod measurement;
 mod motion;
 mod reorder;
 mod tracker;
+mod triangulate;
 mod update;
 
 pub use associate::{DataAssociator, Gnn, GnnStats, UNASSIGNED};
-pub use classify::{classify, identity_likelihood, kinematic_likelihood};
+pub use classify::{
+    Manoeuvre, classify, classify_with, identity_likelihood, kinematic_likelihood,
+    sensor_likelihood,
+};
 pub use config::{CvTracker, DefaultTracker, MotionConfig, StandardTracker, TrackerConfig};
 pub use fast::inverse_spd3;
 pub use gate::{Detection, GridGater, Hypothesis, Hypothesiser, gate_threshold};
@@ -51,13 +55,17 @@ pub use gaussian::{
     symmetrise,
 };
 pub use imm::{Imm, ImmBelief};
-pub use manage::{Deleter, Initiator, MissDeleter, MofNInitiator, TrackMeta};
+pub use manage::{
+    Deleter, Initiator, MissDeleter, MofNInitiator, Reporting, SENSOR_RECORDS, SensorRecord,
+    TrackMeta,
+};
 pub use measurement::{
     Innovation, InnovationVisitor, MeasurementModel, RejectReason, model_of, wrap_angle,
 };
 pub use motion::{Belief, ConstantVelocity, LinearMotion, Predictor};
 pub use reorder::ReorderBuffer;
 pub use tracker::{Counters, Roles, Tracker};
+pub use triangulate::{Crossing, TriangulationConfig, Triangulator};
 pub use update::{
     Distance, KalmanStep, KalmanUpdater, MahalanobisVisitor, Updater, distance, kalman_update,
 };

@@ -51,6 +51,17 @@ pub enum MeasurementModel {
         /// Radial velocity (positive away) and its sigma, m/s.
         radial: Option<(f64, f64)>,
     },
+    /// A bearing from `sensor` (RF direction finder, camera, acoustic array): azimuth
+    /// clockwise from north, and elevation when measured. No range: it updates tracks but
+    /// cannot start one alone (see [`crate::Triangulator`]).
+    Bearing {
+        /// The sensor's position, metres.
+        sensor: Vector3,
+        /// Azimuth and its sigma, radians.
+        az: (f64, f64),
+        /// Elevation and its sigma, radians, when measured.
+        el: Option<(f64, f64)>,
+    },
 }
 
 /// Wraps an angle into [−π, π).
@@ -134,6 +145,41 @@ impl MeasurementModel {
                     }
                 }
             }
+            MeasurementModel::Bearing { sensor, az, el } => {
+                let d = x.fixed_rows::<3>(0) - sensor;
+                let (range, predicted_az, predicted_el, rho) = polar_of(&d);
+                let rho2 = rho * rho;
+                let az_row = [d.y / rho2, -d.x / rho2, 0.0];
+                let az_residual = wrap_angle(az.0 - predicted_az);
+                match el {
+                    None => visitor.visit(&Innovation {
+                        residual: SVector::<f64, 1>::new(az_residual),
+                        jacobian: SMatrix::<f64, 1, 6>::new(
+                            az_row[0], az_row[1], 0.0, 0.0, 0.0, 0.0,
+                        ),
+                        noise: SMatrix::<f64, 1, 1>::new(az.1 * az.1),
+                    }),
+                    Some((el_rad, sigma_el)) => {
+                        let r2 = range * range;
+                        let mut jacobian = SMatrix::<f64, 2, 6>::zeros();
+                        jacobian[(0, 0)] = az_row[0];
+                        jacobian[(0, 1)] = az_row[1];
+                        jacobian[(1, 0)] = -d.x * d.z / (r2 * rho);
+                        jacobian[(1, 1)] = -d.y * d.z / (r2 * rho);
+                        jacobian[(1, 2)] = rho / r2;
+                        visitor.visit(&Innovation {
+                            residual: SVector::<f64, 2>::new(az_residual, el_rad - predicted_el),
+                            jacobian,
+                            noise: SMatrix::<f64, 2, 2>::new(
+                                az.1 * az.1,
+                                0.0,
+                                0.0,
+                                sigma_el * sigma_el,
+                            ),
+                        })
+                    }
+                }
+            }
         }
     }
 
@@ -142,14 +188,17 @@ impl MeasurementModel {
         match self {
             MeasurementModel::Cartesian { .. } => 3,
             MeasurementModel::Polar { radial, .. } => 3 + usize::from(radial.is_some()),
+            MeasurementModel::Bearing { el, .. } => 1 + usize::from(el.is_some()),
         }
     }
 
     /// The measured position in the site frame and its Cartesian covariance (polar converted
-    /// through the Jacobian of the inverse), for initiation and the spatial index.
-    pub fn cartesian(&self) -> (Vector3, Matrix3) {
+    /// through the Jacobian of the inverse), for initiation and the spatial index; `None` for
+    /// a bearing, which has no range.
+    pub fn cartesian(&self) -> Option<(Vector3, Matrix3)> {
         match *self {
-            MeasurementModel::Cartesian { z, noise } => (z, noise),
+            MeasurementModel::Cartesian { z, noise } => Some((z, noise)),
+            MeasurementModel::Bearing { .. } => None,
             MeasurementModel::Polar {
                 sensor, z, sigma, ..
             } => {
@@ -171,7 +220,7 @@ impl MeasurementModel {
                 let r = Matrix3::from_diagonal(&sigma.component_mul(&sigma));
                 let mut cov = j * r * j.transpose();
                 crate::gaussian::symmetrise(&mut cov);
-                (p, cov)
+                Some((p, cov))
             }
         }
     }
@@ -217,7 +266,15 @@ pub fn model_of(report: &Report, sensor_position: &Enu) -> Result<MeasurementMod
         Measurement::Geodetic { .. } => Err(RejectReason::Unsupported(
             "geodetic (localise it with Site::localize first)",
         )),
-        Measurement::Bearing { .. } => Err(RejectReason::Unsupported("bearing-only")),
+        Measurement::Bearing {
+            az_rad,
+            sigma_az_rad,
+            el,
+        } => Ok(MeasurementModel::Bearing {
+            sensor,
+            az: (az_rad, sigma_az_rad),
+            el,
+        }),
     }
 }
 
@@ -255,7 +312,7 @@ mod tests {
         let r = model.innovate(&x, Residual);
         assert!(r[0].abs() < 1e-9 && r[2].abs() < 1e-12);
         assert!((r[1] - (0.0005 - (az - TAU))).abs() < 1e-12 && r[1].abs() < 0.01);
-        let (p, cov) = model.cartesian();
+        let (p, cov) = model.cartesian().unwrap();
         // 1.5 mrad of azimuth at 1 km is 1.5 m.
         assert!((p - Vector3::new(target.x, target.y, target.z)).norm() < 2.0);
         assert!(crate::gaussian::is_symmetric_positive_definite(&cov));

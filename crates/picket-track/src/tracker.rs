@@ -1,14 +1,18 @@
 //! The multi-target tracker: the roles wired into one `step()`.
 
 use crate::associate::{DataAssociator, Gnn, UNASSIGNED};
-use crate::classify::classify;
+use crate::classify::classify_with;
 use crate::gate::{Detection, GridGater, Hypothesis, Hypothesiser};
 use crate::gaussian::Gaussian;
-use crate::manage::{Deleter, Initiator, MissDeleter, MofNInitiator, TrackMeta};
+use crate::manage::{Deleter, Initiator, MissDeleter, MofNInitiator, Reporting, TrackMeta};
 use crate::measurement::{RejectReason, model_of};
 use crate::motion::{Belief, Predictor};
+use crate::triangulate::{TriangulationConfig, Triangulator};
 use crate::update::{KalmanUpdater, Updater};
-use picket_core::{Enu, IdCounter, Report, SensorId, Site, Timestamp, Track, TrackId, TrackStatus};
+use picket_core::{
+    Enu, IdCounter, Identity, Report, SensorId, SensorKind, Site, Timestamp, Track, TrackId,
+    TrackStatus,
+};
 
 /// The six roles a tracker is made of.
 #[derive(Debug, Clone)]
@@ -44,6 +48,10 @@ pub struct Counters {
     pub tracks_confirmed: u64,
     /// Tracks deleted.
     pub tracks_deleted: u64,
+    /// Tracks started where the bearings of two sensors crossed.
+    pub tracks_triangulated: u64,
+    /// Updates of a track by a report carrying the identity already bound to it.
+    pub identity_bindings: u64,
 }
 
 /// A multi-target tracker for one site.
@@ -55,6 +63,9 @@ pub struct Counters {
 pub struct Tracker<P: Predictor, U, H, A, I, D> {
     roles: Roles<P, U, H, A, I, D>,
     sensors: Vec<Enu>,
+    kinds: Vec<SensorKind>,
+    scanned: Vec<SensorId>,
+    triangulator: Triangulator,
     time: Option<Timestamp>,
     ids: IdCounter,
     beliefs: Vec<P::Belief>,
@@ -80,9 +91,21 @@ where
 {
     /// A tracker for `site` (whose sensor positions polar reports are measured from).
     pub fn new(site: &Site, roles: Roles<P, U, H, A, I, D>) -> Self {
+        Self::with_triangulation(site, roles, TriangulationConfig::default())
+    }
+
+    /// A tracker for `site` that starts tracks from bearings crossing as `triangulation` says.
+    pub fn with_triangulation(
+        site: &Site,
+        roles: Roles<P, U, H, A, I, D>,
+        triangulation: TriangulationConfig,
+    ) -> Self {
         Self {
             roles,
             sensors: site.sensors().iter().map(|s| s.position).collect(),
+            kinds: site.sensors().iter().map(|s| s.kind).collect(),
+            scanned: Vec::new(),
+            triangulator: Triangulator::new(triangulation),
             time: None,
             ids: IdCounter::starting_at(1),
             beliefs: Vec::new(),
@@ -101,7 +124,42 @@ where
     /// Processes the reports observed at `time` (normally one sensor's scan or one report):
     /// predict, gate, associate, update, delete, initiate. Returns the reports it rejected
     /// (index into `reports`, reason).
+    ///
+    /// Every scanning sensor with a report here counts as having scanned: a track it has seen
+    /// before and that none of its reports updated records a miss. Self-reporting sensors
+    /// (Remote ID, ADS-B) never cause misses. Use [`Tracker::scan`] for a scan that may be empty.
     pub fn step(&mut self, time: Timestamp, reports: &[Report]) -> &[(u32, RejectReason)] {
+        self.scanned.clear();
+        self.note_scanned(reports.iter().map(|r| r.sensor));
+        self.run(time, reports)
+    }
+
+    /// As [`Tracker::step`], for a scan of `sensor` that may have detected nothing: tracks it
+    /// has seen before and did not detect now record a miss.
+    pub fn scan(
+        &mut self,
+        time: Timestamp,
+        sensor: SensorId,
+        reports: &[Report],
+    ) -> &[(u32, RejectReason)] {
+        self.scanned.clear();
+        self.note_scanned(std::iter::once(sensor).chain(reports.iter().map(|r| r.sensor)));
+        self.run(time, reports)
+    }
+
+    fn note_scanned(&mut self, sensors: impl Iterator<Item = SensorId>) {
+        for sensor in sensors {
+            if self.reporting_of(sensor) == Reporting::Scanning && !self.scanned.contains(&sensor) {
+                self.scanned.push(sensor);
+            }
+        }
+    }
+
+    fn reporting_of(&self, sensor: SensorId) -> Reporting {
+        reporting_of(&self.kinds, sensor)
+    }
+
+    fn run(&mut self, time: Timestamp, reports: &[Report]) -> &[(u32, RejectReason)] {
         self.counters.reports += reports.len() as u64;
         if self.time.is_some_and(|now| time < now) {
             self.counters.out_of_sequence += reports.len() as u64;
@@ -113,10 +171,14 @@ where
         self.roles
             .hypothesiser
             .hypothesise(&self.beliefs, &self.detections, &mut self.hypotheses);
+        self.clear_assignment();
+        if reports.iter().any(|r| r.identity.is_some()) {
+            self.bind_identities(reports);
+        }
         self.associate_confirmed_then_tentative();
         self.update(time, reports); // tracks without a detection keep their prediction (coast)
         self.delete(time);
-        self.initiate(time); // from the detections no track took
+        self.initiate(time, reports); // from the detections no track took
         debug_assert!(
             self.check_invariants().is_ok(),
             "{:?}",
@@ -153,7 +215,10 @@ where
                     + self.deleted.capacity() * size_of::<TrackId>(),
             ),
             ("gater", self.roles.hypothesiser.memory_bytes()),
-            ("associator", self.roles.associator.memory_bytes()),
+            (
+                "associator",
+                self.roles.associator.memory_bytes() + self.triangulator.memory_bytes(),
+            ),
         ]
     }
 
@@ -181,13 +246,59 @@ where
         }
     }
 
-    /// Confirmed (and coasting) tracks choose first; tentative tracks share what is left, so
-    /// a young track started on clutter never steals an established track's detection.
-    fn associate_confirmed_then_tentative(&mut self) {
+    fn clear_assignment(&mut self) {
         self.assignment.clear();
         self.assignment.resize(self.beliefs.len(), UNASSIGNED);
         self.used.clear();
         self.used.resize(self.detections.len(), false);
+    }
+
+    /// Identity first: a report carrying a cooperative identity (Remote ID serial, ICAO
+    /// address) updates the track already bound to that identity when it falls in that
+    /// track's gate, before any kinematic choice. It may never update a track bound to a
+    /// different identity. A report that does not gate with its own identity's track is left to
+    /// kinematics (a forged position then shows up as the same identity in two places, which
+    /// the guard's spoofing check reads).
+    fn bind_identities(&mut self, reports: &[Report]) {
+        let identity_of = |report: u32| {
+            reports[report as usize]
+                .identity
+                .as_ref()
+                .filter(|i| i.is_cooperative())
+        };
+        for (det, detection) in self.detections.iter().enumerate() {
+            let Some(identity) = identity_of(detection.report) else {
+                continue;
+            };
+            let Some(track) = self
+                .meta
+                .iter()
+                .position(|m| m.identity.as_ref() == Some(identity))
+            else {
+                continue;
+            };
+            if self.assignment[track] == UNASSIGNED
+                && self
+                    .hypotheses
+                    .iter()
+                    .any(|h| h.track as usize == track && h.detection as usize == det)
+            {
+                self.assignment[track] = det as u32;
+                self.used[det] = true;
+                self.counters.identity_bindings += 1;
+            }
+        }
+        let (meta, detections) = (&self.meta, &self.detections);
+        self.hypotheses.retain(|h| {
+            let theirs: Option<&Identity> = meta[h.track as usize].identity.as_ref();
+            let ours = identity_of(detections[h.detection as usize].report);
+            !matches!((theirs, ours), (Some(a), Some(b)) if a != b)
+        });
+    }
+
+    /// Confirmed (and coasting) tracks choose first; tentative tracks share what is left, so
+    /// a young track started on clutter never steals an established track's detection.
+    fn associate_confirmed_then_tentative(&mut self) {
         for tentative in [false, true] {
             self.stage.clear();
             let meta = &self.meta;
@@ -202,28 +313,40 @@ where
 
     fn update(&mut self, time: Timestamp, reports: &[Report]) {
         for (track, &det) in self.assignment.iter().enumerate() {
-            let mut hit = false;
+            let mut hit_by = None;
             let meta = &mut self.meta[track];
             if det != UNASSIGNED {
                 let detection = &self.detections[det as usize];
-                hit = self
+                if self
                     .roles
                     .updater
-                    .update(&mut self.beliefs[track], &detection.model);
-                if hit {
+                    .update(&mut self.beliefs[track], &detection.model)
+                {
                     let report = &reports[detection.report as usize];
-                    meta.sensors.insert(report.sensor);
-                    meta.class = classify(meta.class, self.beliefs[track].estimate(), Some(report));
-                    if let Some(identity) = report.identity.as_ref().filter(|i| i.is_cooperative())
-                        && meta.identity.as_ref() != Some(identity)
-                    {
-                        meta.identity = Some(identity.clone());
-                    }
+                    hit_by = Some(report.sensor);
+                    learn(
+                        meta,
+                        self.beliefs[track].estimate(),
+                        report,
+                        &self.kinds,
+                        time,
+                    );
                 } else {
                     self.counters.failed_updates += 1;
                 }
             }
-            meta.record(hit, time);
+            for &sensor in &self.scanned {
+                if Some(sensor) != hit_by {
+                    meta.record_scan_miss(sensor, time);
+                }
+            }
+            if let Some(sensor) = hit_by {
+                let (reporting, ranging) = (
+                    reporting_of(&self.kinds, sensor),
+                    ranging(&self.kinds, sensor),
+                );
+                meta.record_hit(sensor, reporting, ranging, time);
+            }
             if meta.status == TrackStatus::Tentative && self.roles.initiator.confirms(meta) {
                 meta.status = TrackStatus::Confirmed;
                 self.counters.tracks_confirmed += 1;
@@ -250,7 +373,7 @@ where
         self.counters.tracks_deleted += self.deleted.len() as u64;
     }
 
-    fn initiate(&mut self, time: Timestamp) {
+    fn initiate(&mut self, time: Timestamp, reports: &[Report]) {
         // Grow the track store by an eighth rather than doubling, so a large picture does
         // not carry up to 2x its size in spare capacity (the memory budget is per live track).
         let new = self.used.iter().filter(|u| !**u).count();
@@ -263,13 +386,79 @@ where
             if self.used[det] {
                 continue;
             }
-            if let Some(prior) = self.roles.initiator.initiate(detection) {
-                let id = TrackId(self.ids.next_value());
-                self.beliefs.push(self.roles.predictor.initiate(prior));
-                self.meta.push(TrackMeta::born(id, time));
-                self.counters.tracks_started += 1;
+            let report = &reports[detection.report as usize];
+            let reporting = reporting_of(&self.kinds, report.sensor);
+            let mut partner = None;
+            let prior = match self.roles.initiator.initiate(detection) {
+                Some(prior) => prior,
+                None => {
+                    let Some(crossing) =
+                        self.triangulator
+                            .offer(time, report.sensor, &detection.model)
+                    else {
+                        continue;
+                    };
+                    let Some(prior) = self
+                        .roles
+                        .initiator
+                        .initiate_at(&crossing.position, &crossing.cov)
+                    else {
+                        continue;
+                    };
+                    partner = Some(crossing.partner);
+                    self.counters.tracks_triangulated += 1;
+                    prior
+                }
+            };
+            let id = TrackId(self.ids.next_value());
+            let mut meta = TrackMeta::born(id, time, report.sensor, reporting);
+            if let Some(partner) = partner {
+                meta.triangulated = true;
+                // Crossing bearings fix the position: both count, as a ranging sensor would.
+                meta.record_hit(partner, reporting_of(&self.kinds, partner), true, time);
+                meta.sensors.insert(partner);
             }
+            learn(&mut meta, &prior, report, &self.kinds, time);
+            self.beliefs.push(self.roles.predictor.initiate(prior));
+            self.meta.push(meta);
+            self.counters.tracks_started += 1;
         }
+    }
+}
+
+/// How a sensor of the site reports (unknown sensors are read as scanning).
+fn reporting_of(kinds: &[SensorKind], sensor: SensorId) -> Reporting {
+    match kinds.get(usize::from(sensor.0)) {
+        Some(SensorKind::RemoteId | SensorKind::Adsb) => Reporting::SelfReporting,
+        _ => Reporting::Scanning,
+    }
+}
+
+/// True for sensors that measure position or range (everything but bearing-only sensors).
+fn ranging(kinds: &[SensorKind], sensor: SensorId) -> bool {
+    !matches!(
+        kinds.get(usize::from(sensor.0)),
+        Some(SensorKind::Rf | SensorKind::Camera | SensorKind::Acoustic)
+    )
+}
+
+/// What a report that updated (or started) a track teaches its bookkeeping: the contributing
+/// sensor, class evidence, and a cooperative identity (bound from the first report carrying it).
+fn learn(
+    meta: &mut TrackMeta,
+    estimate: &Gaussian,
+    report: &Report,
+    kinds: &[SensorKind],
+    time: Timestamp,
+) {
+    meta.sensors.insert(report.sensor);
+    meta.manoeuvre.observe(estimate, time);
+    let kind = kinds.get(usize::from(report.sensor.0)).copied();
+    meta.class = classify_with(meta.class, estimate, &meta.manoeuvre, Some(report), kind);
+    if let Some(identity) = report.identity.as_ref().filter(|i| i.is_cooperative())
+        && meta.identity.as_ref() != Some(identity)
+    {
+        meta.identity = Some(identity.clone());
     }
 }
 
