@@ -72,6 +72,8 @@ cat "$out"/*.eval.json | jq -rs '
   def sum(f): map(f) | add // 0;
   def seeds: map(.seed) | sort | "\(first)-\(last)";
   def by(p): map(select(.preset == p));
+  def merged(f): map(f // {} | to_entries) | add // [] | group_by(.key)
+    | map("\(.[0].key) \(map(.value) | add)") | join(", ");
   def classes(p): by(p) | . as $r
     | (sum(.classification.samples)) as $n
     | (sum(.classification.correct)) as $k
@@ -84,14 +86,17 @@ cat "$out"/*.eval.json | jq -rs '
      | (sum(.alerts.hostile_entries_detected_early_warned)) as $w
      | (sum(.alerts.hostile_entries)) as $all
      | (sum(.alerts.hostile_entries_warned_in_time)) as $allw
-     | "| hostile warned before entry (first detected >= 30 s out), site-defense | \($r | seeds) | >= 99 % | \(pct($w; $e)) (\($w) / \($e)) | all entries \($allw) / \($all); false alerts \(sum(.alerts.false_alerts)), on unmatched tracks \(sum(.alerts.alerts_on_unmatched_tracks)) |"),
+     | "| hostile warned before entry (first detected >= 30 s out), site-defense | \($r | seeds) | >= 99 % | \(pct($w; $e)) (\($w) / \($e)) | all entries \($allw) / \($all); false alerts \(sum(.alerts.false_alerts)) (\(merged(.alerts.false_alerts_by))), on unmatched tracks \(sum(.alerts.alerts_on_unmatched_tracks)) |"),
    (by("birds") | . as $r
      | (sum(.alerts.scenario_hours)) as $h
-     | "| false alerts per hour, birds | \($r | seeds) | <= 1 /h | \(sum(.alerts.false_alerts) / $h * 10 | round / 10) /h (\(sum(.alerts.false_alerts)) in \($h * 10 | round / 10) h) | on unmatched tracks \(sum(.alerts.alerts_on_unmatched_tracks) / $h * 10 | round / 10) /h; per seed \(map(.alerts.false_alerts) | map(tostring) | join(", ")) |"),
+     | "| false alerts per hour, birds | \($r | seeds) | <= 1 /h | \(sum(.alerts.false_alerts) / $h * 10 | round / 10) /h (\(sum(.alerts.false_alerts)) in \($h * 10 | round / 10) h) | on unmatched tracks \(sum(.alerts.alerts_on_unmatched_tracks) / $h * 10 | round / 10) /h; per seed \(map(.alerts.false_alerts) | map(tostring) | join(", ")); \(merged(.alerts.false_alerts_by)) |"),
    (by("spoofing") | . as $r
      | (sum(.alerts.spoof.spoofed_targets)) as $n
      | (sum(.alerts.spoof.spoofed_flagged)) as $k
-     | "| spoofed Remote ID flagged, spoofing | \($r | seeds) | >= 95 %, no honest flagged | \(pct($k; $n)) (\($k) / \($n)) | false spoof flags \(sum(.alerts.spoof.false_spoof_flags)) (\(sum(.alerts.spoof.honest_targets_flagged)) honest targets), on unmatched tracks \(sum(.alerts.spoof.spoof_flags_on_unmatched_tracks)); time to flag max \([.[].alerts.spoof.max_time_to_flag_s // empty] | max // null | if . then (. * 10 | round / 10) else "-" end) s |"),
+     | (sum(.alerts.spoof.spoofed_flagged_with_identity)) as $ki
+     | def maxt(f): [.[].alerts.spoof | f // empty] | max // null | if . then (. * 10 | round / 10) else "-" end;
+     "| spoofed Remote ID flagged, spoofing | \($r | seeds) | >= 95 %, no honest flagged | \(pct($k; $n)) (\($k) / \($n)) | false spoof flags \(sum(.alerts.spoof.false_spoof_flags)) (\(sum(.alerts.spoof.honest_targets_flagged)) honest targets), on unmatched tracks \(sum(.alerts.spoof.spoof_flags_on_unmatched_tracks)); time to flag max \(maxt(.max_time_to_flag_s)) s |",
+       "| spoofed Remote ID flagged, with identity of unpaired tracks | \($r | seeds) | >= 95 %, no honest flagged | \(pct($ki; $n)) (\($ki) / \($n)) | false spoof flags \(sum(.alerts.spoof.false_spoof_flags_with_identity)) (\(sum(.alerts.spoof.honest_targets_flagged_with_identity)) honest targets), unattributed \(sum(.alerts.spoof.spoof_flags_unattributed)); time to flag max \(maxt(.max_time_to_flag_with_identity_s)) s |"),
    classes("site-defense"), classes("swarm"), classes("birds"),
    (map(.truth_coverage) | "| (tracker) truth coverage, all runs | | | min \(min * 1000 | round / 10) %, max \(max * 1000 | round / 10) % | |")
   ] | .[]'

@@ -21,13 +21,13 @@
 //!   for which target an alert concerns.
 //! - Rates are per hour of scenario time (last truth t − first truth t).
 
-use crate::spoof::{SpoofScore, score_spoof};
+use crate::spoof::{SpoofFlag, SpoofScore, score_spoof};
 use crate::timeline::Timeline;
 use crate::{EvalError, Params, detect, score};
 use picket_core::{RuleKind, Zone};
 use picket_scenario::{Authorized, Ident, Role, Scenario, Truth, convert};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 /// One hostile entry into a protected zone.
@@ -85,6 +85,9 @@ pub struct AlertScore {
     pub min_warning_s: Option<f64>,
     /// Alerts concerning birds, aircraft or authorized targets inside their bounds.
     pub false_alerts: usize,
+    /// `false_alerts` by why the target should not alert (`bird`, `aircraft`, `authorized`)
+    /// and rule, e.g. `"bird entry"`.
+    pub false_alerts_by: BTreeMap<String, usize>,
     /// Alerts on tracks paired with no target at the time.
     pub alerts_on_unmatched_tracks: usize,
     /// Scenario time, hours.
@@ -164,9 +167,43 @@ fn inside_bounds(info: &TargetInfo, t: f64, authorized: &[Authorized], zones: &[
     })
 }
 
-fn is_false_alert(info: &TargetInfo, t: f64, authorized: &[Authorized], zones: &[Zone]) -> bool {
-    matches!(info.first.class.as_deref(), Some("bird" | "aircraft"))
-        || inside_bounds(info, t, authorized, zones)
+/// Why an alert on this target at `t` is false (`bird`, `aircraft`, `authorized`), if it is.
+fn false_alert_kind(
+    info: &TargetInfo,
+    t: f64,
+    authorized: &[Authorized],
+    zones: &[Zone],
+) -> Option<&'static str> {
+    match info.first.class.as_deref() {
+        Some("bird") => Some("bird"),
+        Some("aircraft") => Some("aircraft"),
+        _ => inside_bounds(info, t, authorized, zones).then_some("authorized"),
+    }
+}
+
+/// Per track id named in a `spoof_suspected` alert: (t, identity) of each of its lines, so a
+/// flag can be read against the identity the track carried.
+fn identities_of_flagged<'a>(
+    tracks: &'a Scenario,
+    alerts: &Scenario,
+) -> HashMap<&'a str, Vec<(f64, Option<&'a Ident>)>> {
+    let flagged: HashSet<&str> = alerts
+        .alerts
+        .iter()
+        .filter(|a| a.rule == RuleKind::SpoofSuspected.as_str())
+        .map(|a| a.track.as_str())
+        .collect();
+    let mut out: HashMap<&str, Vec<(f64, Option<&Ident>)>> = HashMap::new();
+    for line in tracks
+        .tracks
+        .iter()
+        .filter(|l| flagged.contains(l.id.as_str()))
+    {
+        out.entry(line.id.as_str())
+            .or_default()
+            .push((line.t, line.ident.as_ref()));
+    }
+    out
 }
 
 /// Scores the `raised` alerts of `alerts` against `scenario`, assigning tracks (of `tracks`)
@@ -207,6 +244,8 @@ pub fn score_alerts(
     let mut first_alert: Vec<Option<f64>> = vec![None; info.len()];
     let (mut raised, mut false_alerts, mut unmatched) = (0, 0, 0);
     let mut spoof_flags = Vec::new();
+    let mut false_alerts_by: BTreeMap<String, usize> = BTreeMap::new();
+    let identities = identities_of_flagged(tracks, alerts);
     for alert in alerts.alerts.iter().filter(|a| a.state == "raised") {
         raised += 1;
         let concerned = history.get(alert.track.as_str()).and_then(|h| {
@@ -214,7 +253,16 @@ pub fn score_alerts(
             k.checked_sub(1).and_then(|k| h[k].1)
         });
         if alert.rule == RuleKind::SpoofSuspected.as_str() {
-            spoof_flags.push((alert.t, concerned));
+            // The identity of the track's last line at or before the alert.
+            let ident = identities.get(alert.track.as_str()).and_then(|lines| {
+                let k = lines.partition_point(|(t, _)| *t <= alert.t);
+                k.checked_sub(1).and_then(|k| lines[k].1)
+            });
+            spoof_flags.push(SpoofFlag {
+                t: alert.t,
+                target: concerned,
+                ident,
+            });
         }
         let Some(target) = concerned else {
             unmatched += 1;
@@ -223,8 +271,11 @@ pub fn score_alerts(
         if first_alert[target].is_none_or(|t| alert.t < t) {
             first_alert[target] = Some(alert.t);
         }
-        if is_false_alert(&info[target], alert.t, &scenario.authorized, &zones) {
+        if let Some(why) = false_alert_kind(&info[target], alert.t, &scenario.authorized, &zones) {
             false_alerts += 1;
+            *false_alerts_by
+                .entry(format!("{why} {}", alert.rule))
+                .or_default() += 1;
         }
     }
     let entries = hostile_entries(&info, &zones, &first_alert, &t_det);
@@ -249,6 +300,7 @@ pub fn score_alerts(
             .then(|| warnings.iter().sum::<f64>() / warnings.len() as f64),
         min_warning_s: warnings.iter().copied().reduce(f64::min),
         false_alerts,
+        false_alerts_by,
         alerts_on_unmatched_tracks: unmatched,
         scenario_hours: hours,
         false_alerts_per_hour: per_hour(false_alerts),
@@ -335,6 +387,14 @@ impl fmt::Display for AlertScore {
             self.alerts_on_unmatched_tracks,
             opt(self.alerts_on_unmatched_tracks_per_hour)
         )?;
+        if !self.false_alerts_by.is_empty() {
+            let by: Vec<String> = self
+                .false_alerts_by
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect();
+            writeln!(f, "    false alerts by target and rule: {}", by.join(", "))?;
+        }
         write!(f, "{}", self.spoof)
     }
 }

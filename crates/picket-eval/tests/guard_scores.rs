@@ -73,23 +73,40 @@ fn spoof_flags_and_copiers() {
     let a = score_alerts(&scenario, &tracks, &alerts, &Params::default()).unwrap();
     let s = &a.spoof;
     // Spoofed: S1, S2 and S3 (S3 only from t = 4, but any line marks the target).
-    // Raised spoof_suspected: t = 3 KS1, 5 KH1, 6 KH1, 7 KZ (no such track), 9 KS3.
+    // Raised spoof_suspected: t = 3 KS1, 5 KH1, 6 KH1, 7 KZ (no such track), 7.5 KF, 7.6 KG,
+    // 7.7 KH (the last three unpaired: broadcast-only tracks far from every target), 9 KS3.
     assert_eq!(s.spoofed_targets, 3);
     assert_eq!(s.spoofed_flagged, 2);
     assert_eq!(s.flag_rate, Some(2.0 / 3.0));
     // S1: 3 − 0; S3: 9 − 2 (its first truth line).
     assert_eq!(s.mean_time_to_flag_s, Some(5.0));
     assert_eq!(s.max_time_to_flag_s, Some(7.0));
-    assert_eq!(s.spoof_flags, 5);
+    assert_eq!(s.spoof_flags, 8);
     assert_eq!((s.false_spoof_flags, s.honest_targets_flagged), (2, 1));
-    assert_eq!(s.spoof_flags_on_unmatched_tracks, 1);
+    assert_eq!(s.spoof_flags_on_unmatched_tracks, 4);
     let s2 = s.targets.iter().find(|t| t.target == "S2").unwrap();
     assert_eq!((s2.first_flag_t, s2.time_to_flag_s), (None, None));
+    // With identity: KF carries S2's serial (only S2 broadcasts it), so S2 is flagged at 7.5;
+    // KH carries honest H1's: one more false flag, still one honest target; KG's AUTH is
+    // broadcast by A1 and C1 and KZ has no line: both unattributed.
+    assert_eq!(s2.first_flag_with_identity_t, Some(7.5));
+    assert_eq!(s.spoofed_flagged_with_identity, 3);
+    assert_eq!(s.flag_rate_with_identity, Some(1.0));
+    assert_eq!(s.max_time_to_flag_with_identity_s, Some(7.5));
+    assert_eq!(
+        (
+            s.false_spoof_flags_with_identity,
+            s.honest_targets_flagged_with_identity
+        ),
+        (3, 1)
+    );
+    assert_eq!(s.spoof_flags_unattributed, 2);
     assert!(a.to_string().contains("S2 never flagged"));
     // False alerts: only the entry alert on A1 (authorized, no bounds). C1 broadcasts the
     // whitelisted serial but is hostile: an alert on it is right, not false. Spoof flags on
     // the honest H1 are false spoof flags, not false alerts (H1 is a neutral drone).
     assert_eq!(a.false_alerts, 1);
-    assert_eq!(a.alerts_raised, 8);
-    assert_eq!(a.alerts_on_unmatched_tracks, 1);
+    assert_eq!(a.false_alerts_by.get("authorized entry"), Some(&1));
+    assert_eq!(a.alerts_raised, 11);
+    assert_eq!(a.alerts_on_unmatched_tracks, 4);
 }

@@ -79,6 +79,11 @@ def spoof():
             trk.append(track(t, kid, pos))
         if t >= 2.0:
             trk.append(track(t, "KS3", S3))
+        # Broadcast-only tracks far from every target (GOSPA leaves them unpaired), carrying
+        # S2's identity (a forged position), the cloned AUTH, and honest H1's.
+        trk.append(track(t, "KF", (1000, 5000, 50), ident={"rid": "S2"}))
+        trk.append(track(t, "KG", (5000, 5000, 50), ident={"rid": "AUTH"}))
+        trk.append(track(t, "KH", (-5000, 0, 50), ident={"rid": "H1"}))
     scen = [dict((k, v) for k, v in r.items() if k != "spoofed" or v) for r in scen]
     write("spoof_scenario.jsonl", scen)
     write("spoof_tracks.jsonl", trk)
@@ -88,6 +93,9 @@ def spoof():
         (5.0, "KH1", "spoof_suspected", "raised"),     # false flag on honest H1
         (6.0, "KH1", "spoof_suspected", "raised"),     # second false flag, same target
         (7.0, "KZ", "spoof_suspected", "raised"),      # no such track: unmatched
+        (7.5, "KF", "spoof_suspected", "raised"),      # unpaired, S2's identity: S2 by identity
+        (7.6, "KG", "spoof_suspected", "raised"),      # unpaired, shared AUTH: unattributed
+        (7.7, "KH", "spoof_suspected", "raised"),      # unpaired, H1's identity: false by identity
         (8.0, "KS2", "entry", "raised"),               # not a spoof flag: S2 stays unflagged
         (8.5, "KA1", "entry", "raised"),               # authorized drone, no bounds: false alert
         (8.5, "KC1", "entry", "raised"),               # hostile copier of AUTH: not false
