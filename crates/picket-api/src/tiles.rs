@@ -168,17 +168,18 @@ pub(crate) async fn tile(
     .map_err(|e| ApiError::Internal(format!("tile task: {e}")))?
     .map_err(|e| ApiError::Internal(format!("basemap {}: {e}", basemap.path.display())))?;
     let data = data.ok_or_else(missing)?;
+    // Vector tiles are usually stored gzipped; say so rather than hand over gzip as protobuf.
+    let gzipped = data.starts_with(&[0x1f, 0x8b]);
     let mut response = (
         [
             (header::CONTENT_TYPE, content_type(&basemap.info.format)),
             // Tiles do not change while the file is served; private: they came with a token.
             (header::CACHE_CONTROL, "private, max-age=3600"),
         ],
-        data.clone(),
+        data,
     )
         .into_response();
-    // Vector tiles are usually stored gzipped; say so rather than hand over gzip as protobuf.
-    if data.starts_with(&[0x1f, 0x8b]) {
+    if gzipped {
         response.headers_mut().insert(
             header::CONTENT_ENCODING,
             header::HeaderValue::from_static("gzip"),

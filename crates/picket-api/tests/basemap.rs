@@ -108,6 +108,32 @@ fn a_site_without_basemap_answers_404_and_jpeg_tiles_say_so() {
             .unwrap();
         let response = router(state).oneshot(request).await.unwrap();
         assert_eq!(response.headers()["content-type"], "image/jpeg");
+        // Vector tiles stored gzipped are served as protobuf with their encoding stated.
+        let pbf = dir.path().join("pbf.mbtiles");
+        common::make_mbtiles(&pbf, "pbf");
+        rusqlite::Connection::open(&pbf)
+            .unwrap()
+            .execute(
+                "UPDATE tiles SET tile_data = ?1 WHERE zoom_level = 0",
+                [vec![0x1fu8, 0x8b, 8, 0, 0]],
+            )
+            .unwrap();
+        let mut reg = picket_live::Registry::default();
+        reg.insert(
+            picket_live::LiveSite::new("bare", picket_core::Geodetic::new(0.0, 0.0, 0.0), 4).0,
+        );
+        let mut tokens = picket_api::auth::TokenTable::default();
+        tokens.insert(token(Role::Viewer), "v", Role::Viewer);
+        let state = picket_api::ApiState::new(reg, tokens)
+            .with_basemap("bare", &pbf)
+            .unwrap();
+        let request = axum::http::Request::get("/api/v1/sites/bare/tiles/0/0/0")
+            .header("authorization", format!("Bearer {}", token(Role::Viewer)))
+            .body(Body::empty())
+            .unwrap();
+        let response = router(state).oneshot(request).await.unwrap();
+        assert_eq!(response.headers()["content-type"], "application/x-protobuf");
+        assert_eq!(response.headers()["content-encoding"], "gzip");
         // A basemap path that is not an MBTiles file is refused when configured.
         let reg = picket_live::Registry::default();
         assert!(
