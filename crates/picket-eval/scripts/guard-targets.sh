@@ -12,12 +12,14 @@
 #   SPOOF_SEEDS  spoofing seeds     (default 1..5)
 #   SWARM_SEEDS  swarm seeds        (default 1..5)
 #   SUMMARY_ONLY=1  only print the table of the eval files already in OUT_DIR
+#   KEEP_FILES=1    keep the scenario and track files (about 3 GB for the whole sweep); by
+#                default only the alert, eval and log files stay
 #   TRACKS=truth-class | truth-uniform
 #                the guard alone, for reference: instead of `picket track`, tracks made from the
 #                truth (with the true class at p = 0.9, or no class) by picket-guard's `offline`
 #                example (OFFLINE: that binary; default: built with cargo), guard run on them
-# OUT_DIR (default: a new temporary folder) keeps every scenario, track, alert and eval file,
-# named PRESET-SEED.{jsonl,tracks.jsonl,alerts.jsonl,eval.json}. Needs jq.
+# OUT_DIR (default: a new temporary folder) gets PRESET-SEED.{alerts.jsonl,eval.json,track.log}
+# (and .jsonl, .tracks.jsonl with KEEP_FILES=1). Needs jq.
 set -euo pipefail
 
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
@@ -47,6 +49,7 @@ run() { # preset seed
         --alerts "$base.alerts.jsonl" --json |
         jq -c --arg preset "$1" --argjson seed "$2" '{preset: $preset, seed: $seed} + .' \
             >"$base.eval.json"
+    [[ -n "${KEEP_FILES:-}" ]] || rm -f "$base.jsonl" "$base.tracks.jsonl"
 }
 
 declare -A seeds=(
