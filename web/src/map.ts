@@ -184,7 +184,10 @@ export class ConsoleMap {
     const scr = (x: number, y: number) => ({ x: o.x + ax * x + bx * y, y: o.y + ay * x + by * y });
     ctx.font = '11px system-ui, sans-serif';
     this.hits = [];
-    for (const t of tracks) {
+    // The selected track last, so its box and label are on top of the others.
+    const sel = selected == null ? undefined : tracks.find((t) => t.id === selected);
+    const order = sel ? [...tracks.filter((t) => t !== sel), sel] : tracks;
+    for (const t of order) {
       const pt = scr(t.position.x, t.position.y);
       if (pt.x < -50 || pt.y < -50 || pt.x > w + 50 || pt.y > h + 50) continue;
       const colour = threatColour(threat.get(t.id) ?? 0);
