@@ -6,7 +6,7 @@
 
 use crate::gaussian::{Gaussian, StateCovariance, StateVector};
 use crate::measurement::MeasurementModel;
-use crate::motion::{Belief, LinearMotion, Predictor};
+use crate::motion::{Belief, LinearMotion, Predictor, Prepared};
 use crate::update::{KalmanUpdater, Updater, kalman_update};
 
 /// A Gaussian stored as its mean and the upper triangle of its covariance (216 bytes instead
@@ -53,6 +53,21 @@ impl Packed {
         }
     }
 
+    /// Adds `w·(P + d dᵀ)` to the packed accumulator `acc`, with `d` this mean minus `centre`:
+    /// one term of a Gaussian mixture's covariance, on the upper triangle only.
+    #[inline]
+    fn accumulate_spread(&self, w: f64, centre: &[f64; 6], acc: &mut [f64; 21]) {
+        let d: [f64; 6] = std::array::from_fn(|i| self.mean[i] - centre[i]);
+        let mut k = 0;
+        for a in 0..6 {
+            let wa = w * d[a];
+            for db in &d[a..] {
+                acc[k] += w * self.upper[k] + wa * db;
+                k += 1;
+            }
+        }
+    }
+
     #[inline]
     fn pack_from(&mut self, g: &Gaussian) {
         let mut k = 0;
@@ -64,6 +79,36 @@ impl Packed {
             }
         }
     }
+}
+
+/// Writes a mean and a packed upper triangle into a full Gaussian (symmetric by construction).
+#[inline]
+fn write_full(mean: &[f64; 6], upper: &[f64; 21], g: &mut Gaussian) {
+    let mut k = 0;
+    for i in 0..6 {
+        g.mean[i] = mean[i];
+        for j in i..6 {
+            g.cov[(i, j)] = upper[k];
+            g.cov[(j, i)] = upper[k];
+            k += 1;
+        }
+    }
+}
+
+/// The weighted mean and spread-of-means covariance of `modes` (weights sum to 1).
+#[inline]
+fn mix<const K: usize>(modes: &[Packed; K], weights: &[f64; K], out: &mut Gaussian) {
+    let mut mean = [0.0; 6];
+    for (m, &w) in modes.iter().zip(weights) {
+        for (acc, v) in mean.iter_mut().zip(&m.mean) {
+            *acc += w * v;
+        }
+    }
+    let mut upper = [0.0; 21];
+    for (m, &w) in modes.iter().zip(weights) {
+        m.accumulate_spread(w, &mean, &mut upper);
+    }
+    write_full(&mean, &upper, out);
 }
 
 /// An IMM belief: one Gaussian per model, the model probabilities, and their combination.
@@ -91,21 +136,7 @@ impl<const K: usize> ImmBelief<K> {
         for (packed, g) in self.modes.iter_mut().zip(modes) {
             packed.pack_from(g);
         }
-        self.recombine(modes);
-    }
-
-    fn recombine(&mut self, modes: &[Gaussian; K]) {
-        let mut mean = StateVector::zeros();
-        for (g, &p) in modes.iter().zip(&self.probabilities) {
-            mean += g.mean * p;
-        }
-        let mut cov = StateCovariance::zeros();
-        for (g, &p) in modes.iter().zip(&self.probabilities) {
-            let d = g.mean - mean;
-            cov += (g.cov + d * d.transpose()) * p;
-        }
-        self.combined = Gaussian::new(mean, cov);
-        self.combined.symmetrise();
+        mix(&self.modes, &self.probabilities, &mut self.combined);
     }
 }
 
@@ -169,34 +200,35 @@ impl<const K: usize> Predictor for Imm<K> {
     }
 
     fn predict(&self, belief: &mut ImmBelief<K>, dt_s: f64) {
+        self.predict_all(std::slice::from_mut(belief), dt_s);
+    }
+
+    /// The mode transition matrix and each model's transition depend on `dt_s` alone: they
+    /// are computed once for all tracks.
+    fn predict_all(&self, beliefs: &mut [ImmBelief<K>], dt_s: f64) {
         if dt_s == 0.0 {
             return;
         }
         let pi = self.transition(dt_s);
-        let mu = belief.probabilities;
-        let c: [f64; K] = std::array::from_fn(|j| (0..K).map(|i| pi[i][j] * mu[i]).sum());
+        let prepared: [Prepared; K] = std::array::from_fn(|j| self.models[j].prepare(dt_s));
         let zero = Gaussian::new(StateVector::zeros(), StateCovariance::zeros());
-        let mut modes = [zero; K];
-        belief.unpack_modes(&mut modes);
         let mut predicted = [zero; K];
-        for (j, mixed) in predicted.iter_mut().enumerate() {
-            if c[j] <= 0.0 {
-                *mixed = modes[j];
-                continue;
+        for belief in beliefs {
+            let mu = belief.probabilities;
+            let c: [f64; K] = std::array::from_fn(|j| (0..K).map(|i| pi[i][j] * mu[i]).sum());
+            for (j, mixed) in predicted.iter_mut().enumerate() {
+                if c[j] > 0.0 {
+                    let w: [f64; K] = std::array::from_fn(|i| pi[i][j] * mu[i] / c[j]);
+                    mix(&belief.modes, &w, mixed);
+                } else {
+                    belief.modes[j].unpack_into(mixed);
+                }
+                self.models[j].predict_prepared(mixed, &prepared[j]);
             }
-            let w: [f64; K] = std::array::from_fn(|i| pi[i][j] * mu[i] / c[j]);
-            for (mode, wi) in modes.iter().zip(w) {
-                mixed.mean += mode.mean * wi;
-            }
-            for (mode, wi) in modes.iter().zip(w) {
-                let d = mode.mean - mixed.mean;
-                mixed.cov += (mode.cov + d * d.transpose()) * wi;
-            }
-            self.models[j].predict(mixed, dt_s);
+            let total: f64 = c.iter().sum();
+            belief.probabilities = std::array::from_fn(|j| c[j] / total);
+            belief.set_modes(&predicted);
         }
-        let total: f64 = c.iter().sum();
-        belief.probabilities = std::array::from_fn(|j| c[j] / total);
-        belief.set_modes(&predicted);
     }
 }
 

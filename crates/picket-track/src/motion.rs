@@ -28,6 +28,13 @@ pub trait Predictor {
     fn initiate(&self, prior: Gaussian) -> Self::Belief;
     /// Moves `belief` forward by `dt_s` seconds (`dt_s` ≥ 0).
     fn predict(&self, belief: &mut Self::Belief, dt_s: f64);
+    /// Moves every belief forward by the same `dt_s` (a predictor may prepare what depends on
+    /// `dt_s` alone once, rather than once per track).
+    fn predict_all(&self, beliefs: &mut [Self::Belief], dt_s: f64) {
+        for belief in beliefs {
+            self.predict(belief, dt_s);
+        }
+    }
 }
 
 /// A linear motion model on `[x, y, z, vx, vy, vz]`.
@@ -59,11 +66,30 @@ impl LinearMotion {
         if dt_s == 0.0 {
             return;
         }
+        self.predict_prepared(g, &self.prepare(dt_s));
+    }
+
+    /// What [`LinearMotion::predict`] needs of `dt_s` alone, for many predictions by one dt.
+    pub fn prepare(&self, dt_s: f64) -> Prepared {
+        let (b, c) = if self.turn_rate_rad_s == 0.0 {
+            (Matrix3::identity() * dt_s, Matrix3::identity())
+        } else {
+            self.blocks(dt_s)
+        };
+        Prepared { dt_s, b, c }
+    }
+
+    /// [`LinearMotion::predict`] with the transition prepared by [`LinearMotion::prepare`].
+    pub fn predict_prepared(&self, g: &mut Gaussian, prepared: &Prepared) {
+        let dt_s = prepared.dt_s;
+        if dt_s == 0.0 {
+            return;
+        }
         if self.turn_rate_rad_s == 0.0 {
             self.predict_straight(g, dt_s);
             return;
         }
-        let (b, c) = self.blocks(dt_s);
+        let (b, c) = (prepared.b, prepared.c);
         let p = &g.cov;
         let ppp = p.fixed_view::<3, 3>(0, 0).into_owned();
         let pvp = p.fixed_view::<3, 3>(3, 0).into_owned();
@@ -148,6 +174,17 @@ impl LinearMotion {
             cov[(axis + 3, axis + 3)] += q * t1;
         }
     }
+}
+
+/// A [`LinearMotion`]'s transition blocks for one time step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prepared {
+    /// The step, seconds.
+    pub dt_s: f64,
+    /// Velocity → position block of `F(dt)`.
+    pub b: Matrix3,
+    /// Velocity → velocity block of `F(dt)`.
+    pub c: Matrix3,
 }
 
 /// The single-model predictor: nearly constant velocity on one Gaussian.

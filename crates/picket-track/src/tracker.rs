@@ -241,9 +241,7 @@ where
     fn predict(&mut self, time: Timestamp) {
         let dt_s = self.time.map_or(0.0, |now| time.since_s(now));
         self.time = Some(time);
-        for belief in &mut self.beliefs {
-            self.roles.predictor.predict(belief, dt_s);
-        }
+        self.roles.predictor.predict_all(&mut self.beliefs, dt_s);
     }
 
     fn clear_assignment(&mut self) {
