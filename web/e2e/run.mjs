@@ -185,11 +185,13 @@ try {
     assert((await op.textContent('#mode')).includes('NOT LIVE'), 'mode is not marked NOT LIVE');
     const r = await op.evaluate(() => { const r = window.__picket.replay; return { t0: r.t0, t1: r.t1, n: r.history.length }; });
     assert(r.n > 0 && r.t1 > r.t0, `replay holds ${r.n} states`);
+    // The timeline spans the whole store; the middle of it is loaded on demand.
     const at = r.t0 + (r.t1 - r.t0) / 2;
     await op.evaluate((at) => { const el = document.getElementById('timeline'); el.value = String(at); el.dispatchEvent(new Event('input')); }, at);
-    await op.waitForTimeout(500);
-    const shown = await op.evaluate(() => window.__picket.replay.t);
-    assert(Math.abs(shown - at) < 1 && shown < r.t1 - 1, `replay is at ${shown}, wanted ${at}`);
+    await op.waitForFunction((at) => { const r = window.__picket.replay; return !r.loading && r.from <= at && at <= r.to; }, at, { timeout: 20_000 });
+    const shown = await op.evaluate(() => { const r = window.__picket.replay; return { t: r.t, tracks: window.__picket.stateAt(r.history, r.t).size }; });
+    assert(Math.abs(shown.t - at) < 1 && shown.t < r.t1 - 1, `replay is at ${shown.t}, wanted ${at}`);
+    assert(shown.tracks > 0, `no stored track at ${at}`);
     await op.screenshot({ path: join(out, 'replay.png') });
   });
 } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Picture, authorization, bestClass, coverageOutline, fieldOfViewOutline, coverageText, sensorNames, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
+import { Picture, authorization, threatAt, bestClass, coverageOutline, fieldOfViewOutline, coverageText, sensorNames, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
 
 const origin = { lat_deg: 51.5, lon_deg: -0.1, alt_m: 0 };
 const track = (id: number, time: number, x = 0, y = 0): Track => ({
@@ -64,6 +64,14 @@ describe('alerts and replay', () => {
   it('open first, then most severe, then newest', () => {
     const order = sortAlerts([alert(1, 1, 10), alert(2, 3, 5), alert(3, 3, 8), alert(4, 4, 20, 'resolved')]).map((a) => a.alert);
     expect(order).toEqual([3, 2, 1, 4]);
+  });
+  it('threat at a moment: open alerts by their latest event at or before it', () => {
+    const ev = [alert(1, 2, 10), { ...alert(1, 4, 20), state: 'escalated' as const }, { ...alert(1, 4, 30), state: 'resolved' as const }, { ...alert(2, 1, 15), track: 2 }];
+    expect(threatAt(ev, 5).size).toBe(0);
+    expect(threatAt(ev, 12).get(1)).toBe(2);
+    expect(threatAt(ev, 25).get(1)).toBe(4);
+    expect(threatAt(ev, 35).has(1)).toBe(false);
+    expect(threatAt(ev, 35).get(2)).toBe(1);
   });
   it('state at a moment takes the latest state not after it and not too old', () => {
     const h = [track(1, 1), track(1, 2), track(1, 3), track(2, 0)];

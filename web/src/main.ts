@@ -2,7 +2,7 @@
 import './style.css';
 import { api, ApiError, stream, token } from './api';
 import { ConsoleMap } from './map';
-import { CLASSES, Picture, authorization, bestClass, coverageText, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorNames, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type Authorized, type BasemapInfo, type Geodetic, type Track } from './logic';
+import { CLASSES, Picture, authorization, bestClass, threatAt, coverageText, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorNames, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type Authorized, type BasemapInfo, type Geodetic, type Track } from './logic';
 import { syntheticFeed } from './bench';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -18,7 +18,7 @@ let site = '';
 let selected: number | null = null;
 let muted = false;
 let whitelist: Authorized[] | null = null;
-let replay: { history: Track[]; t: number; t0: number; t1: number; playing: boolean } | null = null;
+let replay: { history: Track[]; alerts: AlertEvent[]; from: number; to: number; t: number; t0: number; t1: number; playing: boolean; loading: Promise<void> | null } | null = null;
 const rates = new Map<string, { frames: number; at: number; rate: number }>();
 
 // ---- alarm -------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ function refresh(): void {
     for (const s of replay.history) if (s.time <= replay.t && s.time >= replay.t - 30) {
       const tr = trails.get(s.id) ?? []; tr.push([s.time, s.position.x, s.position.y]); trails.set(s.id, tr);
     }
-    map.render({ tracks: [...shown.values()], trails, threat: new Map(), selected });
+    map.render({ tracks: [...shown.values()], trails, threat: threatAt(replay.alerts, replay.t), selected });
   } else {
     map.render({ tracks: [...picture.tracks.values()], trails: picture.trails, threat, selected });
   }
@@ -136,27 +136,63 @@ async function select(id: number | null): Promise<void> {
 }
 
 // ---- replay ------------------------------------------------------------------------------
+// The timeline spans everything the store holds (its oldest track state to now); states are
+// loaded a window at a time around the moment shown, and again as play or scrubbing leaves it.
+const REPLAY_WINDOW_S = 120;
+
 async function startReplay(): Promise<void> {
   const end = picture.time || Date.now() / 1000;
-  // The last ten minutes the store holds; the server caps the rows (oldest first), so say so.
-  const page = await api<{ items: Track[]; truncated: boolean }>(`/sites/${site}/history/tracks?from=${(end - 600).toFixed(3)}&to=${end.toFixed(3)}&limit=100000`);
-  if (!page.items.length) { $('status').textContent = 'the store holds no track history yet'; return; }
-  let t0 = Infinity, t1 = -Infinity;
-  for (const s of page.items) { t0 = Math.min(t0, s.time); t1 = Math.max(t1, s.time); }
-  $('status').textContent = page.truncated ? `replay: the server returned its row limit (${page.items.length} states); the window ends early` : `replay: ${page.items.length} stored states`;
-  replay = { history: page.items, t: Math.max(t0, t1 - 60), t0, t1, playing: false };
+  const first = await api<{ items: Track[] }>(`/sites/${site}/history/tracks?from=0&to=${end.toFixed(3)}&limit=1`);
+  if (!first.items.length) { $('status').textContent = 'the store holds no track history yet'; return; }
+  const t0 = first.items[0].time, t1 = end;
+  replay = { history: [], alerts: [], from: 0, to: 0, t: Math.max(t0, t1 - 60), t0, t1, playing: false, loading: null };
   const tl = $<HTMLInputElement>('timeline');
   tl.min = String(t0); tl.max = String(t1); tl.value = String(replay.t);
   $('replay-controls').hidden = false; $('replay-btn').hidden = true;
   $('mode').className = 'replay'; $('mode').textContent = 'NOT LIVE: REPLAY';
+  await loadReplay(replay.t);
   seek(replay.t);
+}
+
+/** Loads the stored states of the window around `t` (and the alert events up to its end). */
+function loadReplay(t: number): Promise<void> {
+  const r = replay;
+  if (!r) return Promise.resolve();
+  if (r.loading) return r.loading;
+  const from = Math.max(r.t0, t - 10), to = Math.min(r.t1, from + REPLAY_WINDOW_S);
+  r.loading = (async () => {
+    try {
+      const q = `from=${from.toFixed(3)}&to=${to.toFixed(3)}&limit=100000`;
+      const [states, alerts] = await Promise.all([
+        api<{ items: Track[]; truncated: boolean }>(`/sites/${site}/history/tracks?${q}`),
+        api<{ items: AlertEvent[] }>(`/sites/${site}/history/alerts?from=${r.t0.toFixed(3)}&to=${to.toFixed(3)}&limit=100000`),
+      ]);
+      if (replay !== r) return;
+      // A truncated page ends early: the window ends at its last state.
+      r.history = states.items; r.alerts = alerts.items; r.from = from;
+      r.to = states.truncated && states.items.length ? states.items[states.items.length - 1].time : to;
+      $('status').textContent = `replay: ${states.items.length} stored states ${utc(from)}–${utc(r.to)}`;
+    } catch (e) { $('status').textContent = `replay: ${(e as Error).message}`; }
+    finally { r.loading = null; }
+  })();
+  return r.loading;
 }
 
 function seek(t: number): void {
   if (!replay) return;
   replay.t = Math.min(replay.t1, Math.max(replay.t0, t));
+  const r = replay;
+  // Outside the loaded window (its end is the newest stored state when it reaches now).
+  const outside = () => r.t < r.from || (r.t > r.to - 5 && r.to < r.t1);
+  if (outside()) {
+    void loadReplay(r.t).then(() => {
+      // A scrub that went on while loading may have left the new window too: once more.
+      if (replay === r && outside()) void loadReplay(r.t).then(refresh);
+      refresh();
+    });
+  }
   $<HTMLInputElement>('timeline').value = String(replay.t);
-  $('replay-time').textContent = `${new Date(replay.t * 1000).toISOString().replace('T', ' ').slice(0, 19)}Z (${(replay.t1 - replay.t).toFixed(0)} s before the newest stored)`;
+  $('replay-time').textContent = `${new Date(replay.t * 1000).toISOString().replace('T', ' ').slice(0, 19)}Z (${(replay.t1 - replay.t).toFixed(0)} s before now)`;
   refresh();
 }
 
@@ -203,7 +239,7 @@ function startMap(origin: Geodetic): void {
   map = new ConsoleMap($('map'), $<HTMLCanvasElement>('tracks-canvas'), origin, $('cursor'), $('measure-out'));
   map.onSelect = (id) => void select(id);
   wireControls();
-  (window as unknown as { __picket: unknown }).__picket = { picture, map, select, get replay() { return replay; } };
+  (window as unknown as { __picket: unknown }).__picket = { picture, map, select, stateAt, get replay() { return replay; } };
 }
 
 async function start(): Promise<void> {
