@@ -72,7 +72,6 @@ pub struct Tracker<P: Predictor, U, H, A, I, D> {
     meta: Vec<TrackMeta>,
     detections: Vec<Detection>,
     hypotheses: Vec<Hypothesis>,
-    stage: Vec<Hypothesis>,
     assignment: Vec<u32>,
     used: Vec<bool>,
     deleted: Vec<TrackId>,
@@ -112,7 +111,6 @@ where
             meta: Vec::new(),
             detections: Vec::new(),
             hypotheses: Vec::new(),
-            stage: Vec::new(),
             assignment: Vec::new(),
             used: Vec::new(),
             deleted: Vec::new(),
@@ -209,7 +207,7 @@ where
             ),
             (
                 "hypotheses",
-                (self.hypotheses.capacity() + self.stage.capacity()) * size_of::<Hypothesis>()
+                self.hypotheses.capacity() * size_of::<Hypothesis>()
                     + self.assignment.capacity() * 4
                     + self.used.capacity()
                     + self.deleted.capacity() * size_of::<TrackId>(),
@@ -295,17 +293,18 @@ where
     }
 
     /// Confirmed (and coasting) tracks choose first; tentative tracks share what is left, so
-    /// a young track started on clutter never steals an established track's detection.
+    /// a young track started on clutter never steals an established track's detection. The
+    /// hypotheses are partitioned in place (stably, so the result does not depend on how the
+    /// partition moves them), not copied: scratch memory counts against the per-track budget.
     fn associate_confirmed_then_tentative(&mut self) {
-        for tentative in [false, true] {
-            self.stage.clear();
-            let meta = &self.meta;
-            self.stage.extend(self.hypotheses.iter().filter(|h| {
-                (meta[h.track as usize].status == TrackStatus::Tentative) == tentative
-            }));
+        let meta = &self.meta;
+        let tentative = |h: &Hypothesis| meta[h.track as usize].status == TrackStatus::Tentative;
+        let split = stable_partition(&mut self.hypotheses, |h| !tentative(h));
+        let (confirmed, young) = self.hypotheses.split_at(split);
+        for stage in [confirmed, young] {
             self.roles
                 .associator
-                .associate(&self.stage, &mut self.assignment, &mut self.used);
+                .associate(stage, &mut self.assignment, &mut self.used);
         }
     }
 
@@ -420,6 +419,24 @@ where
             self.beliefs.push(self.roles.predictor.initiate(prior));
             self.meta.push(meta);
             self.counters.tracks_started += 1;
+        }
+    }
+}
+
+/// Moves the items satisfying `first` ahead of the others, keeping the order within each
+/// group, without allocating; returns how many satisfy it. Rotations cost O(n log n) at worst
+/// and O(n) when the groups are already apart (the usual case: few tentative tracks).
+fn stable_partition<T>(items: &mut [T], first: impl Fn(&T) -> bool + Copy) -> usize {
+    match items.len() {
+        0 => 0,
+        1 => usize::from(first(&items[0])),
+        n => {
+            let (left, right) = items.split_at_mut(n / 2);
+            let a = stable_partition(left, first);
+            let b = stable_partition(right, first);
+            // [A-yes | A-no | B-yes | B-no] -> [A-yes | B-yes | A-no | B-no]
+            items[a..n / 2 + b].rotate_left(n / 2 - a);
+            a + b
         }
     }
 }
@@ -548,6 +565,22 @@ mod tests {
 
     fn at(t: f64) -> Timestamp {
         Timestamp::from_secs(t).unwrap()
+    }
+
+    #[test]
+    fn stable_partition_keeps_order_within_groups() {
+        for n in 0..40u32 {
+            let mut v: Vec<u32> = (0..n).map(|i| i.wrapping_mul(2_654_435_761) % 97).collect();
+            let want: Vec<u32> = v
+                .iter()
+                .copied()
+                .filter(|x| x % 3 == 0)
+                .chain(v.iter().copied().filter(|x| x % 3 != 0))
+                .collect();
+            let split = super::stable_partition(&mut v, |x| x % 3 == 0);
+            assert_eq!(v, want);
+            assert_eq!(split, want.iter().filter(|x| *x % 3 == 0).count());
+        }
     }
 
     #[test]
