@@ -85,8 +85,8 @@ impl Packed {
 #[inline]
 fn write_full(mean: &[f64; 6], upper: &[f64; 21], g: &mut Gaussian) {
     let mut k = 0;
-    for i in 0..6 {
-        g.mean[i] = mean[i];
+    for (i, &m) in mean.iter().enumerate() {
+        g.mean[i] = m;
         for j in i..6 {
             g.cov[(i, j)] = upper[k];
             g.cov[(j, i)] = upper[k];
