@@ -1,7 +1,9 @@
 //! Load benchmark (not a test): real wire formats over loopback into one site.
 //!
 //! ASTERIX CAT048 blocks over UDP (most of the load), Remote ID Location messages over UDP and
-//! Mode S Beast over TCP, paced every millisecond, for `SECONDS`; then prints reports/s,
+//! Mode S Beast over TCP, paced every millisecond, for `SECONDS`. The load's targets stay
+//! outside the protected zone (500 m); among the radar plots, 20 intruding drones fly into it,
+//! one every 0.4 s from 1.5 s, so entry alerts are raised during the load. Then prints reports/s,
 //! packet-in → track-update and packet-in → alert latency percentiles, shed frames, and the
 //! CPU time of picket's threads (site thread, store writer, I/O runtime) separately from the
 //! load generators', plus the process's peak memory.
@@ -23,6 +25,35 @@ use std::time::{Duration, Instant};
 
 const ORIGIN: (f64, f64) = (51.47, -0.45);
 const M_PER_DEG_LAT: f64 = 111_320.0;
+/// The protected zone's radius: the load's targets stay outside it, the intruders fly in.
+const ZONE_R_M: f64 = 500.0;
+/// Drones flying into the protected zone among the load, one entry every 0.4 s from 1.5 s.
+const INTRUDERS: usize = 20;
+const INTRUDER_MPS: f64 = 26.0;
+
+/// Radar target `i` at time `t`: on a 400 m grid around the site (clear of the zone and of
+/// the intruders' paths), each drifting east at 5 m/s. Targets closer together would put
+/// many plots in one gate, which is the tracker's problem, not the load's.
+fn grid(i: usize, t: f64) -> (f64, f64) {
+    // A 60 x 60 grid; the few cells near the centre move to a column beyond its east edge.
+    let side = 60usize;
+    let (x, y) = ((i % side) as f64 - 29.5, (i / side) as f64 - 29.5);
+    let (x, y) = if x.hypot(y) * 400.0 > 900.0 {
+        (x, y)
+    } else {
+        (x + 31.0, y)
+    };
+    (x * 400.0 + 5.0 * t, y * 400.0)
+}
+
+/// Intruder `j` at time `t`: straight in towards the centre, crossing the zone's edge at
+/// `1.5 + 0.4 j` seconds.
+fn intruder(j: usize, t: f64) -> (f64, f64) {
+    let a = j as f64 * 2.399_963;
+    let enter_s = 1.5 + 0.4 * j as f64;
+    let r = (ZONE_R_M + INTRUDER_MPS * (enter_s - t)).max(0.0);
+    (r * a.sin(), r * a.cos())
+}
 
 fn config(dir: &std::path::Path) -> SiteConfig {
     let text = format!(
@@ -58,7 +89,7 @@ durability = "process_crash"
 [[zone]]
 id = "hq"
 kind = "protected"
-circle = {{ x = 0.0, y = 0.0, r_m = 1500.0 }}
+circle = {{ x = 0.0, y = 0.0, r_m = {zone_r_m} }}
 ceiling_m = 3000.0
 
 [[rule]]
@@ -67,7 +98,8 @@ level = 4
 "#,
         ORIGIN.0,
         ORIGIN.1,
-        dir.join("load.db").display()
+        dir.join("load.db").display(),
+        zone_r_m = ZONE_R_M,
     );
     SiteConfig::parse(&text, "load.toml").expect("valid")
 }
@@ -93,30 +125,42 @@ fn pace(start: Instant, tick: u64) {
     }
 }
 
+/// A radar scan of every target (800 on a grid plus the intruders) at one time of day, sent as
+/// one data block (one datagram); scans follow each other so that the plots add up to
+/// `per_ms` a millisecond. A scan split over several datagrams would reach the tracker as
+/// several steps, each a scan that misses the other targets (the tracker has no sectors).
 fn radar(addr: std::net::SocketAddr, per_ms: usize, stop: Arc<AtomicBool>) {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     let def = spec::lookup(48, None).unwrap();
     let n = 800;
-    let per_block = 20;
+    let per_block = n + INTRUDERS;
+    let scan_s = (n + INTRUDERS) as f64 / per_ms.max(1) as f64 / 1e3;
     let start = Instant::now();
-    let mut next = 0usize;
-    for tick in 0u64.. {
+    for scan in 0u64.. {
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        pace(start, tick);
+        let due = start + Duration::from_secs_f64(scan as f64 * scan_s);
+        if let Some(wait) = due.checked_duration_since(Instant::now()) {
+            std::thread::sleep(wait);
+        }
         let t = start.elapsed().as_secs_f64();
         let tod = picket_server::now().as_secs().rem_euclid(86_400.0);
-        for _ in 0..per_ms.div_ceil(per_block) {
-            let records: Vec<_> = (0..per_block)
-                .map(|_| {
-                    let i = next % n;
-                    next += 1;
-                    let (e, nn) = position(i, n, t, 1000.0);
+        let targets: Vec<usize> = (0..n + INTRUDERS).collect();
+        for chunk in targets.chunks(per_block) {
+            let records: Vec<_> = chunk
+                .iter()
+                .map(|&i| {
+                    let (e, nn) = if i < n {
+                        grid(i, t)
+                    } else {
+                        intruder(i - n, t)
+                    };
                     let mut p = Plot048::new(0, 1, tod);
                     p.range_nm = e.hypot(nn) / 1852.0;
                     p.azimuth_deg = e.atan2(nn).to_degrees().rem_euclid(360.0).min(359.99);
-                    p.flight_level = Some(5.0);
+                    // Intruders at 400 m and 26 m/s: too fast and high for the bird class.
+                    p.flight_level = Some(if i < n { 5.0 } else { 13.0 });
                     p.items()
                 })
                 .collect();
@@ -142,7 +186,7 @@ fn rid(addr: std::net::SocketAddr, per_ms: usize, stop: Arc<AtomicBool>) {
         for _ in 0..per_ms {
             let i = next % n;
             next += 1;
-            let (e, nn) = position(i, n, t, 300.0);
+            let (e, nn) = position(i, n, t, 1200.0);
             let (lat, lon) = geodetic(e, nn);
             let loc = Location {
                 status: 2,
@@ -216,6 +260,41 @@ fn thread_cpu_s() -> (f64, f64) {
     (picket, other)
 }
 
+/// The 1, 5 and 15 minute load averages (the machine is shared: this says how shared).
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// CPU seconds of picket's threads by name (summed over threads of the same name).
+fn thread_cpu_by_name() -> std::collections::BTreeMap<String, f64> {
+    let mut out = std::collections::BTreeMap::new();
+    for task in std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        let Some(rest) = stat.rsplit_once(')').map(|r| r.1) else {
+            continue;
+        };
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: f64 = [11, 12]
+            .iter()
+            .filter_map(|&i| f.get(i)?.parse::<f64>().ok())
+            .sum();
+        if comm.starts_with("picket") {
+            *out.entry(comm.trim().to_owned()).or_default() += ticks / 100.0;
+        }
+    }
+    out
+}
+
 fn percentile(v: &mut [f32], p: f64) -> f64 {
     if v.is_empty() {
         return f64::NAN;
@@ -239,6 +318,7 @@ fn main() {
         server.addr("load", "rid").unwrap(),
         server.addr("load", "adsb").unwrap(),
     );
+    let load0 = loadavg();
     let cpu0 = thread_cpu_s();
     let t0 = Instant::now();
     let handles = [
@@ -290,17 +370,30 @@ fn main() {
         track.len()
     );
     println!(
-        "packet-in -> alert: p50 {:.2} ms, p99 {:.2} ms ({} samples)",
+        "packet-in -> alert: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
         percentile(&mut alert, 0.5),
         percentile(&mut alert, 0.99),
+        percentile(&mut alert, 1.0),
         alert.len()
     );
+    let picket_cpu = cpu1.0 - cpu0.0;
     println!(
-        "CPU: picket threads {:.2} s ({:.0}% of one core), load generators {:.2} s; peak RSS {} MB (whole process)",
-        cpu1.0 - cpu0.0,
-        (cpu1.0 - cpu0.0) / wall * 100.0,
+        "CPU: picket threads {picket_cpu:.2} s ({:.0}% of one core; {:.1} us of CPU per report), load generators {:.2} s; peak RSS {} MB (whole process)",
+        picket_cpu / wall * 100.0,
+        picket_cpu / reports.max(1) as f64 * 1e6,
         cpu1.1 - cpu0.1,
         peak_kb / 1024
     );
+    for (name, s) in thread_cpu_by_name() {
+        println!("  thread {name:<18} {s:.2} s CPU");
+    }
+    println!("load average before {load0}, after {}", loadavg());
+    let rejects: Vec<String> = site
+        .counters
+        .health()
+        .iter()
+        .map(|h| format!("{} {:?}", h.name, h.rejects))
+        .collect();
+    println!("rejects: {}", rejects.join("; "));
     server.shutdown().unwrap();
 }

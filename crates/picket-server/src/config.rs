@@ -73,6 +73,23 @@ pub struct SiteSection {
     /// Frames held between ingest and the site thread; beyond it the oldest are shed.
     #[serde(default = "default_queue_capacity")]
     pub queue_capacity: usize,
+    /// Reports of one sensor whose times fall in the same slot of this many seconds go into
+    /// one tracker step, at the slot's start (0: one step per distinct report time).
+    #[serde(default = "default_step_quantum_s")]
+    pub step_quantum_s: f64,
+    /// A report older than what the tracker already stepped, by at most this many seconds, is
+    /// taken at the current step time instead of being refused (`too_late`): radar times of
+    /// day come in 1/128 s, and a short reorder window keeps latency low.
+    #[serde(default = "default_late_window_s")]
+    pub late_window_s: f64,
+}
+
+fn default_late_window_s() -> f64 {
+    0.05
+}
+
+fn default_step_quantum_s() -> f64 {
+    0.01
 }
 
 fn default_reorder_window_s() -> f64 {
@@ -360,6 +377,12 @@ fn validate(f: &SiteFile, file: &str) -> Result<(), ConfigError> {
         return Err(error(
             "site".into(),
             "reorder_window_s must be between 0 and 10 seconds".into(),
+        ));
+    }
+    if !(0.0..=1.0).contains(&s.step_quantum_s) || !(0.0..=1.0).contains(&s.late_window_s) {
+        return Err(error(
+            "site".into(),
+            "step_quantum_s and late_window_s must be between 0 and 1 second".into(),
         ));
     }
     if s.queue_capacity == 0 {

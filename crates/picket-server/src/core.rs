@@ -89,6 +89,8 @@ pub struct Output {
     pub alerts: Vec<AlertEvent>,
     /// Input refused: reason, detail.
     pub rejects: Vec<(&'static str, String)>,
+    /// The (step time, sensor) groups the frame's reports joined, in the reorder window.
+    pub queued: Vec<(Timestamp, SensorId)>,
     /// The zones, when a reload changed them.
     pub zones: Option<Vec<Zone>>,
 }
@@ -100,6 +102,7 @@ impl Output {
         self.steps.clear();
         self.alerts.clear();
         self.rejects.clear();
+        self.queued.clear();
         self.zones = None;
     }
 }
@@ -111,6 +114,8 @@ pub struct Core {
     guard: Guard,
     decoders: Vec<(Format, Options)>,
     window_s: f64,
+    quantum_s: f64,
+    late_window_s: f64,
     pending: BTreeMap<(Timestamp, SensorId), Vec<Report>>,
     held: usize,
     released_until: Option<Timestamp>,
@@ -166,6 +171,8 @@ impl Core {
             guard,
             decoders,
             window_s: config.server.site.reorder_window_s,
+            quantum_s: config.server.site.step_quantum_s,
+            late_window_s: config.server.site.late_window_s,
             pending: BTreeMap::new(),
             held: 0,
             released_until: None,
@@ -221,17 +228,19 @@ impl Core {
         };
         options.received = received;
         let start = out.reports.len();
-        for item in picket_formats::decode(*format, bytes, options) {
-            match item {
-                Ok(record) => {
-                    for mut r in record.reports {
-                        r.sensor = sensor;
-                        self.site.localize(&mut r);
-                        out.reports.push(r);
-                    }
+        let fast = *format == Format::Asterix && asterix_reports(bytes, options, &mut out.reports);
+        if !fast {
+            out.reports.truncate(start);
+            for item in picket_formats::decode(*format, bytes, options) {
+                match item {
+                    Ok(record) => out.reports.extend(record.reports),
+                    Err(e) => out.rejects.push(("decode", e.to_string())),
                 }
-                Err(e) => out.rejects.push(("decode", e.to_string())),
             }
+        }
+        for r in &mut out.reports[start..] {
+            r.sensor = sensor;
+            self.site.localize(r);
         }
         for r in &out.reports[start..] {
             // The tracker has no bearing-only model yet; stepping it with reports it refuses
@@ -241,19 +250,41 @@ impl Core {
                     .push(("unsupported_measurement", "bearing-only report".into()));
                 continue;
             }
-            if self.released_until.is_some_and(|t| r.time < t) {
-                self.too_late += 1;
-                out.rejects
-                    .push(("too_late", format!("report at {}", r.time.as_secs())));
-                continue;
+            let mut slot = self.slot(r.time);
+            let stepped = self.released_until.max(self.last_step);
+            if let Some(now) = stepped.filter(|&t| slot < t) {
+                // Late by less than late_window_s (a radar's time of day in 1/128 s, network
+                // jitter): taken at the current step time, an error of at most speed × lag.
+                if now.since_s(slot) > self.late_window_s {
+                    self.too_late += 1;
+                    out.rejects
+                        .push(("too_late", format!("report at {}", r.time.as_secs())));
+                    continue;
+                }
+                slot = now;
             }
             self.pending
-                .entry((r.time, r.sensor))
+                .entry((slot, r.sensor))
                 .or_default()
                 .push(r.clone());
+            if out.queued.last() != Some(&(slot, r.sensor)) {
+                out.queued.push((slot, r.sensor));
+            }
             self.held += 1;
         }
         self.release(received.plus_s(-self.window_s), out);
+    }
+
+    /// The tracker-step time of a report at `time`: the start of its `step_quantum_s` slot.
+    /// Every report of one sensor in one slot goes into one tracker step, so a burst of
+    /// datagrams (Remote ID, Beast reads, radar blocks with close times of day) costs one step,
+    /// not one per datagram; the step runs at the slot's start, never later than its reports.
+    pub fn slot(&self, time: Timestamp) -> Timestamp {
+        if self.quantum_s <= 0.0 {
+            return time;
+        }
+        let slot = (time.as_secs() / self.quantum_s).floor() * self.quantum_s;
+        Timestamp::from_secs(slot).unwrap_or(time).min(time)
     }
 
     /// The site clock advanced to `now` without input.
@@ -405,4 +436,37 @@ impl Core {
         }
         Ok(Some(event))
     }
+}
+
+/// ASTERIX reports without the JSON view [`picket_formats::decode`] also builds (the view is
+/// for `picket decode`; the live path needs only the reports). False when any block or record
+/// does not decode cleanly: the caller then decodes the frame the general way, which names
+/// the error, so both paths give the same reports.
+fn asterix_reports(bytes: &[u8], options: &Options, out: &mut Vec<Report>) -> bool {
+    use picket_formats::picket_asterix::{Reader, ReportContext, spec, to_report};
+    let ctx = ReportContext::new(options.sensor, options.received);
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let Some(&[cat, hi, lo]) = bytes[pos..].first_chunk::<3>() else {
+            return false;
+        };
+        let len = usize::from(u16::from_be_bytes([hi, lo]));
+        if len <= 3 || pos + len > bytes.len() || spec::lookup(cat, None).is_none() {
+            return false;
+        }
+        let mut reader = Reader::new(&bytes[pos..pos + len], &options.editions);
+        loop {
+            match reader.next_record() {
+                Ok(Some(record)) => {
+                    if let Ok(Some(r)) = to_report(&record, &ctx) {
+                        out.push(r);
+                    }
+                }
+                Ok(None) => break,
+                Err(_) => return false,
+            }
+        }
+        pos += len;
+    }
+    pos > 0
 }

@@ -1,19 +1,24 @@
-//! A running site: its thread (the only owner of the [`Core`]), its queue, its store writer
-//! and its [`LiveSite`].
+//! A running site: its thread (the only owner of the [`Core`]), its queue, its recorder and
+//! store writer, and its [`LiveSite`].
 //!
-//! The thread takes frames from the [`SiteQueue`] in arrival order, records each in the store
-//! *before* the core sees it (so the store's raw-frame order is the core's input order), runs
-//! the core, appends reports, track states and alert events, and publishes to the live state.
-//! Store appends other than raw frames wait for room (never shed); raw frames also wait here,
-//! so that everything the core processed is on record for replay: under overload the queue
-//! in front of the thread sheds instead (oldest first, counted per sensor).
+//! The thread takes frames from the [`SiteQueue`] in arrival order, runs the core on each,
+//! and queues the frame, its reports, the track states the store's decimation keeps and the
+//! alert events, in that order, for the recorder thread (one hand-over per batch taken from
+//! the queue), which appends them to the store: row order is the core's input order, which
+//! the replay relies on. It publishes track updates (per track at most every 0.2 s unless its
+//! status, class or identity changed) and every alert event to the live state. The recorder's
+//! channel is bounded and the site thread waits for room (nothing it processed is dropped,
+//! alerts included); under overload the queue in front of the thread sheds instead (oldest
+//! first, counted per sensor).
 
 use crate::config::SiteConfig;
 use crate::core::{CONTROL_SENSOR, ControlCommand, Core, Output, StartRecord};
 use crate::health::Counters;
 use crate::queue::{Frame, SiteQueue};
 use crate::{ServerError, now};
-use picket_core::{AlertEvent, AlertState, SensorId, Timestamp};
+use picket_core::{
+    AlertEvent, AlertState, Class, Identity, SensorId, Timestamp, Track, TrackId, TrackStatus,
+};
 use picket_live::{Command, LiveSite, SensorHealth, Update};
 use picket_store::{
     AuditEntry, Durability, RawFrame, Record, RetentionConfig, StoreReader, StoreWriter,
@@ -157,9 +162,15 @@ pub fn start_site(config: SiteConfig) -> Result<SiteHandle, ServerError> {
         .append_blocking(control("start", now(), bytes))
         .map_err(ServerError::Store)?;
     let stats = Arc::new(SiteStats::default());
+    let interval_s = writer_config(&config).track_min_interval_s;
+    let (recorder, recorder_thread) = recorder(&s.site.id, store.clone())?;
     let mut thread = SiteThread {
         core,
-        store: store.clone(),
+        records: Vec::new(),
+        stored: Decimator::new(interval_s),
+        shown: Decimator::new(LIVE_MIN_INTERVAL_S),
+        recorder: Some(recorder),
+        recorder_thread: Some(recorder_thread),
         live: live.clone(),
         counters: counters.clone(),
         stats: stats.clone(),
@@ -184,6 +195,88 @@ pub fn start_site(config: SiteConfig) -> Result<SiteHandle, ServerError> {
     })
 }
 
+/// A track's live state (console, WebSocket, outputs) is refreshed at most this often, unless
+/// its status, class or identity changed: a radar scanning at 50 Hz would otherwise copy every
+/// track 50 times a second to every subscriber.
+const LIVE_MIN_INTERVAL_S: f64 = 0.2;
+
+/// Batches the recorder may hold before the site thread waits for it.
+const RECORDER_BATCHES: usize = 4096;
+
+/// The recorder thread: takes the site thread's record batches (one per processed frame,
+/// tick or command) and appends them to the store, so that serializing rows and waiting for
+/// the store's channel happen off the site thread. Its channel is bounded; a full channel
+/// makes the site thread wait (records are never dropped here, alerts included).
+fn recorder(
+    site: &str,
+    store: StoreWriter,
+) -> Result<(std::sync::mpsc::SyncSender<Vec<Record>>, JoinHandle<()>), ServerError> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(RECORDER_BATCHES);
+    let thread = std::thread::Builder::new()
+        .name(format!("picket-rec-{site}"))
+        .spawn(move || {
+            for batch in rx {
+                // A group of raw frames only may be shed by the store under backpressure;
+                // every frame the core processed must be on record, so those wait one by one.
+                let result = if batch.iter().all(|r| matches!(r, Record::Frame(_))) {
+                    batch.into_iter().try_for_each(|r| store.append_blocking(r))
+                } else {
+                    store.append_batch(batch).map(|_| ())
+                };
+                if let Err(e) = result {
+                    tracing::error!("store append failed: {e}");
+                }
+            }
+        })
+        .map_err(|e| ServerError::Io(format!("cannot start the recorder thread: {e}")))?;
+    Ok((tx, thread))
+}
+
+/// Track decimation: the first state of a track, then one per interval, and every change of
+/// status, class or identity. With the store's interval it is the store's own rule, applied
+/// on the site thread before anything is copied or serialized (the store applies it again and
+/// keeps every state let through); with a shorter interval it paces the live updates.
+struct Decimator {
+    interval_s: f64,
+    last: std::collections::HashMap<TrackId, (f64, TrackStatus, Class, Option<Identity>)>,
+}
+
+impl Decimator {
+    fn new(interval_s: f64) -> Self {
+        Self {
+            interval_s,
+            last: std::collections::HashMap::new(),
+        }
+    }
+
+    fn keep(&mut self, t: &Track) -> bool {
+        let key = (
+            t.time.as_secs(),
+            t.status,
+            t.class.best().0,
+            t.identity.clone(),
+        );
+        let keep = self.last.get(&t.id).is_none_or(|last| {
+            key.0 - last.0 >= self.interval_s
+                || key.1 != last.1
+                || key.2 != last.2
+                || key.3 != last.3
+        });
+        if keep {
+            // The store's bound: past it every track starts afresh (more states, never fewer).
+            if self.last.len() >= 100_000 {
+                self.last.clear();
+            }
+            self.last.insert(t.id, key);
+        }
+        keep
+    }
+
+    fn forget(&mut self, id: TrackId) {
+        self.last.remove(&id);
+    }
+}
+
 /// A control frame for the store.
 pub fn control(kind: &str, received: Timestamp, bytes: Vec<u8>) -> Record {
     Record::Frame(RawFrame {
@@ -196,7 +289,14 @@ pub fn control(kind: &str, received: Timestamp, bytes: Vec<u8>) -> Record {
 
 struct SiteThread {
     core: Core,
-    store: StoreWriter,
+    /// Records queued for the recorder thread (see [`recorder`]).
+    records: Vec<Record>,
+    /// Which track states go to the store (its decimation, applied before copying).
+    stored: Decimator,
+    /// Which track states go to the live state and its subscribers.
+    shown: Decimator,
+    recorder: Option<std::sync::mpsc::SyncSender<Vec<Record>>>,
+    recorder_thread: Option<JoinHandle<()>>,
     live: Arc<LiveSite>,
     counters: Arc<Counters>,
     stats: Arc<SiteStats>,
@@ -217,6 +317,8 @@ impl SiteThread {
             for frame in batch.drain(..) {
                 self.frame(frame);
             }
+            // One hand-over to the recorder per batch taken from the queue (a wake-up each).
+            self.flush();
             while let Ok(command) = commands.try_recv() {
                 self.command(command);
             }
@@ -227,6 +329,7 @@ impl SiteThread {
                     self.append(control("tick", t, Vec::new()));
                     self.core.tick(t, &mut self.out);
                     self.emit(None);
+                    self.flush();
                 }
             }
             if last_health.elapsed() >= Duration::from_millis(500) {
@@ -238,11 +341,31 @@ impl SiteThread {
             }
         }
         self.publish_health();
+        self.flush();
+        // Closing the channel ends the recorder once it has handed everything to the store.
+        self.recorder = None;
+        if let Some(t) = self.recorder_thread.take() {
+            let _ = t.join();
+        }
     }
 
-    fn append(&self, record: Record) {
-        if let Err(e) = self.store.append_blocking(record) {
-            tracing::error!("store append failed: {e}");
+    /// Queues a record for the store; [`SiteThread::flush`] hands the queued records to the
+    /// recorder thread in one message, in the order they were appended.
+    fn append(&mut self, record: Record) {
+        self.records.push(record);
+    }
+
+    /// Hands the queued records to the recorder, waiting for room: nothing the core processed
+    /// is dropped here (under overload the queue in front of the thread sheds instead).
+    fn flush(&mut self) {
+        if self.records.is_empty() {
+            return;
+        }
+        let batch = std::mem::take(&mut self.records);
+        if let Some(tx) = &self.recorder
+            && tx.send(batch).is_err()
+        {
+            tracing::error!("the store recorder stopped; records lost");
         }
     }
 
@@ -250,10 +373,12 @@ impl SiteThread {
         self.stats.frames.fetch_add(1, Ordering::Relaxed);
         self.core
             .frame(frame.sensor, frame.received, &frame.bytes, &mut self.out);
-        for r in &self.out.reports {
-            self.arrivals
-                .entry((r.time, r.sensor))
-                .or_insert(frame.arrived);
+        if self.arrivals.len() > 100_000 {
+            // Groups the core dropped (stepping them would go back in time) never come back.
+            self.arrivals.clear();
+        }
+        for &group in &self.out.queued {
+            self.arrivals.entry(group).or_insert(frame.arrived);
         }
         self.append(Record::Frame(RawFrame {
             sensor: frame.sensor,
@@ -285,12 +410,24 @@ impl SiteThread {
                 .sensor
                 .and_then(|s| self.arrivals.remove(&(step.time, s)));
             for t in &step.tracks {
-                self.append(Record::Track(t.clone()));
+                if self.stored.keep(t) {
+                    self.append(Record::Track(t.clone()));
+                }
             }
-            if !step.tracks.is_empty() || !step.deleted.is_empty() {
+            for id in &step.deleted {
+                self.stored.forget(*id);
+                self.shown.forget(*id);
+            }
+            let shown: Vec<Track> = step
+                .tracks
+                .iter()
+                .filter(|t| self.shown.keep(t))
+                .cloned()
+                .collect();
+            if !shown.is_empty() || !step.deleted.is_empty() {
                 self.live.publish(Update::Tracks {
                     time: step.time,
-                    tracks: step.tracks.clone(),
+                    tracks: shown,
                     deleted: step.deleted.clone(),
                 });
                 if let (Some(at), Some(s)) = (at, step.sensor) {
@@ -380,6 +517,7 @@ impl SiteThread {
         }));
         let event = self.out.alerts.last().cloned();
         self.emit(None);
+        self.flush();
         match reply {
             Reply::Event(tx) => {
                 let _ = tx.send(result.and_then(|()| event.ok_or_else(|| "no event".into())));
