@@ -318,6 +318,46 @@ mod tests {
         assert!(crate::gaussian::is_symmetric_positive_definite(&cov));
     }
 
+    /// The analytic Jacobian of the bearing model (azimuth and elevation) against central
+    /// differences.
+    #[test]
+    fn bearing_jacobian_matches_numeric() {
+        struct Jac;
+        impl InnovationVisitor for Jac {
+            type Output = (Vec<f64>, Vec<f64>);
+            fn visit<const D: usize>(self, i: &Innovation<D>) -> Self::Output {
+                (
+                    i.residual.iter().copied().collect(),
+                    i.jacobian.iter().copied().collect(),
+                )
+            }
+        }
+        let model = MeasurementModel::Bearing {
+            sensor: Vector3::new(10.0, -20.0, 5.0),
+            az: (0.3, 0.01),
+            el: Some((0.1, 0.01)),
+        };
+        assert_eq!(model.dimension(), 2);
+        assert!(model.cartesian().is_none(), "a bearing has no position");
+        let x = StateVector::from([900.0, 1500.0, 300.0, 12.0, -7.0, 2.0]);
+        let (_, jac) = model.innovate(&x, Jac);
+        for k in 0..6 {
+            let (mut a, mut b) = (x, x);
+            a[k] += 1e-4;
+            b[k] -= 1e-4;
+            let (ra, _) = model.innovate(&a, Jac);
+            let (rb, _) = model.innovate(&b, Jac);
+            for row in 0..2 {
+                let numeric = -(ra[row] - rb[row]) / 2e-4;
+                let analytic = jac[k * 2 + row];
+                assert!(
+                    (numeric - analytic).abs() < 1e-9,
+                    "row {row} col {k}: {numeric} vs {analytic}"
+                );
+            }
+        }
+    }
+
     /// The analytic Jacobian of the polar model against central differences.
     #[test]
     fn polar_jacobian_matches_numeric() {

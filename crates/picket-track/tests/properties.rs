@@ -66,6 +66,16 @@ fn measurement() -> impl Strategy<Value = MeasurementModel> {
                 sigma: Vector3::new(sr, sa, sa * 1.5),
                 radial,
             }),
+        (
+            0.0f64..std::f64::consts::TAU,
+            1e-4f64..0.1,
+            prop::option::of((-0.5f64..1.5, 1e-4f64..0.1)),
+        )
+            .prop_map(|(az, sa, el)| MeasurementModel::Bearing {
+                sensor: Vector3::new(-300.0, 200.0, 8.0),
+                az: (az, sa),
+                el,
+            }),
     ]
 }
 
@@ -131,7 +141,7 @@ proptest! {
             (
                 -1.0f64..3.0,
                 prop::collection::vec(
-                    (0u16..3, -1e5f64..1e5, -1e5f64..1e5, -1e3f64..1e4, -1.0f64..100.0, any::<bool>(), 0u8..8),
+                    (0u16..5, -1e5f64..1e5, -1e5f64..1e5, -1e3f64..1e4, -1.0f64..100.0, 0u8..3, 0u8..8),
                     0..12,
                 ),
             ),
@@ -141,6 +151,8 @@ proptest! {
         let mut site = Site::new("prop", Geodetic::new(10.0, 10.0, 0.0));
         site.add_sensor("cart", SensorKind::Generic, Enu::default());
         site.add_sensor("radar", SensorKind::Radar, Enu::new(5.0, 5.0, 10.0));
+        site.add_sensor("rf-a", SensorKind::Rf, Enu::new(-500.0, 0.0, 8.0));
+        site.add_sensor("rf-b", SensorKind::Rf, Enu::new(1500.0, 300.0, 8.0));
         let mut tracker = TrackerConfig::default().build(&site);
         let mut t = 0.0;
         let mut expected_rejects = 0;
@@ -149,24 +161,28 @@ proptest! {
             let time = Timestamp::from_secs(t).unwrap();
             let reports: Vec<Report> = reports
                 .into_iter()
-                .map(|(sensor, a, b, c, sigma, polar, poison)| {
+                .map(|(sensor, a, b, c, sigma, kind, poison)| {
                     let (b, sigma) = match poison {
                         0 => (f64::NAN, sigma),
                         1 => (b, 0.0),
                         2 => (f64::INFINITY, sigma),
                         _ => (b, sigma),
                     };
-                    let m = if polar {
-                        Measurement::Polar {
+                    let m = match kind {
+                        1 => Measurement::Polar {
                             range_m: a.abs(),
                             az_rad: b / 1e4,
                             el_rad: c / 1e4,
                             sigma_range_m: sigma,
                             sigma_az_rad: sigma / 100.0,
                             sigma_el_rad: sigma / 100.0,
-                        }
-                    } else {
-                        Measurement::cartesian(Enu::new(a, b, c), sigma)
+                        },
+                        2 => Measurement::Bearing {
+                            az_rad: b / 1e4,
+                            sigma_az_rad: sigma / 100.0,
+                            el: (a > 0.0).then_some((c / 1e4, sigma / 100.0)),
+                        },
+                        _ => Measurement::cartesian(Enu::new(a, b, c), sigma),
                     };
                     Report::new(SensorId(sensor), time, m)
                 })
@@ -175,7 +191,7 @@ proptest! {
             if !out_of_sequence {
                 expected_rejects += reports
                     .iter()
-                    .filter(|r| r.validate().is_err() || r.sensor.0 > 1)
+                    .filter(|r| r.validate().is_err() || r.sensor.0 > 3)
                     .count() as u64;
             }
             tracker.step(time, &reports);
