@@ -28,6 +28,21 @@ pub fn inverse_spd3(s: &Matrix3) -> Option<(Matrix3, f64)> {
     ))
 }
 
+/// `k · r`, by column scaling when `r` is diagonal (the usual sensor noise): 9 products
+/// instead of 27.
+#[inline]
+fn times_noise(k: &Matrix3, r: &Matrix3) -> Matrix3 {
+    if r[(0, 1)] == 0.0 && r[(0, 2)] == 0.0 && r[(1, 2)] == 0.0 {
+        let mut out = *k;
+        for j in 0..3 {
+            out.column_mut(j).scale_mut(r[(j, j)]);
+        }
+        out
+    } else {
+        k * r
+    }
+}
+
 /// Mahalanobis distance of a Cartesian measurement `z` (noise `r`) from `g`.
 pub fn cartesian_distance(g: &Gaussian, z: &Vector3, r: &Matrix3) -> Option<Distance> {
     let s = g.cov.fixed_view::<3, 3>(0, 0) + r;
@@ -58,8 +73,7 @@ pub fn cartesian_update(g: &mut Gaussian, z: &Vector3, r: &Matrix3) -> Option<f6
     let av = -kv;
     let ppv = pvp.transpose();
     let ap_ppp = ap * ppp;
-    let kp_r = kp * r;
-    let kv_r = kv * r;
+    let (kp_r, kv_r) = (times_noise(&kp, r), times_noise(&kv, r));
     let new_pp = ap_ppp * ap.transpose() + kp_r * kp.transpose();
     let new_pv = ap_ppp * av.transpose() + ap * ppv + kp_r * kv.transpose();
     let new_vv = (av * ppp + pvp) * av.transpose() + av * ppv + pvv + kv_r * kv.transpose();
