@@ -21,9 +21,11 @@ id = "test"
 origin = {{ lat_deg = 51.47, lon_deg = -0.45, alt_m = 0.0 }}
 reorder_window_s = 0.02
 
+# A sensor that reports positions: the tracker reads cameras as bearing-only and starts no
+# track from them alone.
 [[sensor]]
 name = "cam-1"
-kind = "camera"
+kind = "generic"
 format = "json"
 
 [storage]
