@@ -26,6 +26,35 @@
 //! [storage]
 //! path = "north.db"
 //! ```
+//!
+//! # Reference
+//!
+//! - `[site]`: `id`, `origin = { lat_deg, lon_deg, alt_m }`, `reorder_window_s` (0.05),
+//!   `queue_capacity` (65,536 frames), `step_quantum_s` (0.01: one tracker step per sensor and
+//!   slot), `late_window_s` (0.05: reports this much older than the last step are taken at it).
+//! - `[[sensor]]`: `name`, `kind`, `format`, `position = [e, n, u]`, either
+//!   `listen = { protocol = "udp"|"tcp", bind, max_connections = 8 }` or `connect = "host:port"`
+//!   (Beast/AVR feeds), `stale_after_s` (10), `max_frame_bytes` (65,536), `read_timeout_s` (30),
+//!   and the sensor's authentication:
+//!   - `token = "NAME"`: an `[auth]` token of role `sensor`. TCP stream sensors send
+//!     `PICKET-TOKEN <token>` as their first line; SAPIENT sensors put
+//!     `picket-token=<token>` in the Registration's `additional_information` (refused: a
+//!     RegistrationAck with acceptance false). (JSON detections over HTTP are the API's: it
+//!     takes any token of role `sensor`.)
+//!   - `allow_from = ["127.0.0.1", "10.1.2.0/24"]`: source addresses accepted (TCP and UDP).
+//!     UDP formats (ASTERIX, Remote ID, JSON over UDP) cannot carry a token, so a UDP sensor
+//!     with a token must have an `allow_from`.
+//!   - Refused connections and datagrams count as rejects with reason `unauthenticated`;
+//!     presented tokens are never logged. Feeds picket connects to (`connect`) need neither.
+//! - `[storage]`: `path`, `retention_days`, `max_db_mb`, `durability` (`power_loss`,
+//!   `process_crash`).
+//! - `[auth]`: `tokens_file`, `[[auth.token]] name, role (viewer|operator|admin|sensor), sha256`.
+//! - `[api]`: `bind`, and `tls_cert` + `tls_key` (PEM) for HTTPS only.
+//! - `[[output]]`: `kind = "asterix_cat062"` (`target`, `sac_sic`), `kind = "sapient"`
+//!   (`target`, `node_id`), `kind = "webhook"` (`url` https or http, `ca_file` for a private
+//!   CA, `authorization_env`: the environment variable holding an `Authorization` value).
+//!
+//! Relative paths (store, TLS files, tokens file, CA file) are relative to the site file.
 
 use picket_core::{Geodetic, SensorKind};
 use picket_formats::Format;
@@ -145,9 +174,14 @@ pub struct SensorConfig {
     /// A TCP server picket connects to (Beast/AVR feeds such as readsb port 30005).
     #[serde(default)]
     pub connect: Option<SocketAddr>,
-    /// Name of the token (in `[auth]`) the sensor authenticates with over HTTP.
+    /// Name of the `[auth]` token (role `sensor`) the sensor must present: the first line of
+    /// a TCP stream, the SAPIENT Registration, or HTTP (see [`crate::auth`]).
     #[serde(default)]
     pub token: Option<String>,
+    /// Source addresses the listener accepts (`"127.0.0.1"`, `"10.1.2.0/24"`, `"::1"`); empty
+    /// accepts any. UDP formats carry no token, so a UDP sensor with a token needs this.
+    #[serde(default)]
+    pub allow_from: Vec<String>,
     /// Quiet longer than this: flagged stale.
     #[serde(default = "default_stale_s")]
     pub stale_after_s: f64,
@@ -223,6 +257,12 @@ pub struct AuthConfig {
 pub struct ApiConfig {
     /// Where the HTTP API listens.
     pub bind: SocketAddr,
+    /// TLS certificate chain (PEM, leaf first); with `tls_key`, the API speaks HTTPS only.
+    #[serde(default)]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[serde(default)]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// `[[output]]`.
@@ -244,10 +284,17 @@ pub enum OutputConfig {
         /// picket's node UUID.
         node_id: String,
     },
-    /// HTTP POST of every alert event as JSON.
+    /// HTTP POST of every alert event as JSON, retried with backoff.
     Webhook {
-        /// `http://host:port/path`.
+        /// `https://host[:port]/path` (or `http://` on a trusted network).
         url: String,
+        /// PEM file of the CA(s) that sign the receiver's certificate; absent: the system's.
+        #[serde(default)]
+        ca_file: Option<PathBuf>,
+        /// Name of an environment variable holding an `Authorization` header value (the
+        /// secret stays out of the site file and out of every log line).
+        #[serde(default)]
+        authorization_env: Option<String>,
     },
 }
 
@@ -296,10 +343,26 @@ impl SiteConfig {
         })?;
         let mut config = Self::parse(&text, &path.display().to_string())?;
         config.file = path.to_path_buf();
-        if config.server.storage.path.is_relative()
-            && let Some(dir) = path.parent()
-        {
-            config.server.storage.path = dir.join(&config.server.storage.path);
+        if let Some(dir) = path.parent() {
+            let resolve = |p: &mut PathBuf| {
+                if p.is_relative() {
+                    *p = dir.join(&*p);
+                }
+            };
+            resolve(&mut config.server.storage.path);
+            if let Some(api) = &mut config.server.api {
+                api.tls_cert.as_mut().map(resolve);
+                api.tls_key.as_mut().map(resolve);
+            }
+            config.server.auth.tokens_file.as_mut().map(resolve);
+            for o in &mut config.server.output {
+                if let OutputConfig::Webhook {
+                    ca_file: Some(f), ..
+                } = o
+                {
+                    resolve(f);
+                }
+            }
         }
         Ok(config)
     }
@@ -407,6 +470,28 @@ fn validate(f: &SiteFile, file: &str) -> Result<(), ConfigError> {
             format!("durability {d:?}: write power_loss or process_crash"),
         ));
     }
+    for (i, sensor) in f.sensor.iter().enumerate() {
+        validate_sensor_auth(sensor, &f.auth)
+            .map_err(|r| error(format!("sensor[{i}] {:?}", sensor.name), r))?;
+    }
+    if let Some(api) = &f.api
+        && api.tls_cert.is_some() != api.tls_key.is_some()
+    {
+        return Err(error(
+            "api".into(),
+            "give both tls_cert and tls_key (PEM files), or neither".into(),
+        ));
+    }
+    for (i, o) in f.output.iter().enumerate() {
+        if let OutputConfig::Webhook { url, .. } = o
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(error(
+                format!("output[{i}]"),
+                "webhook url must start with https:// (or http://)".into(),
+            ));
+        }
+    }
     for (i, t) in f.auth.token.iter().enumerate() {
         if !matches!(t.role.as_str(), "viewer" | "operator" | "admin" | "sensor") {
             return Err(error(
@@ -483,6 +568,36 @@ fn validate_sensor(
     }
     if !(16..=16 << 20).contains(&s.max_frame_bytes) {
         return Err("max_frame_bytes must be between 16 and 16777216".into());
+    }
+    Ok(())
+}
+
+fn validate_sensor_auth(s: &SensorConfig, auth: &AuthConfig) -> Result<(), String> {
+    for a in &s.allow_from {
+        crate::auth::parse_net(a)?;
+    }
+    let Some(name) = &s.token else {
+        return Ok(());
+    };
+    if let Some(t) = auth.token.iter().find(|t| &t.name == name)
+        && t.role != "sensor"
+    {
+        return Err(format!(
+            "token {name:?} has role {:?}; a sensor's token needs role sensor",
+            t.role
+        ));
+    }
+    if auth.tokens_file.is_none() && !auth.token.iter().any(|t| &t.name == name) {
+        return Err(format!("token {name:?} is not in [auth]"));
+    }
+    let udp = s
+        .listen
+        .as_ref()
+        .is_some_and(|l| l.protocol == Protocol::Udp);
+    if udp && s.allow_from.is_empty() {
+        return Err(
+            "UDP datagrams carry no token: give allow_from = [\"address or network\", ...]".into(),
+        );
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! `read_timeout_s`, when it announces a frame over `max_frame_bytes`, or when the stream
 //! cannot be resynchronised; connections beyond `max_connections` are refused (counted).
 
+use crate::auth::SensorAuth;
 use crate::config::{Protocol, SensorConfig};
 use crate::framing::{Split, split};
 use crate::health::{Counters, reported_status as health_status};
@@ -41,6 +42,8 @@ pub struct Sink {
     pub counters: Arc<Counters>,
     /// The SAPIENT node id picket answers registrations with.
     pub node_id: String,
+    /// The sensor's token and source-address checks.
+    pub auth: Arc<SensorAuth>,
 }
 
 impl Sink {
@@ -103,6 +106,12 @@ async fn udp(socket: UdpSocket, sink: Sink) {
                     &format!("datagram over {} bytes", sink.max_frame),
                 );
             }
+            Ok((_, peer)) if !sink.auth.allows(peer.ip()) => {
+                sink.reject(
+                    "unauthenticated",
+                    &format!("datagram from {peer}, not in allow_from"),
+                );
+            }
             Ok((0, _)) => sink.reject("empty", &"empty datagram"),
             Ok((n, _)) => sink.push(buf[..n].to_vec()),
             // ICMP errors and the like: keep listening.
@@ -114,7 +123,7 @@ async fn udp(socket: UdpSocket, sink: Sink) {
 async fn tcp(listener: TcpListener, max_connections: usize, sink: Sink) {
     let slots = Arc::new(Semaphore::new(max_connections));
     loop {
-        let (stream, peer) = match listener.accept().await {
+        let (mut stream, peer) = match listener.accept().await {
             Ok(c) => c,
             Err(e) => {
                 sink.reject("io", &e);
@@ -122,6 +131,14 @@ async fn tcp(listener: TcpListener, max_connections: usize, sink: Sink) {
                 continue;
             }
         };
+        if !sink.auth.allows(peer.ip()) {
+            sink.reject(
+                "unauthenticated",
+                &format!("{peer} refused: not in allow_from"),
+            );
+            drop(stream);
+            continue;
+        }
         let Ok(permit) = slots.clone().try_acquire_owned() else {
             sink.reject(
                 "too_many_connections",
@@ -135,8 +152,8 @@ async fn tcp(listener: TcpListener, max_connections: usize, sink: Sink) {
             let _permit = permit;
             if sink.format == Format::Sapient {
                 sapient_session(stream, &sink).await;
-            } else {
-                stream_frames(stream, &sink).await;
+            } else if let Some(rest) = token_handshake(&mut stream, &sink).await {
+                stream_frames(stream, &sink, rest).await;
             }
         });
     }
@@ -150,7 +167,7 @@ async fn client(target: SocketAddr, sink: Sink) {
             Ok(stream) => {
                 tracing::info!(sensor = %sink.name, %target, "connected");
                 backoff = Duration::from_millis(250);
-                stream_frames(stream, &sink).await;
+                stream_frames(stream, &sink, Vec::new()).await;
                 tracing::info!(sensor = %sink.name, %target, "disconnected; reconnecting");
             }
             Err(e) => sink.reject("connect", &format!("{target}: {e}")),
@@ -160,27 +177,71 @@ async fn client(target: SocketAddr, sink: Sink) {
     }
 }
 
-/// Reads a stream until it ends or misbehaves; true when it ended cleanly.
-async fn stream_frames(mut stream: TcpStream, sink: &Sink) -> bool {
-    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+/// The longest first line a stream sensor may send before its data (`PICKET-TOKEN ...`).
+const MAX_TOKEN_LINE: usize = 512;
+
+/// For a sensor with a token: reads the `PICKET-TOKEN <token>` first line and checks it;
+/// returns the bytes read after it, or None (counted `unauthenticated`, connection closed).
+async fn token_handshake(stream: &mut TcpStream, sink: &Sink) -> Option<Vec<u8>> {
+    if sink.auth.token_sha256.is_none() {
+        return Some(Vec::new());
+    }
+    let mut buf = Vec::with_capacity(128);
+    let mut chunk = [0u8; 256];
+    let deadline = tokio::time::Instant::now() + sink.read_timeout;
+    let end = loop {
+        if let Some(i) = buf.iter().position(|&b| b == b'\n') {
+            break i;
+        }
+        if buf.len() > MAX_TOKEN_LINE {
+            sink.reject("unauthenticated", &"no token line; connection closed");
+            return None;
+        }
+        match tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => buf.extend_from_slice(&chunk[..n]),
+            _ => {
+                sink.reject("unauthenticated", &"no token line; connection closed");
+                return None;
+            }
+        }
+    };
+    // Never log what was sent: it may be a mistyped or another sensor's token.
+    if !sink.auth.accepts(SensorAuth::token_from_line(&buf[..end])) {
+        sink.reject(
+            "unauthenticated",
+            &"wrong or missing token; connection closed",
+        );
+        return None;
+    }
+    Some(buf.split_off(end + 1))
+}
+
+/// Reads a stream (after `buf`, bytes already read) until it ends or misbehaves; true when
+/// it ended cleanly.
+async fn stream_frames(mut stream: TcpStream, sink: &Sink, mut buf: Vec<u8>) -> bool {
     let mut chunk = vec![0u8; 16 * 1024];
     let mut partial_since: Option<Instant> = None;
+    let mut have = !buf.is_empty();
     loop {
-        let read = tokio::time::timeout(sink.read_timeout, stream.read(&mut chunk)).await;
-        let n = match read {
-            Err(_) => {
-                sink.reject(
-                    "timeout",
-                    &"no data within read_timeout_s; connection closed",
-                );
-                return false;
+        // Bytes that came with the token line are framed before the first read.
+        let n = if std::mem::take(&mut have) {
+            0
+        } else {
+            match tokio::time::timeout(sink.read_timeout, stream.read(&mut chunk)).await {
+                Err(_) => {
+                    sink.reject(
+                        "timeout",
+                        &"no data within read_timeout_s; connection closed",
+                    );
+                    return false;
+                }
+                Ok(Err(e)) => {
+                    sink.reject("io", &e);
+                    return false;
+                }
+                Ok(Ok(0)) => return true,
+                Ok(Ok(n)) => n,
             }
-            Ok(Err(e)) => {
-                sink.reject("io", &e);
-                return false;
-            }
-            Ok(Ok(0)) => return true,
-            Ok(Ok(n)) => n,
         };
         buf.extend_from_slice(&chunk[..n]);
         // The complete frames of one read go to the site as one unit (one receive time, one
@@ -273,6 +334,29 @@ async fn sapient_session(mut stream: TcpStream, sink: &Sink) {
             }
             match &message.content {
                 Some(Content::Registration(_)) => {
+                    let token = message
+                        .additional_information
+                        .as_deref()
+                        .and_then(|a| a.strip_prefix(crate::auth::SAPIENT_TOKEN_PREFIX));
+                    if !sink.auth.accepts(token) {
+                        let envelope = sapient::builders::Envelope {
+                            node_id: sink.node_id.clone(),
+                            destination_id: message.node_id.clone(),
+                        };
+                        let nack = envelope.message(
+                            now(),
+                            Content::RegistrationAck(sapient::builders::registration_ack(
+                                false,
+                                vec!["unauthenticated: missing or wrong picket-token".into()],
+                            )),
+                        );
+                        let bytes = sapient::framing::encode_frame(&sapient::encode_v2(&nack));
+                        let _ = stream.write_all(&bytes).await;
+                        return sink.reject(
+                            "unauthenticated",
+                            &"Registration without the sensor's token; connection closed",
+                        );
+                    }
                     registered = true;
                     let envelope = sapient::builders::Envelope {
                         node_id: sink.node_id.clone(),

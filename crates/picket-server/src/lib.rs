@@ -21,6 +21,9 @@
 //! - **Determinism** ([`core`]): the core runs on event time and recorded receive times only;
 //!   every input that influenced it (frames in processing order, ticks, operator commands, the
 //!   configuration at start) is in the store, so [`replay`] reproduces tracks and alerts.
+//! - **Sensor authentication** ([`auth`]): a sensor's token on TCP listeners (first line,
+//!   or the SAPIENT Registration), source-address allowlists for UDP; refusals are counted
+//!   as rejects with reason `unauthenticated`.
 //! - Many sites per process: one thread per site.
 //!
 //! ```no_run
@@ -144,7 +147,9 @@ impl Server {
         let site = start_site(config.clone())?;
         let id = config.id().to_owned();
         let mut sinks = BTreeMap::new();
+        let tokens = auth::site_tokens(&config).map_err(ServerError::Config)?;
         for (i, sensor) in config.server.sensor.iter().enumerate() {
+            let checks = auth::SensorAuth::new(sensor, &tokens).map_err(ServerError::Config)?;
             let sink = ingest::Sink {
                 sensor: picket_core::SensorId(i as u16),
                 name: sensor.name.clone(),
@@ -154,6 +159,7 @@ impl Server {
                 queue: site.queue.clone(),
                 counters: site.counters.clone(),
                 node_id: node_id(&id),
+                auth: std::sync::Arc::new(checks),
             };
             sinks.insert(sensor.name.clone(), sink.clone());
             let addr = self.runtime.block_on(ingest::start(sensor, sink))?;
@@ -163,7 +169,9 @@ impl Server {
         }
         {
             let _runtime = self.runtime.enter();
-            outputs::start(&config.server.output, &site.live);
+            outputs::start(&config.server.output, &site.live).map_err(|e| {
+                ServerError::Config(format!("{}: [output]: {e}", config.file.display()))
+            })?;
         }
         self.injectors.insert(id, Injector { sinks });
         self.sites.push(site);

@@ -6,8 +6,10 @@
 //! - **ASTERIX CAT062** system tracks over UDP, one data block per tracker step.
 //! - **SAPIENT** to a higher C2 over TCP: `Registration` on connect, then a `DetectionReport`
 //!   per updated track and an `Alert` per alert transition; reconnects with backoff.
-//! - **Webhooks**: every alert event as JSON in an HTTP/1.1 POST (plain `http://`), retried
-//!   with backoff up to 5 times.
+//! - **Webhooks**: every alert event as JSON in an HTTP/1.1 POST over HTTPS (rustls; the
+//!   receiver's CA from `ca_file` or the system's) or plain `http://`, retried with backoff up
+//!   to 5 times. An `Authorization` secret comes from an environment variable and is never
+//!   logged; log lines show the url without its query; credentials in the url are refused.
 
 use crate::config::OutputConfig;
 use picket_core::{AlertEvent, AlertState, LocalFrame, Timestamp, Track};
@@ -21,8 +23,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::sync::broadcast::error::RecvError;
 
-/// Starts every configured output of a site on the current runtime.
-pub fn start(outputs: &[OutputConfig], site: &Arc<LiveSite>) {
+/// Starts every configured output of a site on the current runtime; refuses a webhook whose
+/// CA file or authorization variable cannot be read.
+pub fn start(outputs: &[OutputConfig], site: &Arc<LiveSite>) -> Result<(), String> {
     for output in outputs {
         let updates = site.subscribe();
         let frame = LocalFrame::new(site.origin);
@@ -33,11 +36,17 @@ pub fn start(outputs: &[OutputConfig], site: &Arc<LiveSite>) {
             OutputConfig::Sapient { target, node_id } => {
                 tokio::spawn(sapient_c2(updates, frame, target, node_id));
             }
-            OutputConfig::Webhook { url } => {
-                tokio::spawn(webhook(updates, url));
+            OutputConfig::Webhook {
+                url,
+                ca_file,
+                authorization_env,
+            } => {
+                let hook = Webhook::new(&url, ca_file.as_deref(), authorization_env.as_deref())?;
+                tokio::spawn(webhook(updates, hook));
             }
         }
     }
+    Ok(())
 }
 
 type Updates = tokio::sync::broadcast::Receiver<Arc<Update>>;
@@ -226,7 +235,8 @@ async fn sapient_c2(mut updates: Updates, frame: LocalFrame, target: SocketAddr,
     }
 }
 
-async fn webhook(mut updates: Updates, url: String) {
+async fn webhook(mut updates: Updates, hook: Webhook) {
+    let url = hook.redacted();
     while let Some(update) = next(&mut updates, "webhook").await {
         let Update::Alert(event) = &*update else {
             continue;
@@ -236,12 +246,13 @@ async fn webhook(mut updates: Updates, url: String) {
         };
         let mut delay = Duration::from_millis(200);
         for attempt in 1..=5 {
-            match post(&url, &body).await {
+            match hook.post(&body).await {
                 Ok(()) => break,
                 Err(e) if attempt == 5 => {
-                    tracing::error!(output = "webhook", %url, "alert {} not delivered: {e}", event.alert.0);
+                    tracing::error!(output = "webhook", %url, "alert {} not delivered after 5 attempts: {e}", event.alert.0);
                 }
-                Err(_) => {
+                Err(e) => {
+                    tracing::warn!(output = "webhook", %url, attempt, "alert {}: {e}; retrying", event.alert.0);
                     tokio::time::sleep(delay).await;
                     delay *= 2;
                 }
@@ -250,38 +261,188 @@ async fn webhook(mut updates: Updates, url: String) {
     }
 }
 
-/// One HTTP/1.1 POST of JSON to a plain `http://host:port/path` URL; Ok on a 2xx status.
-pub async fn post(url: &str, body: &[u8]) -> Result<(), String> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or("only http:// webhooks are supported")?;
-    let (host, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
-    let connect = TcpStream::connect(host);
-    let mut stream = tokio::time::timeout(Duration::from_secs(5), connect)
-        .await
-        .map_err(|_| "connect timed out".to_owned())?
-        .map_err(|e| e.to_string())?;
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream
-        .write_all(head.as_bytes())
-        .await
-        .map_err(|e| e.to_string())?;
-    stream.write_all(body).await.map_err(|e| e.to_string())?;
-    let mut status = [0u8; 12];
-    tokio::time::timeout(Duration::from_secs(5), stream.read_exact(&mut status))
-        .await
-        .map_err(|_| "no answer".to_owned())?
-        .map_err(|e| e.to_string())?;
-    match &status[9..10] {
-        b"2" => Ok(()),
-        _ => Err(format!(
-            "answered {}",
-            String::from_utf8_lossy(&status[9..12])
-        )),
+/// An alert webhook: where it posts, over TLS when `https://`, with an optional secret
+/// `Authorization` header that is never logged (log lines show [`Webhook::redacted`]).
+#[derive(Clone)]
+pub struct Webhook {
+    https: bool,
+    host: String,
+    port: u16,
+    path: String,
+    tls: Option<Arc<rustls::ClientConfig>>,
+    authorization: Option<String>,
+}
+
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("url", &self.redacted())
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| "<secret>"),
+            )
+            .finish()
     }
+}
+
+impl Webhook {
+    /// A webhook for `url` (`https://host[:port]/path` or `http://...`), trusting the CAs of
+    /// `ca_file` (PEM) or else the system's, with the `Authorization` value held in the
+    /// environment variable `authorization_env`.
+    pub fn new(
+        url: &str,
+        ca_file: Option<&std::path::Path>,
+        authorization_env: Option<&str>,
+    ) -> Result<Self, String> {
+        let authorization = match authorization_env {
+            Some(var) => Some(std::env::var(var).map_err(|_| {
+                format!("webhook: environment variable {var} (authorization_env) is not set")
+            })?),
+            None => None,
+        };
+        Self::with_authorization(url, ca_file, authorization)
+    }
+
+    /// As [`Webhook::new`], with the `Authorization` value itself.
+    pub fn with_authorization(
+        url: &str,
+        ca_file: Option<&std::path::Path>,
+        authorization: Option<String>,
+    ) -> Result<Self, String> {
+        let (https, rest) = if let Some(r) = url.strip_prefix("https://") {
+            (true, r)
+        } else if let Some(r) = url.strip_prefix("http://") {
+            (false, r)
+        } else {
+            return Err("webhook url must start with https:// or http://".into());
+        };
+        let (authority, path) = rest
+            .split_once('/')
+            .map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
+        if authority.contains('@') {
+            return Err(
+                "webhook url: no credentials in the url (they would end up in logs); use authorization_env".into(),
+            );
+        }
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((h, p)) if !p.contains(']') => (
+                h,
+                p.parse::<u16>()
+                    .map_err(|_| format!("webhook url: bad port {p:?}"))?,
+            ),
+            _ => (authority, if https { 443 } else { 80 }),
+        };
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let tls = https.then(|| client_config(ca_file)).transpose()?;
+        Ok(Self {
+            https,
+            host,
+            port,
+            path,
+            tls,
+            authorization,
+        })
+    }
+
+    /// The url without its query (which may carry a key): what log lines show.
+    pub fn redacted(&self) -> String {
+        let path = self.path.split('?').next().unwrap_or("/");
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}:{}{path}", self.host, self.port)
+    }
+
+    /// One POST of `body` (JSON); Ok on a 2xx status.
+    pub async fn post(&self, body: &[u8]) -> Result<(), String> {
+        let connect = TcpStream::connect((self.host.as_str(), self.port));
+        let stream = tokio::time::timeout(Duration::from_secs(5), connect)
+            .await
+            .map_err(|_| "connect timed out".to_owned())?
+            .map_err(|e| e.to_string())?;
+        let Some(tls) = &self.tls else {
+            return self.exchange(stream, body).await;
+        };
+        let name = rustls::pki_types::ServerName::try_from(self.host.clone())
+            .map_err(|e| format!("server name: {e}"))?;
+        let handshake = tokio_rustls::TlsConnector::from(tls.clone()).connect(name, stream);
+        let stream = tokio::time::timeout(Duration::from_secs(5), handshake)
+            .await
+            .map_err(|_| "TLS handshake timed out".to_owned())?
+            .map_err(|e| format!("TLS: {e}"))?;
+        self.exchange(stream, body).await
+    }
+
+    async fn exchange<S>(&self, mut stream: S, body: &[u8]) -> Result<(), String>
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    {
+        let mut head = format!(
+            "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+            self.path,
+            self.host,
+            body.len()
+        );
+        if let Some(a) = &self.authorization {
+            head.push_str(&format!("Authorization: {a}\r\n"));
+        }
+        head.push_str("\r\n");
+        stream
+            .write_all(head.as_bytes())
+            .await
+            .map_err(|e| e.to_string())?;
+        stream.write_all(body).await.map_err(|e| e.to_string())?;
+        stream.flush().await.map_err(|e| e.to_string())?;
+        let mut status = [0u8; 12];
+        tokio::time::timeout(Duration::from_secs(5), stream.read_exact(&mut status))
+            .await
+            .map_err(|_| "no answer".to_owned())?
+            .map_err(|e| e.to_string())?;
+        match &status[9..10] {
+            b"2" => Ok(()),
+            _ => Err(format!(
+                "answered {}",
+                String::from_utf8_lossy(&status[9..12])
+            )),
+        }
+    }
+}
+
+/// A rustls client configuration trusting `ca_file`'s certificates, or the system's.
+fn client_config(ca_file: Option<&std::path::Path>) -> Result<Arc<rustls::ClientConfig>, String> {
+    use rustls::pki_types::{CertificateDer, pem::PemObject};
+    let mut roots = rustls::RootCertStore::empty();
+    match ca_file {
+        Some(file) => {
+            for cert in CertificateDer::pem_file_iter(file)
+                .map_err(|e| format!("{}: {e}", file.display()))?
+            {
+                let cert = cert.map_err(|e| format!("{}: {e}", file.display()))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
+            }
+        }
+        None => {
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+        }
+    }
+    if roots.is_empty() {
+        return Err("webhook: no trusted CA certificates (give ca_file)".into());
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
+/// One HTTP/1.1 POST of JSON to `url` (http or https with the system's CAs); Ok on a 2xx.
+pub async fn post(url: &str, body: &[u8]) -> Result<(), String> {
+    Webhook::new(url, None, None)?.post(body).await
 }

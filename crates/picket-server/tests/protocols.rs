@@ -23,9 +23,11 @@ id = "proto"
 origin = {{ lat_deg = {lat}, lon_deg = {lon}, alt_m = 0.0 }}
 reorder_window_s = 0.02
 
+# A SAPIENT node reporting geolocated positions. (Not kind camera: the tracker treats camera,
+# RF and acoustic sensors as bearing-only and does not start tracks from them alone.)
 [[sensor]]
 name = "camera"
-kind = "camera"
+kind = "generic"
 format = "sapient"
 listen = {{ protocol = "tcp", bind = "127.0.0.1:0" }}
 

@@ -153,3 +153,115 @@ fn every_sensor_kind_reaches_its_listener() {
     }
     server.shutdown().unwrap();
 }
+
+fn auth_config(dir: &std::path::Path) -> String {
+    let sensor = |name: &str, kind: &str, format: &str, protocol: &str, extra: &str| {
+        format!(
+            "[[sensor]]\nname = \"{name}\"\nkind = \"{kind}\"\nformat = \"{format}\"\nlisten = {{ protocol = \"{protocol}\", bind = \"127.0.0.1:0\" }}\n{extra}\n"
+        )
+    };
+    let mut t = String::from(
+        "[site]\nid = \"demo\"\norigin = { lat_deg = 36.19, lon_deg = 44.01, alt_m = 420.0 }\n\n",
+    );
+    t += &sensor("adsb-1", "adsb", "beast", "tcp", "token = \"sensors\"");
+    t += &sensor("adsb-2", "adsb", "beast", "tcp", "token = \"sensors\"");
+    t += &sensor(
+        "camera-1",
+        "camera",
+        "sapient",
+        "tcp",
+        "token = \"sensors\"",
+    );
+    t += &sensor(
+        "remoteid-1",
+        "remoteid",
+        "remoteid",
+        "udp",
+        "token = \"sensors\"\nallow_from = [\"127.0.0.0/8\"]",
+    );
+    t += &sensor(
+        "remoteid-2",
+        "remoteid",
+        "remoteid",
+        "udp",
+        "allow_from = [\"10.9.9.9\"]",
+    );
+    let _ = writeln!(
+        t,
+        "[storage]\npath = {:?}\ndurability = \"process_crash\"\n\n[[auth.token]]\nname = \"sensors\"\nrole = \"sensor\"\nsha256 = \"{}\"",
+        dir.join("auth.db").display().to_string(),
+        picket_server::hash_token("good-token")
+    );
+    t
+}
+
+#[test]
+fn listeners_refuse_unauthenticated_sensors() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = auth_config(dir.path());
+    let config = SiteConfig::parse(&text, "auth.toml").unwrap();
+    let site = picket_server::core::build_site(&config);
+    let server = Server::start(vec![config]).unwrap();
+    let live = server.registry().get("demo").unwrap().clone();
+    let sender = |name: &str, token: &str| {
+        let s = site.sensors().iter().find(|s| s.name == name).unwrap();
+        Sender::new(
+            &site,
+            s.id,
+            server.addr("demo", name).unwrap(),
+            Some(token.into()),
+        )
+        .unwrap()
+    };
+    let (mut good_adsb, mut bad_adsb) = (sender("adsb-1", "good-token"), sender("adsb-2", "guess"));
+    let (mut good_rid, mut walled_rid) = (
+        sender("remoteid-1", "good-token"),
+        sender("remoteid-2", "good-token"),
+    );
+    // SAPIENT: the Registration without the right token is answered with a refusal.
+    let mut bad_camera = sender("camera-1", "guess");
+    let refused = bad_camera.keepalive(picket_server::now()).unwrap_err();
+    assert_eq!(
+        refused.kind(),
+        std::io::ErrorKind::PermissionDenied,
+        "{refused}"
+    );
+    let mut good_camera = sender("camera-1", "good-token");
+    good_camera.keepalive(picket_server::now()).unwrap();
+    let health = |name: &str| live.snapshot().sensors.get(name).cloned();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = picket_server::now();
+        for (i, s) in [&mut good_adsb, &mut good_rid, &mut walled_rid]
+            .into_iter()
+            .enumerate()
+        {
+            let id = [0u16, 3, 4][i];
+            let _ = s.send_scan(&[report(&site, SensorId(id), 1, now)], now);
+        }
+        // The refused stream is closed by picket: writes fail sooner or later; that is fine.
+        let _ = bad_adsb.send_scan(&[report(&site, SensorId(1), 1, now)], now);
+        std::thread::sleep(Duration::from_millis(100));
+        let done = ["adsb-1", "remoteid-1", "camera-1"]
+            .iter()
+            .all(|n| health(n).is_some_and(|h| h.frames > 0))
+            && ["adsb-2", "remoteid-2", "camera-1"]
+                .iter()
+                .all(|n| health(n).is_some_and(|h| h.rejects.contains_key("unauthenticated")));
+        if done {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{:#?}", live.snapshot().sensors);
+    }
+    assert_eq!(health("adsb-2").unwrap().frames, 0);
+    assert_eq!(health("remoteid-2").unwrap().frames, 0);
+    server.shutdown().unwrap();
+}
+
+#[test]
+fn config_requires_allow_from_for_udp_sensors_with_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = auth_config(dir.path()).replace("allow_from = [\"127.0.0.0/8\"]", "");
+    let e = SiteConfig::parse(&text, "auth.toml").unwrap_err();
+    assert!(e.reason.contains("allow_from"), "{e}");
+}

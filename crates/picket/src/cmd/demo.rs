@@ -199,7 +199,7 @@ mod live {
             };
             let _ = writeln!(
                 t,
-                "[[sensor]]\nname = {:?}\nkind = \"{}\"\nformat = \"{}\"\nposition = [{}, {}, {}]\nstale_after_s = 30.0\nlisten = {{ protocol = \"{protocol}\", bind = \"127.0.0.1:0\" }}\n",
+                "[[sensor]]\nname = {:?}\nkind = \"{}\"\nformat = \"{}\"\nposition = [{}, {}, {}]\nstale_after_s = 30.0\nlisten = {{ protocol = \"{protocol}\", bind = \"127.0.0.1:0\" }}\ntoken = \"sensors\"\nallow_from = [\"127.0.0.1\"]\n",
                 s.name,
                 s.kind.as_str(),
                 format.name(),
@@ -244,7 +244,7 @@ mod live {
         let (site, mut reports) = scenario.site_and_reports()?;
         reports.sort_by_key(|r| r.time);
         let guard = GuardConfig::from_scenario(&scenario)?;
-        let (viewer, operator) = (random_token(), random_token());
+        let (viewer, operator, sensors) = (random_token(), random_token(), random_token());
         let toml = site_toml(
             &site,
             &guard,
@@ -252,6 +252,7 @@ mod live {
             &[
                 ("viewer", "viewer", &viewer),
                 ("operator", "operator", &operator),
+                ("sensors", "sensor", &sensors),
             ],
         )?;
         let file = dir.join("site.toml");
@@ -265,7 +266,7 @@ mod live {
         for (_, sensor, addr) in server.listeners() {
             println!("  sensor {sensor:<12} listens on {addr}");
         }
-        let api = super::super::serve::start_api(&server, "127.0.0.1:0".parse()?)?;
+        let api = super::super::serve::start_api(&server, "127.0.0.1:0".parse()?, None)?;
         println!("  console:        http://{api}/");
         println!("  viewer token:   {viewer}");
         println!("  operator token: {operator}");
@@ -273,7 +274,7 @@ mod live {
         let mut senders = BTreeMap::new();
         for s in site.sensors() {
             let addr = server.addr("demo", &s.name).context("listener")?;
-            senders.insert(s.id, Sender::new(&site, s.id, addr, None)?);
+            senders.insert(s.id, Sender::new(&site, s.id, addr, Some(sensors.clone()))?);
         }
         let live = server.registry().get("demo").cloned().context("site")?;
         play(&reports, &mut senders, args.speed.max(0.01), |due_s| {

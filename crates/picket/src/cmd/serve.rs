@@ -1,6 +1,7 @@
 //! `picket serve --config SITE.toml [--config OTHER.toml ...]`: runs the sites (ingest, site
 //! threads, evidence stores) until Ctrl-C. SIGHUP, or a change to a site file, reloads its
 //! zones, rules and whitelist; a refused file leaves the last good configuration in force.
+//! `[api] tls_cert`/`tls_key` (PEM files) make the API and console HTTPS only.
 
 use anyhow::{Context, Result};
 use picket_server::Server;
@@ -34,14 +35,22 @@ pub fn run(args: Args) -> Result<()> {
             s.config.server.storage.path.display()
         );
     }
-    let bind = server
+    let api = server
         .sites()
         .iter()
-        .find_map(|s| s.config.server.api.as_ref().map(|a| a.bind));
-    match bind {
-        Some(bind) => {
-            let addr = start_api(&server, bind)?;
-            eprintln!("API and console: http://{addr}/");
+        .find_map(|s| s.config.server.api.clone());
+    match api {
+        Some(api) => {
+            let tls = match (api.tls_cert, api.tls_key) {
+                (Some(cert_path), Some(key_path)) => Some(picket_api::tls::TlsConfig {
+                    cert_path,
+                    key_path,
+                }),
+                _ => None,
+            };
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            let addr = start_api(&server, api.bind, tls)?;
+            eprintln!("API and console: {scheme}://{addr}/");
         }
         None => eprintln!("no [api] section: the HTTP API is off"),
     }
@@ -111,9 +120,18 @@ async fn reload(file: &PathBuf, site: &picket_server::SiteHandle) {
     }
 }
 
-/// Serves picket-api for every site of `server` on `bind` (on the server's runtime); returns
-/// the bound address. Tokens: each site's `[auth]` (tokens file and inline hashed tokens).
-pub fn start_api(server: &Server, bind: std::net::SocketAddr) -> Result<std::net::SocketAddr> {
+/// Serves picket-api for every site of `server` on `bind` (on the server's runtime), over TLS
+/// when `tls` names a certificate and key (loaded here, so a bad file stops the start);
+/// returns the bound address. Tokens: each site's `[auth]` (tokens file and inline hashed
+/// tokens).
+pub fn start_api(
+    server: &Server,
+    bind: std::net::SocketAddr,
+    tls: Option<picket_api::tls::TlsConfig>,
+) -> Result<std::net::SocketAddr> {
+    if let Some(t) = &tls {
+        t.load().map_err(|e| anyhow::anyhow!("[api] TLS: {e}"))?;
+    }
     let mut stored = Vec::new();
     let mut file = None;
     for s in server.sites() {
@@ -147,7 +165,7 @@ pub fn start_api(server: &Server, bind: std::net::SocketAddr) -> Result<std::net
         .with_context(|| format!("cannot listen on {bind} for the API"))?;
     let addr = listener.local_addr()?;
     server.runtime().spawn(async move {
-        if let Err(e) = picket_api::serve(listener, state, None).await {
+        if let Err(e) = picket_api::serve(listener, state, tls).await {
             eprintln!("API stopped: {e}");
         }
     });
