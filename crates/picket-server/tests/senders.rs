@@ -152,6 +152,12 @@ fn every_sensor_kind_reaches_its_listener() {
         other => panic!("expected a cone, got {other:?}"),
     }
     server.shutdown().unwrap();
+    // Every sensor's input went through the recorded core: the replay reproduces it exactly.
+    let far = Timestamp::from_secs(1e12).unwrap();
+    let replay =
+        picket_server::replay::replay(&dir.path().join("demo.db"), Timestamp::ZERO, far).unwrap();
+    assert!(replay.is_exact(), "{replay:?}");
+    assert!(replay.tracks_recorded > 0, "{replay:?}");
 }
 
 fn auth_config(dir: &std::path::Path) -> String {
