@@ -183,6 +183,7 @@ try {
     await op.click('#replay-btn');
     await op.waitForSelector('#mode.replay', { timeout: 20_000 });
     assert((await op.textContent('#mode')).includes('NOT LIVE'), 'mode is not marked NOT LIVE');
+    await op.waitForFunction(() => { const r = window.__picket.replay; return r && !r.loading && r.history.length > 0; }, null, { timeout: 20_000 });
     const r = await op.evaluate(() => { const r = window.__picket.replay; return { t0: r.t0, t1: r.t1, n: r.history.length }; });
     assert(r.n > 0 && r.t1 > r.t0, `replay holds ${r.n} states`);
     // The timeline spans the whole store; the middle of it is loaded on demand.
@@ -192,7 +193,13 @@ try {
     const shown = await op.evaluate(() => { const r = window.__picket.replay; return { t: r.t, tracks: window.__picket.stateAt(r.history, r.t).size }; });
     assert(Math.abs(shown.t - at) < 1 && shown.t < r.t1 - 1, `replay is at ${shown.t}, wanted ${at}`);
     assert(shown.tracks > 0, `no stored track at ${at}`);
+    // The alerts panel shows that moment, offers no actions, and still counts live alerts.
+    await op.waitForSelector('#alerts .replay-note', { timeout: 5_000 });
+    assert(await op.locator('#alerts button[data-act]').count() === 0, 'replay offers acknowledge/resolve');
     await op.screenshot({ path: join(out, 'replay.png') });
+    await op.click('#live-btn');
+    await op.waitForSelector('#mode.live', { timeout: 5_000 });
+    await op.waitForFunction(() => !document.querySelector('#alerts .replay-note'), null, { timeout: 5_000 });
   });
 } finally {
   await ctx.close();

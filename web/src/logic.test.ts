@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Picture, authorization, threatAt, bestClass, coverageOutline, fieldOfViewOutline, coverageText, sensorNames, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
+import { Picture, alertsAt, authorization, threatAt, bestClass, coverageOutline, fieldOfViewOutline, coverageText, sensorNames, destination, enuToLatLon, identityText, rangeBearing, sensorBits, sortAlerts, stateAt, unacknowledged, type AlertEvent, type Track } from './logic';
 
 const origin = { lat_deg: 51.5, lon_deg: -0.1, alt_m: 0 };
 const track = (id: number, time: number, x = 0, y = 0): Track => ({
@@ -72,6 +72,8 @@ describe('alerts and replay', () => {
     expect(threatAt(ev, 25).get(1)).toBe(4);
     expect(threatAt(ev, 35).has(1)).toBe(false);
     expect(threatAt(ev, 35).get(2)).toBe(1);
+    expect(alertsAt(ev, 25).get(1)!.state).toBe('escalated');
+    expect(alertsAt(ev, 35).get(1)!.state).toBe('resolved');
   });
   it('state at a moment takes the latest state not after it and not too old', () => {
     const h = [track(1, 1), track(1, 2), track(1, 3), track(2, 0)];

@@ -300,11 +300,16 @@ export function authorization(t: Track, alerts: Iterable<AlertEvent>, whitelist:
   return { text: `authorized${entry.name ? ` as ${entry.name}` : ''}${zones}`, alarm: false };
 }
 
-/** Replay: the threat level of each track at `at`, from stored alert events (open alerts only). */
-export function threatAt(events: AlertEvent[], at: number): Map<number, number> {
+/** Replay: each alert as it stood at `at` (its latest stored event at or before it). */
+export function alertsAt(events: AlertEvent[], at: number): Map<number, AlertEvent> {
   const last = new Map<number, AlertEvent>();
   for (const e of events) if (e.time <= at) { const p = last.get(e.alert); if (!p || p.time <= e.time) last.set(e.alert, e); }
+  return last;
+}
+
+/** Replay: the threat level of each track at `at`, from stored alert events (open alerts only). */
+export function threatAt(events: AlertEvent[], at: number): Map<number, number> {
   const out = new Map<number, number>();
-  for (const e of last.values()) if (e.state !== 'resolved') out.set(e.track, Math.max(out.get(e.track) ?? 0, e.level));
+  for (const e of alertsAt(events, at).values()) if (e.state !== 'resolved') out.set(e.track, Math.max(out.get(e.track) ?? 0, e.level));
   return out;
 }

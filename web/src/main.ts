@@ -2,7 +2,7 @@
 import './style.css';
 import { api, ApiError, stream, token } from './api';
 import { ConsoleMap } from './map';
-import { CLASSES, Picture, authorization, bestClass, threatAt, coverageText, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorNames, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type Authorized, type BasemapInfo, type Geodetic, type Track } from './logic';
+import { CLASSES, Picture, alertsAt, authorization, bestClass, threatAt, coverageText, formatLatLon, formatRange, identityText, isRemoteId, rangeBearing, sensorNames, sortAlerts, speedMps, stateAt, threatColour, unacknowledged, type AlertEvent, type Authorized, type BasemapInfo, type Geodetic, type Track } from './logic';
 import { syntheticFeed } from './bench';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -64,13 +64,18 @@ function panels(): void {
 
 function renderAlerts(): void {
   const ul = $('alerts');
-  ul.innerHTML = sortAlerts([...picture.alerts.values()]).map((a) => {
+  // In replay the panel shows the alerts as they stood at that moment, with no actions; the
+  // live count stays in the title and at the top, so a new live alert is not missed.
+  const live = unacknowledged(picture.alerts.values());
+  const head = replay ? `<li class="replay-note" style="border:0">As at ${utc(replay.t)} (replay)${live ? `: <b>${live} live alert${live > 1 ? 's' : ''} unacknowledged</b>, back to live to act` : ''}</li>` : '';
+  const shown = replay ? [...alertsAt(replay.alerts, replay.t).values()] : [...picture.alerts.values()];
+  ul.innerHTML = head + (sortAlerts(shown).map((a) => {
     const open = a.state === 'raised' || a.state === 'escalated';
-    const acts = canAct() ? `${open ? `<button data-act="acknowledge" data-id="${a.alert}">Acknowledge</button>` : ''}${a.state !== 'resolved' ? `<button data-act="resolve" data-id="${a.alert}">Resolve</button>` : ''}` : '';
+    const acts = canAct() && !replay ? `${open ? `<button data-act="acknowledge" data-id="${a.alert}">Acknowledge</button>` : ''}${a.state !== 'resolved' ? `<button data-act="resolve" data-id="${a.alert}">Resolve</button>` : ''}` : '';
     return `<li class="alert ${a.state} ${open ? 'unacked' : ''}" data-alert="${a.alert}" data-state="${a.state}" style="border-left-color:${threatColour(a.level)}">
       <b>L${a.level} ${esc(a.rule)}</b> ${a.zone ? `zone <b>${esc(a.zone)}</b>` : ''} track <a href="#" data-track="${a.track}">T${a.track}</a>
       <span class="state">${a.state}</span>${actorText(a.actor)} ${utc(a.time)}<br><small>${esc(a.cause)}</small><div class="acts">${acts}</div></li>`;
-  }).join('') || '<li style="border:0">No alerts</li>';
+  }).join('') || '<li style="border:0">No alerts</li>');
 }
 
 function renderSensors(): void {
