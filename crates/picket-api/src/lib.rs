@@ -14,6 +14,10 @@
 //! Operator actions reach the site's pipeline as [`picket_live::Command`]s; the pipeline
 //! applies them to the guard and writes each to the evidence store's audit log with the
 //! token's name as the actor, so the log holds exactly what was done, refused ones included.
+//! Requests the API refuses itself (bad token, too weak a role) never reach the pipeline: they
+//! are counted in `/metrics` and written to the same log through the site's store writer
+//! ([`refused`], [`ApiState::with_audit`]). `GET .../config` never shows `[auth]` (token
+//! digests), storage, api or output settings.
 //!
 //! **Wiring it into `picket serve`** (the server crate stays independent of this one):
 //!
@@ -26,12 +30,14 @@
 //!         .with_store(id, &s.config.server.storage.path)        // history, audit
 //!         .with_guard_config(id, s.config.text.clone())         // rules, whitelist, sensors
 //!         .with_audit(id, s.store.clone());                     // refused requests audited
+//!     if let Some(mbtiles) = basemap_of(s) {                     // the site's offline map
+//!         state = state.with_basemap(id, mbtiles)?;
+//!     }
 //!     if let Some(injector) = server.injector(id) {              // POST .../detections
 //!         state = state.with_detections(id, move |sensor: &str, bytes| injector.inject(sensor, bytes));
 //!     }
 //! }
 //! let listener = server.runtime().block_on(tokio::net::TcpListener::bind(api_bind))?;
-//! // and, when the site names an MBTiles file: state = state.with_basemap(id, path)?;
 //! server.runtime().spawn(picket_api::serve(listener, state, tls));   // tls: Option<TlsConfig>
 //! ```
 //!
