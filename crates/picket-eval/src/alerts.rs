@@ -206,6 +206,40 @@ fn identities_of_flagged<'a>(
     out
 }
 
+/// The value of the last entry at or before `t` of a time-sorted history.
+fn last_at<T: Copy>(history: &[(f64, Option<T>)], t: f64) -> Option<T> {
+    let k = history.partition_point(|(at, _)| *at <= t);
+    k.checked_sub(1).and_then(|k| history[k].1)
+}
+
+/// Per track id: (scored time, paired target) wherever the track is reported.
+fn pairing_history<'a>(
+    timeline: &'a Timeline,
+    continuity: &score::Continuity,
+) -> HashMap<&'a str, Vec<(f64, Option<usize>)>> {
+    let mut history: HashMap<&str, Vec<(f64, Option<usize>)>> = HashMap::new();
+    for (step, targets_of) in timeline.steps.iter().zip(&continuity.track_targets) {
+        for (&track, &target) in step.track_ids.iter().zip(targets_of) {
+            history
+                .entry(timeline.track_names[track].as_str())
+                .or_default()
+                .push((step.t, target));
+        }
+    }
+    history
+}
+
+fn zones_of(scenario: &Scenario) -> Result<Vec<Zone>, EvalError> {
+    scenario
+        .zones
+        .iter()
+        .map(|z| {
+            convert::zone(z)
+                .map_err(|e| EvalError::Params(format!("{}: zone {:?}: {e}", scenario.file, z.id)))
+        })
+        .collect()
+}
+
 /// Scores the `raised` alerts of `alerts` against `scenario`, assigning tracks (of `tracks`)
 /// to targets with GOSPA's pairs.
 pub fn score_alerts(
@@ -222,24 +256,8 @@ pub fn score_alerts(
     )?;
     let (t_det, _) = detect::first_detection_times(scenario, &timeline)?;
     let (_, continuity) = score::score_steps(&timeline, &t_det, params);
-    // Per track id: (scored time, paired target) wherever the track is reported.
-    let mut history: HashMap<&str, Vec<(f64, Option<usize>)>> = HashMap::new();
-    for (step, targets_of) in timeline.steps.iter().zip(&continuity.track_targets) {
-        for (&track, &target) in step.track_ids.iter().zip(targets_of) {
-            history
-                .entry(timeline.track_names[track].as_str())
-                .or_default()
-                .push((step.t, target));
-        }
-    }
-    let zones: Vec<Zone> = scenario
-        .zones
-        .iter()
-        .map(|z| {
-            convert::zone(z)
-                .map_err(|e| EvalError::Params(format!("{}: zone {:?}: {e}", scenario.file, z.id)))
-        })
-        .collect::<Result<_, _>>()?;
+    let history = pairing_history(&timeline, &continuity);
+    let zones = zones_of(scenario)?;
     let info = targets(&timeline, &scenario.truth);
     let mut first_alert: Vec<Option<f64>> = vec![None; info.len()];
     let (mut raised, mut false_alerts, mut unmatched) = (0, 0, 0);
@@ -248,20 +266,14 @@ pub fn score_alerts(
     let identities = identities_of_flagged(tracks, alerts);
     for alert in alerts.alerts.iter().filter(|a| a.state == "raised") {
         raised += 1;
-        let concerned = history.get(alert.track.as_str()).and_then(|h| {
-            let k = h.partition_point(|(t, _)| *t <= alert.t);
-            k.checked_sub(1).and_then(|k| h[k].1)
-        });
+        let track = alert.track.as_str();
+        let concerned = history.get(track).and_then(|h| last_at(h, alert.t));
         if alert.rule == RuleKind::SpoofSuspected.as_str() {
-            // The identity of the track's last line at or before the alert.
-            let ident = identities.get(alert.track.as_str()).and_then(|lines| {
-                let k = lines.partition_point(|(t, _)| *t <= alert.t);
-                k.checked_sub(1).and_then(|k| lines[k].1)
-            });
             spoof_flags.push(SpoofFlag {
                 t: alert.t,
                 target: concerned,
-                ident,
+                // The identity of the track's last line at or before the alert.
+                ident: identities.get(track).and_then(|h| last_at(h, alert.t)),
             });
         }
         let Some(target) = concerned else {
@@ -280,11 +292,7 @@ pub fn score_alerts(
     }
     let entries = hostile_entries(&info, &zones, &first_alert, &t_det);
     let warnings: Vec<f64> = entries.iter().filter_map(|e| e.warning_s).collect();
-    let (t0, t1) = (
-        timeline.steps[0].t,
-        timeline.steps[timeline.steps.len() - 1].t,
-    );
-    let hours = (t1 - t0) / 3600.0;
+    let hours = (timeline.steps[timeline.steps.len() - 1].t - timeline.steps[0].t) / 3600.0;
     let per_hour = |n: usize| (hours > 0.0).then(|| n as f64 / hours);
     Ok(AlertScore {
         alerts_raised: raised,

@@ -150,28 +150,35 @@ pub(crate) fn score_spoof(info: &[TargetInfo], flags: &[SpoofFlag]) -> SpoofScor
             first_flag_with_identity_t: first_any[i],
         });
     }
-    let delays: Vec<f64> = score
-        .targets
-        .iter()
-        .filter_map(|s| s.time_to_flag_s)
-        .collect();
-    let delays_any: Vec<f64> = score
-        .targets
-        .iter()
-        .filter_map(|s| Some(s.first_flag_with_identity_t? - s.first_truth_t))
-        .collect();
-    let rate =
-        |n: usize| (!score.targets.is_empty()).then(|| n as f64 / score.targets.len() as f64);
-    score.spoofed_targets = score.targets.len();
-    score.spoofed_flagged = delays.len();
-    score.flag_rate = rate(delays.len());
-    score.mean_time_to_flag_s =
-        (!delays.is_empty()).then(|| delays.iter().sum::<f64>() / delays.len() as f64);
-    score.max_time_to_flag_s = delays.iter().copied().reduce(f64::max);
-    score.spoofed_flagged_with_identity = delays_any.len();
-    score.flag_rate_with_identity = rate(delays_any.len());
-    score.max_time_to_flag_with_identity_s = delays_any.iter().copied().reduce(f64::max);
+    score.summarise();
     score
+}
+
+impl SpoofScore {
+    /// The counts, rates and delays from `targets`.
+    fn summarise(&mut self) {
+        let delays: Vec<f64> = self
+            .targets
+            .iter()
+            .filter_map(|s| s.time_to_flag_s)
+            .collect();
+        let delays_any: Vec<f64> = self
+            .targets
+            .iter()
+            .filter_map(|s| Some(s.first_flag_with_identity_t? - s.first_truth_t))
+            .collect();
+        let n = self.targets.len();
+        let rate = |k: usize| (n > 0).then(|| k as f64 / n as f64);
+        self.spoofed_targets = n;
+        self.spoofed_flagged = delays.len();
+        self.flag_rate = rate(delays.len());
+        self.mean_time_to_flag_s =
+            (!delays.is_empty()).then(|| delays.iter().sum::<f64>() / delays.len() as f64);
+        self.max_time_to_flag_s = delays.iter().copied().reduce(f64::max);
+        self.spoofed_flagged_with_identity = delays_any.len();
+        self.flag_rate_with_identity = rate(delays_any.len());
+        self.max_time_to_flag_with_identity_s = delays_any.iter().copied().reduce(f64::max);
+    }
 }
 
 impl fmt::Display for SpoofScore {
