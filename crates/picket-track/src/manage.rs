@@ -107,8 +107,8 @@ impl TrackMeta {
         }
     }
 
-    /// Records an update by `sensor` at `time`. `ranging` says whether the sensor measures
-    /// position or range; a bearing alone does not count toward a tentative track's
+    /// Records an update by `sensor` at `time`. `ranging` says whether the report measured a
+    /// position or a range (not a bare bearing); a bearing alone does not count toward a tentative track's
     /// confirmation (it cannot tell a target from a clutter track on the same line of sight).
     pub fn record_hit(
         &mut self,

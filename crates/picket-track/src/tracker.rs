@@ -5,7 +5,7 @@ use crate::classify::classify_with;
 use crate::gate::{Detection, GridGater, Hypothesis, Hypothesiser};
 use crate::gaussian::Gaussian;
 use crate::manage::{Deleter, Initiator, MissDeleter, MofNInitiator, Reporting, TrackMeta};
-use crate::measurement::{RejectReason, model_of};
+use crate::measurement::{MeasurementModel, RejectReason, model_of};
 use crate::motion::{Belief, Predictor};
 use crate::triangulate::{TriangulationConfig, Triangulator};
 use crate::update::{KalmanUpdater, Updater};
@@ -320,7 +320,10 @@ where
                     .update(&mut self.beliefs[track], &detection.model)
                 {
                     let report = &reports[detection.report as usize];
-                    hit_by = Some(report.sensor);
+                    // What was measured decides, not the sensor's kind: a camera may report
+                    // positions (SAPIENT locations), a radar a bare bearing.
+                    let ranging = !matches!(detection.model, MeasurementModel::Bearing { .. });
+                    hit_by = Some((report.sensor, ranging));
                     learn(
                         meta,
                         self.beliefs[track].estimate(),
@@ -333,16 +336,12 @@ where
                 }
             }
             for &sensor in &self.scanned {
-                if Some(sensor) != hit_by {
+                if hit_by.is_none_or(|(s, _)| s != sensor) {
                     meta.record_scan_miss(sensor, time);
                 }
             }
-            if let Some(sensor) = hit_by {
-                let (reporting, ranging) = (
-                    reporting_of(&self.kinds, sensor),
-                    ranging(&self.kinds, sensor),
-                );
-                meta.record_hit(sensor, reporting, ranging, time);
+            if let Some((sensor, ranging)) = hit_by {
+                meta.record_hit(sensor, reporting_of(&self.kinds, sensor), ranging, time);
             }
             if meta.status == TrackStatus::Tentative && self.roles.initiator.confirms(meta) {
                 meta.status = TrackStatus::Confirmed;
@@ -447,14 +446,6 @@ fn reporting_of(kinds: &[SensorKind], sensor: SensorId) -> Reporting {
         Some(SensorKind::RemoteId | SensorKind::Adsb) => Reporting::SelfReporting,
         _ => Reporting::Scanning,
     }
-}
-
-/// True for sensors that measure position or range (everything but bearing-only sensors).
-fn ranging(kinds: &[SensorKind], sensor: SensorId) -> bool {
-    !matches!(
-        kinds.get(usize::from(sensor.0)),
-        Some(SensorKind::Rf | SensorKind::Camera | SensorKind::Acoustic)
-    )
 }
 
 /// What a report that updated (or started) a track teaches its bookkeeping: the contributing
