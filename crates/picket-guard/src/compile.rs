@@ -329,6 +329,10 @@ fn spoof_params(r: &RuleConfig) -> Result<SpoofParams, String> {
             r.verify_range_m.unwrap_or(d.verify_range_m),
         )?,
         verify_strikes: count("verify_strikes", r.verify_strikes, d.verify_strikes)?,
+        min_separation_m: non_negative(
+            "min_separation_m",
+            r.min_separation_m.unwrap_or(d.min_separation_m),
+        )?,
     })
 }
 

@@ -202,6 +202,10 @@ pub struct RuleConfig {
     /// spoof_suspected: consecutive unconfirmed broadcasts that flag an identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_strikes: Option<u32>,
+    /// spoof_suspected: smallest distance between two tracks bound to one identity that counts
+    /// as "two places", metres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_separation_m: Option<f64>,
 }
 
 /// `[[authorized]]`: an identity allowed to fly, optionally bounded to zones and times.

@@ -10,7 +10,8 @@
 //! - **jump**: two consecutive broadcasts further apart than the fastest plausible object could
 //!   fly in the time between them (plus 4 sigma of their accuracies);
 //! - **two places**: the same identity broadcast from two places at once (within 0.5 s), or
-//!   bound to two live tracks whose positions are incompatible;
+//!   bound to two live tracks whose positions are incompatible and at least
+//!   `min_separation_m` apart (150 m by default: closer, they are one object tracked twice);
 //! - **unconfirmed** (optional, `verify_range_m`): a broadcast inside the range where the
 //!   non-cooperative sensors see every drone, with no such track near it.
 //!
@@ -310,7 +311,7 @@ fn bound_tracks_apart(
             let (pc, cc) = predicted(c, b.time);
             let nu = pa - pc;
             let d2 = (ca + cc).cholesky().map(|s| nu.dot(&s.solve(&nu)))?;
-            if d2 > params.chi2_gate {
+            if d2 > params.chi2_gate && nu.norm() >= params.min_separation_m {
                 return Some(Evidence::Conclusive(format!(
                     "{} is bound to tracks {} and {}, {:.0} m apart",
                     crate::compile::identity_label(&b.identity),
@@ -450,6 +451,32 @@ mod tests {
             m.observe(&[broadcast(0.0, 300.0)], &tracks, &p, SensorSet::default());
         }
         assert!(!m.is_flagged(&rid()));
+    }
+
+    #[test]
+    fn two_tracks_on_one_object_are_not_two_places() {
+        let p = SpoofParams::default();
+        let mut duplicate = radar_track(40.0);
+        duplicate.id = TrackId(8);
+        let mut cov = duplicate.cov;
+        for (i, row) in cov.iter_mut().enumerate().take(3) {
+            row[i] = 1.0; // tight: 40 m is far outside the χ² gate
+        }
+        duplicate.cov = cov;
+        let mut near = radar_track(0.0);
+        near.cov = cov;
+        let tracks = Tracks(vec![near.clone(), duplicate]);
+        let mut m = SpoofMonitor::default();
+        m.observe(&[broadcast(0.0, 20.0)], &tracks, &p, SensorSet::default());
+        assert!(
+            !m.is_flagged(&rid()),
+            "40 m apart is one object tracked twice"
+        );
+        let mut far = radar_track(600.0);
+        far.id = TrackId(9);
+        let tracks = Tracks(vec![near, far]);
+        m.observe(&[broadcast(0.0, 0.0)], &tracks, &p, SensorSet::default());
+        assert!(m.state(&rid()).unwrap().reason.contains("600 m apart"));
     }
 
     #[test]

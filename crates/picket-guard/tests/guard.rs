@@ -44,6 +44,15 @@ fn bad_reload_keeps_the_last_good_configuration() {
         &[],
     );
     assert!(events.iter().any(|e| e.zone.as_deref() == Some("hq")));
+    // The perimeter's early-warning entry raises after its 10 s dwell.
+    for k in 1..=10 {
+        let now = f64::from(k);
+        g.step(
+            t(now),
+            &[testing::track(1, now, [0.0, 0.0, 50.0], [0.0; 3])],
+            &[],
+        );
+    }
     let before = g.compiled().clone();
     let open_before = g.open_alerts().count();
 
@@ -56,7 +65,7 @@ fn bad_reload_keeps_the_last_good_configuration() {
     // Even a configuration that parses but does not compile for the site is refused whole.
     let mut unchecked = GuardConfig::parse(&bad, "site.toml").unwrap();
     unchecked.file = "reload.toml".into();
-    let err = g.reload(&unchecked, t(1.0)).unwrap_err();
+    let err = g.reload(&unchecked, t(11.0)).unwrap_err();
     assert!(
         err.to_string().starts_with(
             "configuration refused, the last good one stays in force: reload.toml: zone[0]"
@@ -72,7 +81,7 @@ fn bad_reload_keeps_the_last_good_configuration() {
         "site.toml",
     )
     .unwrap();
-    let events = g.reload(&without_hq, t(2.0)).unwrap();
+    let events = g.reload(&without_hq, t(12.0)).unwrap();
     assert!(!events.is_empty());
     assert!(
         events
@@ -91,8 +100,8 @@ fn bad_reload_keeps_the_last_good_configuration() {
     );
     // And the guard keeps working with the new configuration.
     let later = g.step(
-        t(3.0),
-        &[testing::track(1, 3.0, [0.0, 0.0, 50.0], [0.0; 3])],
+        t(13.0),
+        &[testing::track(1, 13.0, [0.0, 0.0, 50.0], [0.0; 3])],
         &[],
     );
     assert!(later.iter().all(|e| e.zone.as_deref() != Some("hq")));

@@ -36,6 +36,7 @@ mod gaussian;
 mod imm;
 mod manage;
 mod measurement;
+mod merge;
 mod motion;
 mod reorder;
 mod tracker;
@@ -62,6 +63,7 @@ pub use manage::{
 pub use measurement::{
     Innovation, InnovationVisitor, MeasurementModel, RejectReason, model_of, wrap_angle,
 };
+pub use merge::{MergeConfig, Merger};
 pub use motion::{Belief, ConstantVelocity, LinearMotion, Predictor};
 pub use reorder::ReorderBuffer;
 pub use tracker::{Counters, Roles, Tracker};

@@ -76,6 +76,10 @@ pub struct TrackMeta {
     pub last_fix: Timestamp,
     /// Started where bearings of sensors standing apart crossed: bearings are its fixes.
     pub triangulated: bool,
+    /// Consecutive steps with a twin (another track on the same object, see `merge`).
+    pub twin_steps: u8,
+    /// Merged into its twin at this step: deleted with it.
+    pub merged: bool,
 }
 
 impl TrackMeta {
@@ -104,6 +108,8 @@ impl TrackMeta {
             manoeuvre: Manoeuvre::default(),
             last_fix: time,
             triangulated: false,
+            twin_steps: 0,
+            merged: false,
         }
     }
 
@@ -179,6 +185,33 @@ impl TrackMeta {
             if self.status == TrackStatus::Confirmed && self.all_scanners_missed() {
                 self.status = TrackStatus::Coasting;
             }
+        }
+    }
+
+    /// Takes over what its duplicate `other` knew: identity, contributing sensors, the sensors'
+    /// records, class evidence, the latest fix.
+    pub fn absorb(&mut self, other: &TrackMeta) {
+        if self.identity.is_none() {
+            self.identity.clone_from(&other.identity);
+        }
+        self.sensors = SensorSet(self.sensors.0 | other.sensors.0);
+        for record in other.records.iter().flatten() {
+            let mine = self
+                .records
+                .iter()
+                .flatten()
+                .any(|r| r.sensor == record.sensor);
+            if !mine {
+                let slot = self.slot_for(record.sensor);
+                self.records[slot] = Some(*record);
+            }
+        }
+        self.class = self.class.fuse(&other.class, 1e-3);
+        if other.last_fix > self.last_fix {
+            self.last_fix = other.last_fix;
+        }
+        if other.last_update > self.last_update {
+            self.last_update = other.last_update;
         }
     }
 

@@ -6,6 +6,7 @@ use crate::gate::{Detection, GridGater, Hypothesis, Hypothesiser};
 use crate::gaussian::Gaussian;
 use crate::manage::{Deleter, Initiator, MissDeleter, MofNInitiator, Reporting, TrackMeta};
 use crate::measurement::{MeasurementModel, RejectReason, model_of};
+use crate::merge::{MergeConfig, Merger};
 use crate::motion::{Belief, Predictor};
 use crate::triangulate::{TriangulationConfig, Triangulator};
 use crate::update::{KalmanUpdater, Updater};
@@ -52,6 +53,8 @@ pub struct Counters {
     pub tracks_triangulated: u64,
     /// Updates of a track by a report carrying the identity already bound to it.
     pub identity_bindings: u64,
+    /// Duplicate tracks merged into their twin (counted in `tracks_deleted` too).
+    pub tracks_merged: u64,
 }
 
 /// A multi-target tracker for one site.
@@ -66,6 +69,8 @@ pub struct Tracker<P: Predictor, U, H, A, I, D> {
     kinds: Vec<SensorKind>,
     scanned: Vec<SensorId>,
     triangulator: Triangulator,
+    merger: Merger,
+    merges: Vec<(u32, u32)>,
     time: Option<Timestamp>,
     ids: IdCounter,
     beliefs: Vec<P::Belief>,
@@ -105,6 +110,8 @@ where
             kinds: site.sensors().iter().map(|s| s.kind).collect(),
             scanned: Vec::new(),
             triangulator: Triangulator::new(triangulation),
+            merger: Merger::new(MergeConfig::default()),
+            merges: Vec::new(),
             time: None,
             ids: IdCounter::starting_at(1),
             beliefs: Vec::new(),
@@ -175,6 +182,7 @@ where
         }
         self.associate_confirmed_then_tentative();
         self.update(time, reports); // tracks without a detection keep their prediction (coast)
+        self.merge_duplicates();
         self.delete(time);
         self.initiate(time, reports); // from the detections no track took
         debug_assert!(
@@ -215,7 +223,10 @@ where
             ("gater", self.roles.hypothesiser.memory_bytes()),
             (
                 "associator",
-                self.roles.associator.memory_bytes() + self.triangulator.memory_bytes(),
+                self.roles.associator.memory_bytes()
+                    + self.triangulator.memory_bytes()
+                    + self.merger.memory_bytes()
+                    + self.merges.capacity() * 8,
             ),
         ]
     }
@@ -350,14 +361,27 @@ where
         }
     }
 
+    /// Folds each duplicate track into its twin; the duplicate is deleted with the others.
+    fn merge_duplicates(&mut self) {
+        self.merger
+            .find(&self.beliefs, &mut self.meta, &mut self.merges);
+        for &(keep, drop) in &self.merges {
+            let other = self.meta[drop as usize].clone();
+            self.meta[keep as usize].absorb(&other);
+            self.meta[drop as usize].merged = true;
+        }
+        self.counters.tracks_merged += self.merges.len() as u64;
+    }
+
     fn delete(&mut self, time: Timestamp) {
         self.deleted.clear();
         let mut i = 0;
         while i < self.meta.len() {
-            if self
-                .roles
-                .deleter
-                .deletes(&self.meta[i], self.beliefs[i].estimate(), time)
+            if self.meta[i].merged
+                || self
+                    .roles
+                    .deleter
+                    .deletes(&self.meta[i], self.beliefs[i].estimate(), time)
             {
                 self.deleted.push(self.meta[i].id);
                 self.meta.swap_remove(i);
