@@ -376,6 +376,15 @@ fn main() {
         percentile(&mut alert, 1.0),
         alert.len()
     );
+    for (format, v) in stats.frame_ms.lock().unwrap().iter_mut() {
+        println!(
+            "site thread per {format} frame: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} frames)",
+            percentile(v, 0.5),
+            percentile(v, 0.99),
+            percentile(v, 1.0),
+            v.len()
+        );
+    }
     let picket_cpu = cpu1.0 - cpu0.0;
     println!(
         "CPU: picket threads {picket_cpu:.2} s ({:.0}% of one core; {:.1} us of CPU per report), load generators {:.2} s; peak RSS {} MB (whole process)",

@@ -30,7 +30,7 @@
 //! # Reference
 //!
 //! - `[site]`: `id`, `origin = { lat_deg, lon_deg, alt_m }`, `reorder_window_s` (0.05),
-//!   `queue_capacity` (65,536 frames), `step_quantum_s` (0.01: one tracker step per sensor and
+//!   `queue_capacity` (65,536 frames), `step_quantum_s` (0.002: one tracker step per sensor and
 //!   slot), `late_window_s` (0.05: reports this much older than the last step are taken at it).
 //! - `[[sensor]]`: `name`, `kind`, `format`, `position = [e, n, u]`, either
 //!   `listen = { protocol = "udp"|"tcp", bind, max_connections = 8 }` or `connect = "host:port"`
@@ -103,7 +103,8 @@ pub struct SiteSection {
     #[serde(default = "default_queue_capacity")]
     pub queue_capacity: usize,
     /// Reports of one sensor whose times fall in the same slot of this many seconds go into
-    /// one tracker step, at the slot's start (0: one step per distinct report time).
+    /// one tracker step, at the slot's start, once the slot is complete: it adds up to this
+    /// much latency and saves a step per datagram (0: one step per distinct report time).
     #[serde(default = "default_step_quantum_s")]
     pub step_quantum_s: f64,
     /// A report older than what the tracker already stepped, by at most this many seconds, is
@@ -118,7 +119,7 @@ fn default_late_window_s() -> f64 {
 }
 
 fn default_step_quantum_s() -> f64 {
-    0.01
+    0.002
 }
 
 fn default_reorder_window_s() -> f64 {

@@ -278,13 +278,19 @@ impl Core {
     /// The tracker-step time of a report at `time`: the start of its `step_quantum_s` slot.
     /// Every report of one sensor in one slot goes into one tracker step, so a burst of
     /// datagrams (Remote ID, Beast reads, radar blocks with close times of day) costs one step,
-    /// not one per datagram; the step runs at the slot's start, never later than its reports.
+    /// not one per datagram; the step runs at the slot's start, never later than its reports,
+    /// once the slot is complete (its end is older than the reorder watermark).
     pub fn slot(&self, time: Timestamp) -> Timestamp {
         if self.quantum_s <= 0.0 {
             return time;
         }
         let slot = (time.as_secs() / self.quantum_s).floor() * self.quantum_s;
         Timestamp::from_secs(slot).unwrap_or(time).min(time)
+    }
+
+    /// The end of the slot starting at `slot` (the slot itself without slotting).
+    fn slot_end(&self, slot: Timestamp) -> Timestamp {
+        slot.plus_s(self.quantum_s)
     }
 
     /// The site clock advanced to `now` without input.
@@ -303,10 +309,9 @@ impl Core {
     /// Whether a tick at `now` would do anything (ticks that would not are not recorded).
     pub fn tick_due(&self, now: Timestamp) -> bool {
         let watermark = now.plus_s(-self.window_s);
-        let releasable = self
-            .pending
-            .first_key_value()
-            .is_some_and(|(&(t, _), _)| t <= watermark);
+        let releasable = self.pending.first_key_value().is_some_and(|(&(t, _), _)| {
+            self.slot_end(t) <= watermark || self.released_until == Some(t)
+        });
         let idle = self
             .last_step
             .is_some_and(|t| watermark.since_s(t) >= IDLE_STEP_S);
@@ -315,7 +320,10 @@ impl Core {
 
     fn release(&mut self, watermark: Timestamp, out: &mut Output) {
         while let Some((&(time, _), _)) = self.pending.first_key_value() {
-            if time > watermark && self.held <= MAX_PENDING {
+            // A slot goes once it is complete (its end behind the watermark), so the reports
+            // that arrive during it share its step; a late straggler steps alone.
+            let complete = self.slot_end(time) <= watermark || self.released_until == Some(time);
+            if !complete && self.held <= MAX_PENDING {
                 break;
             }
             let ((_, sensor), reports) = self.pending.pop_first().expect("checked");
@@ -339,10 +347,27 @@ impl Core {
         self.last_step = Some(time);
         let deleted: Vec<TrackId> = self.tracker.deleted().to_vec();
         let mut alerts = self.guard.end_tracks(time, &deleted);
+        // The confirmed tracks this step updated, built as `Tracker::tracks` builds them but
+        // only for those (building all, 6x6 covariances and identities, then filtering cost
+        // more than the rest of a Remote ID step).
         let tracks: Vec<Track> = self
             .tracker
-            .tracks()
-            .filter(|t| t.last_update == time && t.status.is_confirmed())
+            .states()
+            .filter(|(m, _)| m.last_update == time && m.status.is_confirmed())
+            .map(|(m, g)| Track {
+                id: m.id,
+                time,
+                position: Enu::new(g.mean[0], g.mean[1], g.mean[2]),
+                velocity: Enu::new(g.mean[3], g.mean[4], g.mean[5]),
+                cov: std::array::from_fn(|i| std::array::from_fn(|j| g.cov[(i, j)])),
+                status: m.status,
+                class: m.class,
+                identity: m.identity.clone(),
+                pilot: None,
+                sensors: m.sensors,
+                last_update: m.last_update,
+                update_count: m.hits,
+            })
             .collect();
         let cooperative: Vec<Report> = reports
             .iter()

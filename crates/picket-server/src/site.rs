@@ -49,6 +49,9 @@ pub struct SiteStats {
     pub track_latency_ms: Mutex<Vec<f32>>,
     /// Packet-in → alert latencies, milliseconds.
     pub alert_latency_ms: Mutex<Vec<f32>>,
+    /// Site-thread time to process one frame (decode, tracker steps, guard, publish),
+    /// milliseconds, by format name: the floor under the latency of whatever queues behind it.
+    pub frame_ms: Mutex<BTreeMap<&'static str, Vec<f32>>>,
 }
 
 fn sample(v: &Mutex<Vec<f32>>, ms: f64) {
@@ -250,24 +253,20 @@ impl Decimator {
     }
 
     fn keep(&mut self, t: &Track) -> bool {
-        let key = (
-            t.time.as_secs(),
-            t.status,
-            t.class.best().0,
-            t.identity.clone(),
-        );
+        let (time_s, class) = (t.time.as_secs(), t.class.best().0);
         let keep = self.last.get(&t.id).is_none_or(|last| {
-            key.0 - last.0 >= self.interval_s
-                || key.1 != last.1
-                || key.2 != last.2
-                || key.3 != last.3
+            time_s - last.0 >= self.interval_s
+                || t.status != last.1
+                || class != last.2
+                || t.identity.as_ref() != last.3.as_ref()
         });
         if keep {
             // The store's bound: past it every track starts afresh (more states, never fewer).
             if self.last.len() >= 100_000 {
                 self.last.clear();
             }
-            self.last.insert(t.id, key);
+            self.last
+                .insert(t.id, (time_s, t.status, class, t.identity.clone()));
         }
         keep
     }
@@ -370,6 +369,22 @@ impl SiteThread {
     }
 
     fn frame(&mut self, frame: Frame) {
+        let started = Instant::now();
+        let format = frame.format;
+        self.process(frame);
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        let mut by_format = self
+            .stats
+            .frame_ms
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let v = by_format.entry(format).or_default();
+        if v.len() < MAX_SAMPLES {
+            v.push(ms as f32);
+        }
+    }
+
+    fn process(&mut self, frame: Frame) {
         self.stats.frames.fetch_add(1, Ordering::Relaxed);
         self.core
             .frame(frame.sensor, frame.received, &frame.bytes, &mut self.out);
