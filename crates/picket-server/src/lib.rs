@@ -1,12 +1,13 @@
 //! picket's live site server: configuration, ingest, the per-site pipeline, replay.
 //!
 //! ```text
-//! sensors ─UDP/TCP─> ingest tasks (tokio) ─frames─> SiteQueue (bounded, sheds oldest)
-//!                                                     │
-//!                         site thread: record frame ─> Core (decode → reorder → tracker → guard)
-//!                                                     │                │
-//!                              picket-store (frames, reports, tracks, alerts, audit)
-//!                              picket-live (snapshot + update stream) <── API commands
+//! sensors ─UDP/TCP─> ingest tasks (tokio: auth, framing) ─frames─> SiteQueue (bounded, sheds oldest)
+//!                                                                    │
+//!        site thread: Core (decode → slot/reorder → tracker → guard) ┤
+//!             │ records, one batch per queue pop                     │ tracks (≤ 5 Hz each), alerts
+//!             v                                                      v
+//!        recorder thread ─> picket-store writer      picket-live (snapshot + updates) <── API commands
+//!        (frames, reports, decimated tracks, alerts, audit)           └─> outputs (CAT062, SAPIENT, webhooks)
 //! ```
 //!
 //! - **Configuration** ([`config`]): one TOML file per site, validated at start; errors name
@@ -24,7 +25,9 @@
 //! - **Sensor authentication** ([`auth`]): a sensor's token on TCP listeners (first line,
 //!   or the SAPIENT Registration), source-address allowlists for UDP; refusals are counted
 //!   as rejects with reason `unauthenticated`.
-//! - Many sites per process: one thread per site.
+//! - **Latency** ([`core::Core::slot`]): one tracker step per sensor per `step_quantum_s`
+//!   slot; store serialization on the recorder thread; see BENCHMARKS.md for the figures.
+//! - Many sites per process: one thread per site (and its recorder and store writer).
 //!
 //! ```no_run
 //! use picket_server::{Server, config::SiteConfig};
