@@ -100,16 +100,17 @@ async fn udp(socket: UdpSocket, sink: Sink) {
     let mut buf = vec![0u8; sink.max_frame + 1];
     loop {
         match socket.recv_from(&mut buf).await {
-            Ok((n, _)) if n > sink.max_frame => {
-                sink.reject(
-                    "oversized",
-                    &format!("datagram over {} bytes", sink.max_frame),
-                );
-            }
+            // Who sent it first: a stranger's datagram counts as unauthenticated, whatever it is.
             Ok((_, peer)) if !sink.auth.allows(peer.ip()) => {
                 sink.reject(
                     "unauthenticated",
                     &format!("datagram from {peer}, not in allow_from"),
+                );
+            }
+            Ok((n, _)) if n > sink.max_frame => {
+                sink.reject(
+                    "oversized",
+                    &format!("datagram over {} bytes", sink.max_frame),
                 );
             }
             Ok((0, _)) => sink.reject("empty", &"empty datagram"),
