@@ -289,8 +289,14 @@ mod live {
             snap.alerts.len()
         );
         for (name, h) in &snap.sensors {
+            // What a SAPIENT sensor says of itself (its last StatusReport).
+            let reported = h
+                .reported
+                .as_ref()
+                .map(|r| format!("  says {} ({})", r.system, r.mode))
+                .unwrap_or_default();
             println!(
-                "  {name:<12} frames {:>6}  reports {:>6}  rejects {:?}  shed {}",
+                "  {name:<12} frames {:>6}  reports {:>6}  rejects {:?}  shed {}{reported}",
                 h.frames, h.reports, h.rejects, h.shed
             );
         }
