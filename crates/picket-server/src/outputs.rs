@@ -224,14 +224,23 @@ async fn sapient_c2(mut updates: Updates, frame: LocalFrame, target: SocketAddr,
         if stream.write_all(&bytes).await.is_err() {
             continue;
         }
-        while let Some(update) = next(&mut updates, "sapient").await {
-            for m in sapient_messages(&update, &frame, &envelope, &mut sequence) {
-                if stream.write_all(&m).await.is_err() {
-                    break;
+        // Until the site stops (Ok) or the C2 goes away (Err: reconnect, register again).
+        let lost: Result<(), std::io::Error> = async {
+            while let Some(update) = next(&mut updates, "sapient").await {
+                for m in sapient_messages(&update, &frame, &envelope, &mut sequence) {
+                    stream.write_all(&m).await?;
                 }
             }
+            Ok(())
         }
-        return;
+        .await;
+        match lost {
+            Ok(()) => return,
+            Err(e) => {
+                tracing::warn!(output = "sapient", %target, "C2 connection lost ({e}); reconnecting")
+            }
+        }
+        tokio::time::sleep(backoff).await;
     }
 }
 
