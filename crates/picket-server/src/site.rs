@@ -321,7 +321,10 @@ impl SiteThread {
             while let Ok(command) = commands.try_recv() {
                 self.command(command);
             }
-            if last_tick.elapsed() >= self.tick_every {
+            // The clock advances event time only when no input waits: with a backlog, a tick
+            // at wall-clock time would release past the queued frames, which would then all
+            // be refused as too late (the frames themselves move the watermark instead).
+            if last_tick.elapsed() >= self.tick_every && queue.is_empty() {
                 last_tick = Instant::now();
                 let t = now();
                 if self.core.tick_due(t) {

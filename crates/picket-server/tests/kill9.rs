@@ -92,8 +92,16 @@ fn kill9_child_role() {
     let mut acked = None;
     loop {
         std::thread::sleep(Duration::from_millis(30));
+        // An alert still raised (one whose track already ended is resolved, and stays
+        // unacknowledgeable).
+        let raised = site.live.with_snapshot(|s| {
+            s.alerts
+                .iter()
+                .find(|(_, v)| v.last.state == AlertState::Raised)
+                .map(|(&id, _)| id)
+        });
         if acked.is_none()
-            && let Some(&alert) = site.live.snapshot().alerts.keys().next()
+            && let Some(alert) = raised
         {
             let (tx, rx) = tokio::sync::oneshot::channel();
             let command = Command::Acknowledge {
