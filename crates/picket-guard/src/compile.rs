@@ -333,6 +333,7 @@ fn spoof_params(r: &RuleConfig) -> Result<SpoofParams, String> {
             "min_separation_m",
             r.min_separation_m.unwrap_or(d.min_separation_m),
         )?,
+        floor_m: non_negative("floor_m", r.floor_m.unwrap_or(d.floor_m))?,
     })
 }
 

@@ -206,6 +206,10 @@ pub struct RuleConfig {
     /// as "two places", metres.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_separation_m: Option<f64>,
+    /// spoof_suspected: disagreement allowed per axis between a broadcast and its track on top
+    /// of their stated accuracies, metres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor_m: Option<f64>,
 }
 
 /// `[[authorized]]`: an identity allowed to fly, optionally bounded to zones and times.

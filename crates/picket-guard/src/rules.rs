@@ -26,6 +26,9 @@ pub struct SpoofParams {
     /// metres (besides the χ² gate): two tracks on one object, a duplicate the tracker has not
     /// merged yet, have tight covariances and would fail the gate alone.
     pub min_separation_m: f64,
+    /// Disagreement allowed per axis between a broadcast and its track on top of their stated
+    /// accuracies, metres (a forged position is hundreds of metres off).
+    pub floor_m: f64,
 }
 
 impl Default for SpoofParams {
@@ -39,6 +42,7 @@ impl Default for SpoofParams {
             verify_range_m: 0.0,
             verify_strikes: 10,
             min_separation_m: 150.0,
+            floor_m: 10.0,
         }
     }
 }
@@ -239,6 +243,7 @@ pub fn allowed_keys(kind: RuleKind) -> &'static [&'static str] {
             "verify_range_m",
             "verify_strikes",
             "min_separation_m",
+            "floor_m",
         ],
         RuleKind::Unauthorized => &["exit_margin_m"],
     }
@@ -264,6 +269,7 @@ pub fn set_keys(r: &RuleConfig) -> Vec<&'static str> {
         ("verify_range_m", r.verify_range_m.is_some()),
         ("verify_strikes", r.verify_strikes.is_some()),
         ("min_separation_m", r.min_separation_m.is_some()),
+        ("floor_m", r.floor_m.is_some()),
     ];
     opt.into_iter()
         .filter(|(_, set)| *set)
