@@ -92,6 +92,16 @@ impl SiteQueue {
         Some(())
     }
 
+    /// How long the oldest waiting frame has waited, when any does.
+    pub fn oldest_wait(&self) -> Option<Duration> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .frames
+            .front()
+            .map(|f| f.arrived.elapsed())
+    }
+
     /// Frames waiting.
     pub fn len(&self) -> usize {
         self.inner

@@ -181,6 +181,7 @@ pub fn start_site(config: SiteConfig) -> Result<SiteHandle, ServerError> {
         out: Output::default(),
         last_health: Vec::new(),
         tick_every: Duration::from_secs_f64((s.site.reorder_window_s / 2.0).clamp(0.001, 0.01)),
+        tick_backlog_limit: Duration::from_secs_f64(s.site.late_window_s / 2.0),
     };
     let q = queue.clone();
     let handle = std::thread::Builder::new()
@@ -304,6 +305,8 @@ struct SiteThread {
     out: Output,
     last_health: Vec<SensorHealth>,
     tick_every: Duration,
+    /// No ticks while the oldest queued frame has waited this long (half the late window).
+    tick_backlog_limit: Duration,
 }
 
 impl SiteThread {
@@ -321,10 +324,12 @@ impl SiteThread {
             while let Ok(command) = commands.try_recv() {
                 self.command(command);
             }
-            // The clock advances event time only when no input waits: with a backlog, a tick
-            // at wall-clock time would release past the queued frames, which would then all
-            // be refused as too late (the frames themselves move the watermark instead).
-            if last_tick.elapsed() >= self.tick_every && queue.is_empty() {
+            // The clock advances event time only while the input waiting is younger than half
+            // the late window: behind a longer backlog, a tick at wall-clock time would release
+            // past the queued frames, which would then all be refused as too late (the frames
+            // themselves move the watermark instead).
+            let backlog = queue.oldest_wait().unwrap_or_default();
+            if last_tick.elapsed() >= self.tick_every && backlog < self.tick_backlog_limit {
                 last_tick = Instant::now();
                 let t = now();
                 if self.core.tick_due(t) {
