@@ -161,9 +161,9 @@ fn offline_run_uses_the_scenarios_zones_and_whitelist() {
     let config = GuardConfig::from_scenario(&scenario).unwrap();
     assert_eq!(config.zone.len(), 2);
     assert_eq!(config.authorized[0].rid.as_deref(), Some("SN-AUTH"));
-    // With a radar on site, broadcasts within 2 km must be confirmed by a non-cooperative track.
+    // With a radar on site, broadcasts within 3 km must be confirmed by a non-cooperative track.
     let spoof = config.rule.iter().find(|r| r.kind == "spoof_suspected");
-    assert_eq!(spoof.and_then(|r| r.verify_range_m), Some(2000.0));
+    assert_eq!(spoof.and_then(|r| r.verify_range_m), Some(3000.0));
     let steps = (0..10).map(|k| {
         let time = f64::from(k);
         let mut hostile =

@@ -55,6 +55,8 @@ pub struct Counters {
     pub identity_bindings: u64,
     /// Duplicate tracks merged into their twin (counted in `tracks_deleted` too).
     pub tracks_merged: u64,
+    /// Identities taken from one track by another (one live track per identity).
+    pub identity_transfers: u64,
 }
 
 /// A multi-target tracker for one site.
@@ -71,6 +73,7 @@ pub struct Tracker<P: Predictor, U, H, A, I, D> {
     triangulator: Triangulator,
     merger: Merger,
     merges: Vec<(u32, u32)>,
+    rebound: Vec<u32>,
     time: Option<Timestamp>,
     ids: IdCounter,
     beliefs: Vec<P::Belief>,
@@ -112,6 +115,7 @@ where
             triangulator: Triangulator::new(triangulation),
             merger: Merger::new(MergeConfig::default()),
             merges: Vec::new(),
+            rebound: Vec::new(),
             time: None,
             ids: IdCounter::starting_at(1),
             beliefs: Vec::new(),
@@ -181,10 +185,14 @@ where
             self.bind_identities(reports);
         }
         self.associate_confirmed_then_tentative();
+        self.rebound.clear();
         self.update(time, reports); // tracks without a detection keep their prediction (coast)
+        self.unbind_previous_holders();
         self.merge_duplicates();
         self.delete(time);
+        self.rebound.clear();
         self.initiate(time, reports); // from the detections no track took
+        self.unbind_previous_holders();
         debug_assert!(
             self.check_invariants().is_ok(),
             "{:?}",
@@ -335,13 +343,15 @@ where
                     // positions (SAPIENT locations), a radar a bare bearing.
                     let ranging = !matches!(detection.model, MeasurementModel::Bearing { .. });
                     hit_by = Some((report.sensor, ranging));
-                    learn(
+                    if learn(
                         meta,
                         self.beliefs[track].estimate(),
                         report,
                         &self.kinds,
                         time,
-                    );
+                    ) {
+                        self.rebound.push(track as u32);
+                    }
                 } else {
                     self.counters.failed_updates += 1;
                 }
@@ -357,6 +367,24 @@ where
             if meta.status == TrackStatus::Tentative && self.roles.initiator.confirms(meta) {
                 meta.status = TrackStatus::Confirmed;
                 self.counters.tracks_confirmed += 1;
+            }
+        }
+    }
+
+    /// One live track per identity: a track that just took an identity takes it from any
+    /// other holder. (The guard reads a serial that moves between two places from the
+    /// broadcasts themselves; two tracks holding one serial were mostly one drone tracked
+    /// twice, and flagged honest broadcasters as spoofed.)
+    fn unbind_previous_holders(&mut self) {
+        for &k in &self.rebound {
+            let Some(identity) = self.meta[k as usize].identity.clone() else {
+                continue;
+            };
+            for (j, m) in self.meta.iter_mut().enumerate() {
+                if j != k as usize && m.identity.as_ref() == Some(&identity) {
+                    m.identity = None;
+                    self.counters.identity_transfers += 1;
+                }
             }
         }
     }
@@ -438,7 +466,9 @@ where
                 meta.record_hit(partner, reporting_of(&self.kinds, partner), true, time);
                 meta.sensors.insert(partner);
             }
-            learn(&mut meta, &prior, report, &self.kinds, time);
+            if learn(&mut meta, &prior, report, &self.kinds, time) {
+                self.rebound.push(self.meta.len() as u32);
+            }
             self.beliefs.push(self.roles.predictor.initiate(prior));
             self.meta.push(meta);
             self.counters.tracks_started += 1;
@@ -473,14 +503,15 @@ fn reporting_of(kinds: &[SensorKind], sensor: SensorId) -> Reporting {
 }
 
 /// What a report that updated (or started) a track teaches its bookkeeping: the contributing
-/// sensor, class evidence, and a cooperative identity (bound from the first report carrying it).
+/// sensor, class evidence, and a cooperative identity (bound from the first report carrying
+/// it). Returns true when it bound an identity the track did not hold.
 fn learn(
     meta: &mut TrackMeta,
     estimate: &Gaussian,
     report: &Report,
     kinds: &[SensorKind],
     time: Timestamp,
-) {
+) -> bool {
     meta.sensors.insert(report.sensor);
     meta.manoeuvre.observe(estimate, time);
     let kind = kinds.get(usize::from(report.sensor.0)).copied();
@@ -489,7 +520,9 @@ fn learn(
         && meta.identity.as_ref() != Some(identity)
     {
         meta.identity = Some(identity.clone());
+        return true;
     }
+    false
 }
 
 impl<P: Predictor, U, H, A, I, D> Tracker<P, U, H, A, I, D> {

@@ -288,7 +288,9 @@ fn identity_first_keeps_two_crossing_drones_apart_and_a_forged_position_off_the_
             track.identity
         );
     }
-    // A broadcast of A from 2 km away does not drag A's track; it shows up on its own.
+    // A broadcast of A from 2 km away does not drag A's track: it starts its own track, which
+    // takes the serial (one live track per identity; the guard sees the serial jump 2 km).
+    let before: Vec<_> = tracker.tracks().collect();
     let mut forged = Report::new(
         rid,
         at(40.0),
@@ -300,15 +302,25 @@ fn identity_first_keeps_two_crossing_drones_apart_and_a_forged_position_off_the_
         .tracks()
         .filter(|t| t.identity.as_ref() == Some(&a))
         .collect();
-    assert_eq!(
-        bound.len(),
-        2,
-        "the same identity in two places, for the guard to see"
-    );
+    assert_eq!(bound.len(), 1, "one live track per identity");
+    assert!(bound[0].position.distance_m(&Enu::new(0.0, 2500.0, 60.0)) < 10.0);
+    let old = before
+        .iter()
+        .find(|t| t.identity.as_ref() == Some(&a))
+        .unwrap();
+    let now = tracker
+        .tracks()
+        .find(|t| t.id == old.id)
+        .expect("still tracked");
     assert!(
-        bound
-            .iter()
-            .any(|t| t.position.distance_m(&pa(40.0)) < 20.0)
+        now.identity.is_none(),
+        "the serial moved to the forged track"
+    );
+    assert!(now.position.distance_m(&pa(40.0)) < 20.0, "not dragged");
+    assert!(
+        tracker.counters().identity_transfers >= 1,
+        "{:?}",
+        tracker.counters()
     );
 }
 
