@@ -112,6 +112,10 @@ pub struct SiteSection {
     /// day come in 1/128 s, and a short reorder window keeps latency low.
     #[serde(default = "default_late_window_s")]
     pub late_window_s: f64,
+    /// An MBTiles file the console draws as its basemap (relative to the site file); without
+    /// one the console shows its grid of range rings and bearings.
+    #[serde(default)]
+    pub basemap: Option<PathBuf>,
 }
 
 fn default_late_window_s() -> f64 {
@@ -183,6 +187,9 @@ pub struct SensorConfig {
     /// accepts any. UDP formats carry no token, so a UDP sensor with a token needs this.
     #[serde(default)]
     pub allow_from: Vec<String>,
+    /// What the sensor covers, drawn by the console (`picket-api`'s layout reads and checks it).
+    #[serde(default)]
+    pub coverage: Option<CoverageConfig>,
     /// Quiet longer than this: flagged stale.
     #[serde(default = "default_stale_s")]
     pub stale_after_s: f64,
@@ -192,6 +199,20 @@ pub struct SensorConfig {
     /// A TCP connection silent this long, or holding a partial frame this long, is closed.
     #[serde(default = "default_read_timeout_s")]
     pub read_timeout_s: f64,
+}
+
+/// A sensor's nominal coverage: range, and for a sector its boresight and field of view.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageConfig {
+    /// Greatest range, metres.
+    pub range_m: f64,
+    /// Centre of the sector, degrees clockwise from north.
+    #[serde(default)]
+    pub boresight_deg: Option<f64>,
+    /// Width of the sector, degrees (360 or none: all round).
+    #[serde(default)]
+    pub fov_deg: Option<f64>,
 }
 
 fn default_stale_s() -> f64 {
@@ -351,6 +372,7 @@ impl SiteConfig {
                 }
             };
             resolve(&mut config.server.storage.path);
+            config.server.site.basemap.as_mut().map(resolve);
             if let Some(api) = &mut config.server.api {
                 api.tls_cert.as_mut().map(resolve);
                 api.tls_key.as_mut().map(resolve);

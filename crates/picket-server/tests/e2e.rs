@@ -282,6 +282,28 @@ fn config_errors_name_the_file_and_section() {
 }
 
 #[test]
+fn coverage_and_basemap_are_read_and_the_basemap_is_relative_to_the_site_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = site_toml(dir.path(), "basemap = \"tiles/site.mbtiles\"").replace(
+        "name = \"radar\"\n",
+        "name = \"radar\"\ncoverage = { range_m = 5000.0, boresight_deg = 90.0, fov_deg = 120.0 }\n",
+    );
+    let path = dir.path().join("north.toml");
+    std::fs::write(&path, &text).unwrap();
+    let config = SiteConfig::load(&path).unwrap();
+    let radar = &config.server.sensor[1];
+    let coverage = radar.coverage.as_ref().expect("coverage read");
+    assert_eq!((coverage.range_m, coverage.fov_deg), (5000.0, Some(120.0)));
+    assert_eq!(
+        config.server.site.basemap.as_deref(),
+        Some(dir.path().join("tiles/site.mbtiles").as_path())
+    );
+    let typo = text.replace("fov_deg", "fov");
+    let e = SiteConfig::parse(&typo, "north.toml").unwrap_err();
+    assert!(e.to_string().contains("fov"), "{e}");
+}
+
+#[test]
 fn outputs_send_cat062_tracks_and_alert_webhooks() {
     use std::io::Read;
     let dir = tempfile::tempdir().unwrap();

@@ -152,7 +152,14 @@ pub fn start_api(
         let id = s.config.id();
         state = state
             .with_store(id, &s.config.server.storage.path)
-            .with_guard_config(id, s.config.text.clone());
+            .with_guard_config(id, s.config.text.clone())
+            // Refused requests (wrong role, bad token) go to the site's audit trail.
+            .with_audit(id, s.store.clone());
+        if let Some(basemap) = &s.config.server.site.basemap {
+            state = state
+                .with_basemap(id, basemap)
+                .map_err(|e| anyhow::anyhow!("[site] basemap {}: {e}", basemap.display()))?;
+        }
         if let Some(injector) = server.injector(id) {
             state = state.with_detections(id, move |sensor: &str, bytes| {
                 injector.inject(sensor, bytes)
