@@ -55,14 +55,33 @@ pub fn cartesian_distance(g: &Gaussian, z: &Vector3, r: &Matrix3) -> Option<Dist
     })
 }
 
-/// The Kalman update of `g` with a Cartesian measurement, Joseph form in 3×3 blocks; returns
-/// the measurement log-likelihood, or `None` (leaving `g` unchanged) when impossible.
-pub fn cartesian_update(g: &mut Gaussian, z: &Vector3, r: &Matrix3) -> Option<f64> {
-    let ppp = g.cov.fixed_view::<3, 3>(0, 0).into_owned();
-    let pvp = g.cov.fixed_view::<3, 3>(3, 0).into_owned();
-    let pvv = g.cov.fixed_view::<3, 3>(3, 3).into_owned();
+/// The result of one Cartesian Kalman update, in 3×3 blocks (before symmetrisation).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CartesianStep {
+    /// Position and velocity corrections.
+    pub dp: Vector3,
+    pub dv: Vector3,
+    /// Posterior covariance blocks: position, position-velocity, velocity.
+    pub pp: Matrix3,
+    pub pv: Matrix3,
+    pub vv: Matrix3,
+    /// Measurement log-likelihood.
+    pub log_likelihood: f64,
+}
+
+/// One Cartesian Kalman update of the blocks `ppp`, `pvp` (velocity-position) and `pvv` of a
+/// prior whose position is `position`: Joseph form, `None` when impossible or non-finite.
+#[inline]
+pub(crate) fn cartesian_step(
+    ppp: &Matrix3,
+    pvp: &Matrix3,
+    pvv: &Matrix3,
+    position: &Vector3,
+    z: &Vector3,
+    r: &Matrix3,
+) -> Option<CartesianStep> {
     let (s_inv, det) = inverse_spd3(&(ppp + r))?;
-    let nu = z - g.position();
+    let nu = z - position;
     let squared = nu.dot(&(s_inv * nu));
     // K = P Hᵀ S⁻¹ = [Ppp; Pvp] S⁻¹.
     let kp = ppp * s_inv;
@@ -74,28 +93,113 @@ pub fn cartesian_update(g: &mut Gaussian, z: &Vector3, r: &Matrix3) -> Option<f6
     let ppv = pvp.transpose();
     let ap_ppp = ap * ppp;
     let (kp_r, kv_r) = (times_noise(&kp, r), times_noise(&kv, r));
-    let new_pp = ap_ppp * ap.transpose() + kp_r * kp.transpose();
-    let new_pv = ap_ppp * av.transpose() + ap * ppv + kp_r * kv.transpose();
-    let new_vv = (av * ppp + pvp) * av.transpose() + av * ppv + pvv + kv_r * kv.transpose();
+    let pp = ap_ppp * ap.transpose() + kp_r * kp.transpose();
+    let pv = ap_ppp * av.transpose() + ap * ppv + kp_r * kv.transpose();
+    let vv = (av * ppp + pvp) * av.transpose() + av * ppv + pvv + kv_r * kv.transpose();
     let dp = kp * nu;
     let dv = kv * nu;
-    // One sum catches any NaN or infinity (they propagate through addition); checked before
-    // anything is written so a refused update leaves `g` as it was.
-    let check = dp.sum() + dv.sum() + new_pp.sum() + new_pv.sum() + new_vv.sum();
+    // One sum catches any NaN or infinity (they propagate through addition).
+    let check = dp.sum() + dv.sum() + pp.sum() + pv.sum() + vv.sum();
     if !check.is_finite() {
         return None;
     }
+    let ln_2pi = (2.0 * std::f64::consts::PI).ln();
+    Some(CartesianStep {
+        dp,
+        dv,
+        pp,
+        pv,
+        vv,
+        log_likelihood: -0.5 * (squared + det.ln() + 3.0 * ln_2pi),
+    })
+}
+
+/// The Kalman update of `g` with a Cartesian measurement, Joseph form in 3×3 blocks; returns
+/// the measurement log-likelihood, or `None` (leaving `g` unchanged) when impossible.
+pub fn cartesian_update(g: &mut Gaussian, z: &Vector3, r: &Matrix3) -> Option<f64> {
+    let ppp = g.cov.fixed_view::<3, 3>(0, 0).into_owned();
+    let pvp = g.cov.fixed_view::<3, 3>(3, 0).into_owned();
+    let pvv = g.cov.fixed_view::<3, 3>(3, 3).into_owned();
+    let step = cartesian_step(&ppp, &pvp, &pvv, &g.position(), z, r)?;
     for i in 0..3 {
-        g.mean[i] += dp[i];
-        g.mean[i + 3] += dv[i];
+        g.mean[i] += step.dp[i];
+        g.mean[i + 3] += step.dv[i];
     }
-    g.cov.fixed_view_mut::<3, 3>(0, 0).copy_from(&new_pp);
-    g.cov.fixed_view_mut::<3, 3>(0, 3).copy_from(&new_pv);
+    g.cov.fixed_view_mut::<3, 3>(0, 0).copy_from(&step.pp);
+    g.cov.fixed_view_mut::<3, 3>(0, 3).copy_from(&step.pv);
     g.cov
         .fixed_view_mut::<3, 3>(3, 0)
-        .copy_from(&new_pv.transpose());
-    g.cov.fixed_view_mut::<3, 3>(3, 3).copy_from(&new_vv);
+        .copy_from(&step.pv.transpose());
+    g.cov.fixed_view_mut::<3, 3>(3, 3).copy_from(&step.vv);
     g.symmetrise();
+    Some(step.log_likelihood)
+}
+
+/// One Cartesian Kalman update in the factored form: with `S = L Lᵀ` (Cholesky) and
+/// `W = [Ppp; Pvp] L⁻ᵀ`, the posterior is `P − W Wᵀ` and the correction `W L⁻¹ ν`. This is the
+/// optimal-gain update written so that it is symmetric by construction and costs a third of
+/// the Joseph form's products; the subtraction is of a positive semi-definite term no larger
+/// than the prior's, so it stays positive definite to rounding (property tests check it over
+/// covariances spanning seven orders of magnitude). `None` when impossible or non-finite.
+#[inline]
+pub(crate) fn cartesian_step_factored(
+    ppp: &Matrix3,
+    pvp: &Matrix3,
+    pvv: &Matrix3,
+    position: &Vector3,
+    z: &Vector3,
+    r: &Matrix3,
+) -> Option<CartesianStep> {
+    let l = cholesky3(&(ppp + r))?;
+    // Rows of W solve L wᵀ = uᵀ (forward substitution) for each row u of [Ppp; Pvp].
+    let forward = |u: [f64; 3]| -> [f64; 3] {
+        let a = u[0] / l[0];
+        let b = (u[1] - l[1] * a) / l[2];
+        let c = (u[2] - l[3] * a - l[4] * b) / l[5];
+        [a, b, c]
+    };
+    let wp: [[f64; 3]; 3] =
+        std::array::from_fn(|i| forward([ppp[(i, 0)], ppp[(i, 1)], ppp[(i, 2)]]));
+    let wv: [[f64; 3]; 3] =
+        std::array::from_fn(|i| forward([pvp[(i, 0)], pvp[(i, 1)], pvp[(i, 2)]]));
+    let nu = z - position;
+    let y = forward([nu.x, nu.y, nu.z]);
+    let dot = |a: &[f64; 3], b: &[f64; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    let dp = Vector3::from_fn(|i, _| dot(&wp[i], &y));
+    let dv = Vector3::from_fn(|i, _| dot(&wv[i], &y));
+    let pp = Matrix3::from_fn(|i, j| ppp[(i, j)] - dot(&wp[i], &wp[j]));
+    let pv = Matrix3::from_fn(|i, j| pvp[(j, i)] - dot(&wp[i], &wv[j]));
+    let vv = Matrix3::from_fn(|i, j| pvv[(i, j)] - dot(&wv[i], &wv[j]));
+    let check = dp.sum() + dv.sum() + pp.sum() + pv.sum() + vv.sum();
+    if !check.is_finite() || !(0..3).all(|i| pp[(i, i)] > 0.0 && vv[(i, i)] > 0.0) {
+        return None;
+    }
+    let squared = dot(&y, &y);
+    let ln_det = 2.0 * (l[0] * l[2] * l[5]).ln();
     let ln_2pi = (2.0 * std::f64::consts::PI).ln();
-    Some(-0.5 * (squared + det.ln() + 3.0 * ln_2pi))
+    Some(CartesianStep {
+        dp,
+        dv,
+        pp,
+        pv,
+        vv,
+        log_likelihood: -0.5 * (squared + ln_det + 3.0 * ln_2pi),
+    })
+}
+
+/// The Cholesky factor of a symmetric 3×3 matrix, packed `[l00, l10, l11, l20, l21, l22]`,
+/// when it is positive definite.
+#[inline]
+fn cholesky3(s: &Matrix3) -> Option<[f64; 6]> {
+    let l00 = s[(0, 0)].sqrt();
+    let l10 = s[(1, 0)] / l00;
+    let d1 = s[(1, 1)] - l10 * l10;
+    let l11 = d1.sqrt();
+    let l20 = s[(2, 0)] / l00;
+    let l21 = (s[(2, 1)] - l20 * l10) / l11;
+    let d2 = s[(2, 2)] - l20 * l20 - l21 * l21;
+    let l22 = d2.sqrt();
+    // `!(x > 0)` also rejects NaN.
+    (s[(0, 0)] > 0.0 && d1 > 0.0 && d2 > 0.0 && l22.is_finite())
+        .then_some([l00, l10, l11, l20, l21, l22])
 }

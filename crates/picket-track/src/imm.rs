@@ -4,7 +4,9 @@
 //! q keeps the estimate smooth) and coordinated turns left and right (manoeuvres), mixed each
 //! step by the models' likelihoods (Blom and Bar-Shalom, 1988).
 
+use crate::fast::cartesian_step_factored;
 use crate::gaussian::{Gaussian, StateCovariance, StateVector};
+use crate::gaussian::{Matrix3, Vector3};
 use crate::measurement::MeasurementModel;
 use crate::motion::{Belief, LinearMotion, Predictor, Prepared};
 use crate::update::{KalmanUpdater, Updater, kalman_update};
@@ -66,6 +68,43 @@ impl Packed {
                 k += 1;
             }
         }
+    }
+
+    /// A Cartesian Kalman update in place on the packed form (no unpacking), in the factored
+    /// form `P − W Wᵀ` (`fast::cartesian_step_factored`). `None` leaves `self` unchanged.
+    fn cartesian_update(&mut self, z: &Vector3, r: &Matrix3) -> Option<f64> {
+        let u = &self.upper;
+        // Row-major upper triangle: row i starts at 6i − i(i−1)/2.
+        let ppp = Matrix3::new(u[0], u[1], u[2], u[1], u[6], u[7], u[2], u[7], u[11]);
+        let ppv = Matrix3::new(u[3], u[4], u[5], u[8], u[9], u[10], u[12], u[13], u[14]);
+        let pvv = Matrix3::new(
+            u[15], u[16], u[17], u[16], u[18], u[19], u[17], u[19], u[20],
+        );
+        let position = Vector3::new(self.mean[0], self.mean[1], self.mean[2]);
+        let step = cartesian_step_factored(&ppp, &ppv.transpose(), &pvv, &position, z, r)?;
+        for i in 0..3 {
+            self.mean[i] += step.dp[i];
+            self.mean[i + 3] += step.dv[i];
+        }
+        let sym = |m: &Matrix3, i: usize, j: usize| {
+            if i == j {
+                m[(i, i)]
+            } else {
+                0.5 * (m[(i, j)] + m[(j, i)])
+            }
+        };
+        let mut k = 0;
+        for i in 0..6 {
+            for j in i..6 {
+                self.upper[k] = match (i < 3, j < 3) {
+                    (true, true) => sym(&step.pp, i, j),
+                    (true, false) => step.pv[(i, j - 3)],
+                    _ => sym(&step.vv, i - 3, j - 3),
+                };
+                k += 1;
+            }
+        }
+        Some(step.log_likelihood)
     }
 
     #[inline]
@@ -237,6 +276,23 @@ const MIN_PROBABILITY: f64 = 1e-4;
 
 impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
     fn update(&self, belief: &mut ImmBelief<K>, measurement: &MeasurementModel) -> bool {
+        if let MeasurementModel::Cartesian { z, noise } = measurement {
+            // The hot path: update the packed modes directly.
+            let mut packed = belief.modes;
+            let mut log_likelihood = [0.0; K];
+            for (mode, ll) in packed.iter_mut().zip(&mut log_likelihood) {
+                match mode.cartesian_update(z, noise) {
+                    Some(l) => *ll = l,
+                    None => return false,
+                }
+            }
+            if !belief.reweigh(&log_likelihood) {
+                return false;
+            }
+            belief.modes = packed;
+            mix(&belief.modes, &belief.probabilities, &mut belief.combined);
+            return true;
+        }
         let mut modes = [Gaussian::new(StateVector::zeros(), StateCovariance::zeros()); K];
         belief.unpack_modes(&mut modes);
         let mut log_likelihood = [0.0; K];
@@ -246,9 +302,21 @@ impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
                 None => return false,
             }
         }
+        if !belief.reweigh(&log_likelihood) {
+            return false;
+        }
+        belief.set_modes(&modes);
+        true
+    }
+}
+
+impl<const K: usize> ImmBelief<K> {
+    /// Bayes on the model probabilities with each model's measurement log-likelihood (floored
+    /// at [`MIN_PROBABILITY`]); false, changing nothing, when they cannot be normalised.
+    fn reweigh(&mut self, log_likelihood: &[f64; K]) -> bool {
         let best = log_likelihood.iter().copied().fold(f64::MIN, f64::max);
         let mut p: [f64; K] =
-            std::array::from_fn(|j| belief.probabilities[j] * (log_likelihood[j] - best).exp());
+            std::array::from_fn(|j| self.probabilities[j] * (log_likelihood[j] - best).exp());
         let total: f64 = p.iter().sum();
         if !(total > 0.0 && total.is_finite()) {
             return false;
@@ -257,8 +325,7 @@ impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
             *v = (*v / total).max(MIN_PROBABILITY);
         }
         let total: f64 = p.iter().sum();
-        belief.probabilities = p.map(|v| v / total);
-        belief.set_modes(&modes);
+        self.probabilities = p.map(|v| v / total);
         true
     }
 }

@@ -11,8 +11,8 @@
 //! strict (χ²₃ ≈ 3, about the median of a true duplicate's spread): members of a flock or a
 //! swarm 15 m apart, each tracked, stay apart.
 //!
-//! The search sorts the tracks by east coordinate and compares only those within `reach_m`
-//! of each other: O(n log n) per step.
+//! The search sorts a compact copy of the tracks (position, horizontal velocity) by east
+//! coordinate and compares only those within `reach_m` of each other: O(n log n) per step.
 
 use crate::fast::inverse_spd3;
 use crate::gaussian::{Gaussian, Matrix3};
@@ -39,7 +39,7 @@ impl Default for MergeConfig {
             position_chi2: 3.0,
             max_velocity_diff_mps: 3.0,
             steps_together: 3,
-            reach_m: 300.0,
+            reach_m: 150.0,
         }
     }
 }
@@ -48,7 +48,9 @@ impl Default for MergeConfig {
 #[derive(Debug, Clone, Default)]
 pub struct Merger {
     config: MergeConfig,
-    order: Vec<(f64, u32)>,
+    /// (east, north, east speed, north speed, index) of each track, sorted by east: the sweep
+    /// reads this compact copy, not the tracks' kilobyte beliefs.
+    order: Vec<([f64; 4], u32)>,
     twin: Vec<bool>,
 }
 
@@ -64,7 +66,7 @@ impl Merger {
 
     /// Bytes held between steps.
     pub fn memory_bytes(&self) -> usize {
-        self.order.capacity() * std::mem::size_of::<(f64, u32)>() + self.twin.capacity()
+        self.order.capacity() * std::mem::size_of::<([f64; 4], u32)>() + self.twin.capacity()
     }
 
     /// Counts each track's steps as a twin and writes the `(keep, drop)` pairs to merge now
@@ -77,19 +79,23 @@ impl Merger {
     ) {
         out.clear();
         self.order.clear();
-        self.order.extend(
-            beliefs
-                .iter()
-                .enumerate()
-                .map(|(i, b)| (b.estimate().mean[0], i as u32)),
-        );
-        self.order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        self.order.extend(beliefs.iter().enumerate().map(|(i, b)| {
+            let m = &b.estimate().mean;
+            ([m[0], m[1], m[3], m[4]], i as u32)
+        }));
+        self.order
+            .sort_unstable_by(|a, b| a.0[0].total_cmp(&b.0[0]).then(a.1.cmp(&b.1)));
         self.twin.clear();
         self.twin.resize(beliefs.len(), false);
-        for (k, &(x, i)) in self.order.iter().enumerate() {
-            for &(x2, j) in &self.order[k + 1..] {
-                if x2 - x > self.config.reach_m {
+        let (reach, dv_max) = (self.config.reach_m, self.config.max_velocity_diff_mps);
+        for (k, &(p, i)) in self.order.iter().enumerate() {
+            for &(q, j) in &self.order[k + 1..] {
+                if q[0] - p[0] > reach {
                     break;
+                }
+                // Cheap rejections on the compact copy first.
+                if (q[1] - p[1]).abs() > reach || (q[2] - p[2]).hypot(q[3] - p[3]) > dv_max {
+                    continue;
                 }
                 let (a, b) = (i as usize, j as usize);
                 if !self.twins(
