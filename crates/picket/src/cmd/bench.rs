@@ -217,7 +217,7 @@ where
         (Some(a), Some(b)) if b > a => b - a,
         _ => wall.elapsed(),
     };
-    (took / runs as u32, bytes)
+    (took / runs, bytes)
 }
 
 fn stonesoup(args: &Args, python: &Path, file: &Path, tracker: &str) -> Result<Row> {
