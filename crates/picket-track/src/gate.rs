@@ -21,8 +21,9 @@ pub struct Detection {
     /// Its position in the site frame (polar converted), metres; a bearing's sensor position.
     pub position: Vector3,
     /// One-sigma extent of its position on each axis, metres; infinite for a bearing (a ray
-    /// through the whole grid: it is tested against every track).
-    pub sigma: Vector3,
+    /// through the whole grid: it is tested against every track). Single precision: it only
+    /// sizes the grid search (a detection is scratch memory, counted per track).
+    pub sigma: [f32; 3],
     /// Index of the report it came from in the step's input.
     pub report: u32,
 }
@@ -31,14 +32,9 @@ impl Detection {
     /// Prepares a measurement model for gating.
     pub fn new(model: MeasurementModel, report: u32) -> Self {
         let (position, sigma) = match (model.cartesian(), model) {
-            (Some((position, cov)), _) => (
-                position,
-                Vector3::new(cov[(0, 0)].sqrt(), cov[(1, 1)].sqrt(), cov[(2, 2)].sqrt()),
-            ),
-            (None, MeasurementModel::Bearing { sensor, .. }) => {
-                (sensor, Vector3::repeat(f64::INFINITY))
-            }
-            (None, _) => (Vector3::zeros(), Vector3::repeat(f64::INFINITY)),
+            (Some((position, cov)), _) => (position, [0, 1, 2].map(|i| cov[(i, i)].sqrt() as f32)),
+            (None, MeasurementModel::Bearing { sensor, .. }) => (sensor, [f32::INFINITY; 3]),
+            (None, _) => (Vector3::zeros(), [f32::INFINITY; 3]),
         };
         Self {
             model,
@@ -317,7 +313,7 @@ impl Hypothesiser for GridGater {
         self.build(tracks);
         for (det_index, det) in detections.iter().enumerate() {
             self.generation += 1;
-            let half = det.sigma * self.box_sigmas;
+            let half = Vector3::from(det.sigma.map(f64::from)) * self.box_sigmas;
             let found = (det_index as u32, det, &half);
             match self.cell_range(&det.position, &half) {
                 Some((lo, hi)) => {

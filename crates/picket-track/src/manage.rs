@@ -315,7 +315,12 @@ impl Initiator for MofNInitiator {
             cov[(i + 3, i + 3)] = v[i] * v[i];
         }
         let g = Gaussian::new(mean, cov);
-        (g.is_finite() && g.is_positive_definite()).then_some(g)
+        // The prior is block diagonal (position from the detection, independent velocity), so
+        // it is positive definite when the position block is and every velocity sigma is
+        // positive: a 3×3 check instead of a 6×6 Cholesky per clutter plot.
+        let velocity_ok = v.iter().all(|s| *s > 0.0 && s.is_finite());
+        (g.is_finite() && velocity_ok && crate::fast::inverse_spd3(position_cov).is_some())
+            .then_some(g)
     }
 
     fn confirms(&self, meta: &TrackMeta) -> bool {

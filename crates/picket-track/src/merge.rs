@@ -50,7 +50,7 @@ pub struct Merger {
     config: MergeConfig,
     /// (east, north, east speed, north speed, index) of each track, sorted by east: the sweep
     /// reads this compact copy, not the tracks' kilobyte beliefs.
-    order: Vec<([f64; 4], u32)>,
+    order: Vec<([f32; 4], u32)>,
     twin: Vec<bool>,
 }
 
@@ -66,7 +66,7 @@ impl Merger {
 
     /// Bytes held between steps.
     pub fn memory_bytes(&self) -> usize {
-        self.order.capacity() * std::mem::size_of::<([f64; 4], u32)>() + self.twin.capacity()
+        self.order.capacity() * std::mem::size_of::<([f32; 4], u32)>() + self.twin.capacity()
     }
 
     /// Counts each track's steps as a twin and writes the `(keep, drop)` pairs to merge now
@@ -81,13 +81,18 @@ impl Merger {
         self.order.clear();
         self.order.extend(beliefs.iter().enumerate().map(|(i, b)| {
             let m = &b.estimate().mean;
-            ([m[0], m[1], m[3], m[4]], i as u32)
+            ([m[0], m[1], m[3], m[4]].map(|v| v as f32), i as u32)
         }));
         self.order
             .sort_unstable_by(|a, b| a.0[0].total_cmp(&b.0[0]).then(a.1.cmp(&b.1)));
         self.twin.clear();
         self.twin.resize(beliefs.len(), false);
-        let (reach, dv_max) = (self.config.reach_m, self.config.max_velocity_diff_mps);
+        // f32 keeps the sweep's copy small (memory per track is budgeted); it only pre-selects
+        // (a millimetre at 10 km), the test itself is on the f64 estimates.
+        let (reach, dv_max) = (
+            self.config.reach_m as f32,
+            self.config.max_velocity_diff_mps as f32,
+        );
         for (k, &(p, i)) in self.order.iter().enumerate() {
             for &(q, j) in &self.order[k + 1..] {
                 if q[0] - p[0] > reach {

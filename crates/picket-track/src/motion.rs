@@ -94,11 +94,13 @@ impl LinearMotion {
         let ppp = p.fixed_view::<3, 3>(0, 0).into_owned();
         let pvp = p.fixed_view::<3, 3>(3, 0).into_owned();
         let pvv = p.fixed_view::<3, 3>(3, 3).into_owned();
-        let b_pvv = b * pvv;
-        let b_pvp = b * pvp;
-        let new_pp = ppp + b_pvp + b_pvp.transpose() + b_pvv * b.transpose();
-        let new_pv = (pvp.transpose() + b_pvv) * c.transpose();
-        let new_vv = c * pvv * c.transpose();
+        // B and C act on the horizontal axes as 2×2 blocks and on height alone: the products
+        // skip their zeros (half the work of dense 3×3 products, same values).
+        let b_pvv = horizontal_left(&b, &pvv);
+        let b_pvp = horizontal_left(&b, &pvp);
+        let new_pp = ppp + b_pvp + b_pvp.transpose() + horizontal_right(&b_pvv, &b);
+        let new_pv = horizontal_right(&(pvp.transpose() + b_pvv), &c);
+        let new_vv = horizontal_right(&horizontal_left(&c, &pvv), &c);
         let (pos, vel) = (g.position(), g.velocity());
         g.mean.fixed_rows_mut::<3>(0).copy_from(&(pos + b * vel));
         g.mean.fixed_rows_mut::<3>(3).copy_from(&(c * vel));
@@ -174,6 +176,30 @@ impl LinearMotion {
             cov[(axis + 3, axis + 3)] += q * t1;
         }
     }
+}
+
+/// `k · x` for a `k` whose third row and column are zero but for `k[2][2]` (a turn's blocks).
+#[inline]
+fn horizontal_left(k: &Matrix3, x: &Matrix3) -> Matrix3 {
+    Matrix3::from_fn(|i, j| {
+        if i < 2 {
+            k[(i, 0)] * x[(0, j)] + k[(i, 1)] * x[(1, j)]
+        } else {
+            k[(2, 2)] * x[(2, j)]
+        }
+    })
+}
+
+/// `x · kᵀ` for the same kind of `k`.
+#[inline]
+fn horizontal_right(x: &Matrix3, k: &Matrix3) -> Matrix3 {
+    Matrix3::from_fn(|i, j| {
+        if j < 2 {
+            x[(i, 0)] * k[(j, 0)] + x[(i, 1)] * k[(j, 1)]
+        } else {
+            x[(i, 2)] * k[(2, 2)]
+        }
+    })
 }
 
 /// A [`LinearMotion`]'s transition blocks for one time step.

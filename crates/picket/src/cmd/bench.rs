@@ -175,20 +175,20 @@ fn bench_file(args: &Args, file: &Path) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
-/// CPU time this thread has run, from `/proc/thread-self/schedstat` (nanoseconds, Linux).
-/// CPU time rather than wall time, like the harness's `detections_per_cpu_s`, so that other
-/// processes on a shared machine do not count against either tracker.
+/// CPU time this thread has run (`CLOCK_THREAD_CPUTIME_ID`, nanosecond resolution), rather
+/// than wall time, like the harness's `detections_per_cpu_s`, so that other processes on a
+/// shared machine do not count against either tracker. (`/proc/thread-self/schedstat` is
+/// only brought up to date at scheduler ticks, 4 ms here: too coarse for a 1 ms loop.)
 fn thread_cpu() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
+    cpu_time::ThreadTime::try_now()
+        .ok()
+        .map(|t| t.as_duration())
 }
 
 /// Times the tracking loop alone (thread CPU time where the OS reports it, else wall time);
-/// returns the mean time of one run over `--repeat` runs and the tracker's bytes per live
-/// track at the end of the last run. The mean of the whole series, not the fastest run: the
-/// kernel's per-thread CPU clock in `schedstat` advances in scheduler ticks (4 ms here), so a
-/// single 70 ms run is only good to a few per cent, while the series is good to 4 ms / runs.
+/// after one untimed warm-up run, returns the mean time of one run over `--repeat` runs (the
+/// whole series, not its luckiest run) and the tracker's bytes per live track at the end of
+/// the last run.
 fn time_loop<P, U, H, A, I, D>(
     site: &Site,
     groups: &[Group],
@@ -205,6 +205,13 @@ where
 {
     let runs = args.repeat.max(1);
     let mut bytes = 0;
+    // One untimed run first, so the series measures the steady state (code and data in cache,
+    // the allocator's pages mapped), as criterion's warm-up does.
+    let mut warm = build(site);
+    for group in groups {
+        warm.step(group.reports[0].time, &group.reports);
+    }
+    drop(warm);
     let (wall, cpu) = (Instant::now(), thread_cpu());
     for _ in 0..runs {
         let mut tracker = build(site);
