@@ -160,6 +160,24 @@ impl DataAssociator for Gnn {
     }
 }
 
+/// Moves the items satisfying `first` ahead of the others, keeping the order within each
+/// group, without allocating; returns how many satisfy it. Rotations cost O(n log n) at worst
+/// and O(n) when the groups are already apart (the usual case: few tentative tracks).
+pub(crate) fn stable_partition<T>(items: &mut [T], first: impl Fn(&T) -> bool + Copy) -> usize {
+    match items.len() {
+        0 => 0,
+        1 => usize::from(first(&items[0])),
+        n => {
+            let (left, right) = items.split_at_mut(n / 2);
+            let a = stable_partition(left, first);
+            let b = stable_partition(right, first);
+            // [A-yes | A-no | B-yes | B-no] -> [A-yes | B-yes | A-no | B-no]
+            items[a..n / 2 + b].rotate_left(n / 2 - a);
+            a + b
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +220,21 @@ mod tests {
         let mut used = vec![true, false];
         Gnn::default().associate(&hyps, &mut assignment, &mut used);
         assert_eq!(assignment, vec![UNASSIGNED, 1]);
+    }
+
+    #[test]
+    fn stable_partition_keeps_order_within_groups() {
+        for n in 0..40u32 {
+            let mut v: Vec<u32> = (0..n).map(|i| i.wrapping_mul(2_654_435_761) % 97).collect();
+            let want: Vec<u32> = v
+                .iter()
+                .copied()
+                .filter(|x| x % 3 == 0)
+                .chain(v.iter().copied().filter(|x| x % 3 != 0))
+                .collect();
+            let split = super::stable_partition(&mut v, |x| x % 3 == 0);
+            assert_eq!(v, want);
+            assert_eq!(split, want.iter().filter(|x| *x % 3 == 0).count());
+        }
     }
 }

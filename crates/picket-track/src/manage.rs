@@ -1,10 +1,12 @@
 //! Track management: the **initiator** (new tentative tracks, M-of-N confirmation) and the
 //! **deleter** roles, and the bookkeeping they read ([`TrackMeta`]).
 
-use crate::classify::Manoeuvre;
+use crate::classify::{Manoeuvre, classify_with};
 use crate::gate::Detection;
 use crate::gaussian::{Gaussian, Matrix3, StateCovariance, StateVector, Vector3};
-use picket_core::{ClassProbs, Identity, SensorId, SensorSet, Timestamp, TrackId, TrackStatus};
+use picket_core::{
+    ClassProbs, Identity, Report, SensorId, SensorKind, SensorSet, Timestamp, TrackId, TrackStatus,
+};
 
 /// How a sensor's silence about a track is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -387,6 +389,37 @@ impl Deleter for MissDeleter {
             || sigma2.is_nan()
             || sigma2 > self.max_position_sigma_m * self.max_position_sigma_m
     }
+}
+
+/// How a sensor of the site reports (unknown sensors are read as scanning).
+pub(crate) fn reporting_of(kinds: &[SensorKind], sensor: SensorId) -> Reporting {
+    match kinds.get(usize::from(sensor.0)) {
+        Some(SensorKind::RemoteId | SensorKind::Adsb) => Reporting::SelfReporting,
+        _ => Reporting::Scanning,
+    }
+}
+
+/// What a report that updated (or started) a track teaches its bookkeeping: the contributing
+/// sensor, class evidence, and a cooperative identity (bound from the first report carrying
+/// it). Returns true when it bound an identity the track did not hold.
+pub(crate) fn learn(
+    meta: &mut TrackMeta,
+    estimate: &Gaussian,
+    report: &Report,
+    kinds: &[SensorKind],
+    time: Timestamp,
+) -> bool {
+    meta.sensors.insert(report.sensor);
+    meta.manoeuvre.observe(estimate, time);
+    let kind = kinds.get(usize::from(report.sensor.0)).copied();
+    meta.class = classify_with(meta.class, estimate, &meta.manoeuvre, Some(report), kind);
+    if let Some(identity) = report.identity.as_ref().filter(|i| i.is_cooperative())
+        && meta.identity.as_ref() != Some(identity)
+    {
+        meta.identity = Some(identity.clone());
+        return true;
+    }
+    false
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! The multi-target tracker: the roles wired into one `step()`.
 
-use crate::associate::{DataAssociator, Gnn, UNASSIGNED};
-use crate::classify::classify_with;
+use crate::associate::{DataAssociator, Gnn, UNASSIGNED, stable_partition};
 use crate::gate::{Detection, GridGater, Hypothesis, Hypothesiser};
 use crate::gaussian::Gaussian;
-use crate::manage::{Deleter, Initiator, MissDeleter, MofNInitiator, Reporting, TrackMeta};
+use crate::manage::{
+    Deleter, Initiator, MissDeleter, MofNInitiator, Reporting, TrackMeta, learn, reporting_of,
+};
 use crate::measurement::{MeasurementModel, RejectReason, model_of};
 use crate::merge::{MergeConfig, Merger};
 use crate::motion::{Belief, Predictor};
@@ -476,55 +477,6 @@ where
     }
 }
 
-/// Moves the items satisfying `first` ahead of the others, keeping the order within each
-/// group, without allocating; returns how many satisfy it. Rotations cost O(n log n) at worst
-/// and O(n) when the groups are already apart (the usual case: few tentative tracks).
-fn stable_partition<T>(items: &mut [T], first: impl Fn(&T) -> bool + Copy) -> usize {
-    match items.len() {
-        0 => 0,
-        1 => usize::from(first(&items[0])),
-        n => {
-            let (left, right) = items.split_at_mut(n / 2);
-            let a = stable_partition(left, first);
-            let b = stable_partition(right, first);
-            // [A-yes | A-no | B-yes | B-no] -> [A-yes | B-yes | A-no | B-no]
-            items[a..n / 2 + b].rotate_left(n / 2 - a);
-            a + b
-        }
-    }
-}
-
-/// How a sensor of the site reports (unknown sensors are read as scanning).
-fn reporting_of(kinds: &[SensorKind], sensor: SensorId) -> Reporting {
-    match kinds.get(usize::from(sensor.0)) {
-        Some(SensorKind::RemoteId | SensorKind::Adsb) => Reporting::SelfReporting,
-        _ => Reporting::Scanning,
-    }
-}
-
-/// What a report that updated (or started) a track teaches its bookkeeping: the contributing
-/// sensor, class evidence, and a cooperative identity (bound from the first report carrying
-/// it). Returns true when it bound an identity the track did not hold.
-fn learn(
-    meta: &mut TrackMeta,
-    estimate: &Gaussian,
-    report: &Report,
-    kinds: &[SensorKind],
-    time: Timestamp,
-) -> bool {
-    meta.sensors.insert(report.sensor);
-    meta.manoeuvre.observe(estimate, time);
-    let kind = kinds.get(usize::from(report.sensor.0)).copied();
-    meta.class = classify_with(meta.class, estimate, &meta.manoeuvre, Some(report), kind);
-    if let Some(identity) = report.identity.as_ref().filter(|i| i.is_cooperative())
-        && meta.identity.as_ref() != Some(identity)
-    {
-        meta.identity = Some(identity.clone());
-        return true;
-    }
-    false
-}
-
 impl<P: Predictor, U, H, A, I, D> Tracker<P, U, H, A, I, D> {
     /// The time of the latest step.
     pub fn time(&self) -> Option<Timestamp> {
@@ -613,22 +565,6 @@ mod tests {
 
     fn at(t: f64) -> Timestamp {
         Timestamp::from_secs(t).unwrap()
-    }
-
-    #[test]
-    fn stable_partition_keeps_order_within_groups() {
-        for n in 0..40u32 {
-            let mut v: Vec<u32> = (0..n).map(|i| i.wrapping_mul(2_654_435_761) % 97).collect();
-            let want: Vec<u32> = v
-                .iter()
-                .copied()
-                .filter(|x| x % 3 == 0)
-                .chain(v.iter().copied().filter(|x| x % 3 != 0))
-                .collect();
-            let split = super::stable_partition(&mut v, |x| x % 3 == 0);
-            assert_eq!(v, want);
-            assert_eq!(split, want.iter().filter(|x| *x % 3 == 0).count());
-        }
     }
 
     #[test]
