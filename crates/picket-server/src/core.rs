@@ -243,13 +243,6 @@ impl Core {
             self.site.localize(r);
         }
         for r in &out.reports[start..] {
-            // The tracker has no bearing-only model yet; stepping it with reports it refuses
-            // would count misses against every tentative track (kept in the store all the same).
-            if matches!(r.measurement, picket_core::Measurement::Bearing { .. }) {
-                out.rejects
-                    .push(("unsupported_measurement", "bearing-only report".into()));
-                continue;
-            }
             let mut slot = self.slot(r.time);
             let stepped = self.released_until.max(self.last_step);
             if let Some(now) = stepped.filter(|&t| slot < t) {
@@ -347,13 +340,16 @@ impl Core {
         self.last_step = Some(time);
         let deleted: Vec<TrackId> = self.tracker.deleted().to_vec();
         let mut alerts = self.guard.end_tracks(time, &deleted);
-        // The confirmed tracks this step updated, built as `Tracker::tracks` builds them but
-        // only for those (building all, 6x6 covariances and identities, then filtering cost
+        // The confirmed tracks this step updated (or whose identity another track took), built
+        // as `Tracker::tracks` builds them but only for those (building all, 6x6 covariances and identities, then filtering cost
         // more than the rest of a Remote ID step).
         let tracks: Vec<Track> = self
             .tracker
             .states()
-            .filter(|(m, _)| m.last_update == time && m.status.is_confirmed())
+            .filter(|(m, _)| {
+                m.status.is_confirmed()
+                    && (m.last_update == time || self.tracker.unbound().contains(&m.id))
+            })
             .map(|(m, g)| Track {
                 id: m.id,
                 time,

@@ -75,6 +75,7 @@ pub struct Tracker<P: Predictor, U, H, A, I, D> {
     merger: Merger,
     merges: Vec<(u32, u32)>,
     rebound: Vec<u32>,
+    unbound: Vec<TrackId>,
     time: Option<Timestamp>,
     ids: IdCounter,
     beliefs: Vec<P::Belief>,
@@ -117,6 +118,7 @@ where
             merger: Merger::new(MergeConfig::default()),
             merges: Vec::new(),
             rebound: Vec::new(),
+            unbound: Vec::new(),
             time: None,
             ids: IdCounter::starting_at(1),
             beliefs: Vec::new(),
@@ -187,6 +189,7 @@ where
         }
         self.associate_confirmed_then_tentative();
         self.rebound.clear();
+        self.unbound.clear();
         self.update(time, reports); // tracks without a detection keep their prediction (coast)
         self.unbind_previous_holders();
         self.merge_duplicates();
@@ -384,6 +387,7 @@ where
             for (j, m) in self.meta.iter_mut().enumerate() {
                 if j != k as usize && m.identity.as_ref() == Some(&identity) {
                     m.identity = None;
+                    self.unbound.push(m.id);
                     self.counters.identity_transfers += 1;
                 }
             }
@@ -501,6 +505,13 @@ impl<P: Predictor, U, H, A, I, D> Tracker<P, U, H, A, I, D> {
     /// Ids of the tracks deleted at the latest step.
     pub fn deleted(&self) -> &[TrackId] {
         &self.deleted
+    }
+
+    /// Ids of the tracks whose identity another track took at the latest step (they changed
+    /// though no report updated them: a consumer that follows only updated tracks must look
+    /// at these too).
+    pub fn unbound(&self) -> &[TrackId] {
+        &self.unbound
     }
 
     /// Bookkeeping and estimate of each live track.
