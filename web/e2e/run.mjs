@@ -3,7 +3,7 @@
 // The demo prints its console URL and a viewer and an operator token; the tests log in as each.
 // Screenshots go to web/test-results/. Prints "e2e: P passed, F failed, S skipped".
 import { launch } from './browser.mjs';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,9 +19,16 @@ if (!existsSync(bin)) {
 }
 const results = { passed: 0, failed: 0, skipped: 0 };
 
+// An offline basemap for the demo: a small MBTiles file over the site-defense preset's origin
+// (36.19 N, 44.01 E), written by Python's sqlite3 (Node 20 has none). Without python3 the
+// basemap test is skipped and the demo runs with its grid alone.
+const mbtiles = join(out, 'e2e.mbtiles');
+const made = spawnSync('python3', [join(web, 'e2e/make-mbtiles.py'), mbtiles, '36.19', '44.01'], { stdio: 'inherit' });
+const basemap = made.status === 0 ? ['--basemap', mbtiles] : [];
+
 function startDemo() {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['demo', '--speed', process.env.DEMO_SPEED ?? '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(bin, ['demo', '--speed', process.env.DEMO_SPEED ?? '1', ...basemap], { stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     const timer = setTimeout(() => { child.kill(); reject(new Error(`no console URL from picket demo within 60 s:\n${text}`)); }, 60_000);
     child.stdout.on('data', (d) => {
@@ -67,9 +74,24 @@ try {
   process.exit(1);
 }
 const ctx = await launch();
+const tiles = [];
+ctx.on('response', (r) => { if (r.url().includes('/tiles/')) tiles.push(r.status()); });
 let alertId = null;
 try {
   const op = await login(ctx, demo.url, demo.operator);
+
+  if (basemap.length) {
+    await test('offline basemap: tiles from the MBTiles file under the grid', async () => {
+      await op.waitForFunction(() => (document.getElementById('map')?.dataset.basemap ?? '').startsWith('basemap'), null, { timeout: 20_000 });
+      const deadline = Date.now() + 20_000;
+      while (!tiles.includes(200) && Date.now() < deadline) await op.waitForTimeout(250);
+      assert(tiles.includes(200), `no tile served (responses: ${tiles.join(', ') || 'none'})`);
+      await op.screenshot({ path: join(out, 'basemap.png') });
+    });
+  } else {
+    results.skipped++;
+    console.log('skip offline basemap (no python3 to write the MBTiles file)');
+  }
 
   await test('tracks appear and move', async () => {
     await op.waitForFunction(() => window.__picket.picture.tracks.size > 0, null, { timeout: 60_000 });

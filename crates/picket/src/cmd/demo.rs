@@ -41,6 +41,9 @@ pub struct Args {
     /// Live: play the scenario this many times faster than real time.
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
+    /// Live: an MBTiles file the console draws as its basemap (the grid alone without one).
+    #[arg(long, value_name = "FILE")]
+    basemap: Option<PathBuf>,
 }
 
 /// Runs `picket demo`.
@@ -255,6 +258,14 @@ mod live {
                 ("sensors", "sensor", &sensors),
             ],
         )?;
+        let mut toml = toml;
+        if let Some(basemap) = &args.basemap {
+            let path = std::path::absolute(basemap)
+                .with_context(|| format!("--basemap {}", basemap.display()))?;
+            // `[site]` is the file's first section: the key goes right after its other keys.
+            let line = format!("basemap = {}\n", toml::Value::from(path.display().to_string()));
+            toml = toml.replacen("reorder_window_s = 0.1\n", &format!("reorder_window_s = 0.1\n{line}"), 1);
+        }
         let file = dir.join("site.toml");
         std::fs::write(&file, &toml)?;
         let server = Server::start(vec![SiteConfig::load(&file).map_err(anyhow::Error::msg)?])?;
