@@ -263,8 +263,15 @@ mod live {
             let path = std::path::absolute(basemap)
                 .with_context(|| format!("--basemap {}", basemap.display()))?;
             // `[site]` is the file's first section: the key goes right after its other keys.
-            let line = format!("basemap = {}\n", toml::Value::from(path.display().to_string()));
-            toml = toml.replacen("reorder_window_s = 0.1\n", &format!("reorder_window_s = 0.1\n{line}"), 1);
+            let line = format!(
+                "basemap = {}\n",
+                toml::Value::from(path.display().to_string())
+            );
+            toml = toml.replacen(
+                "reorder_window_s = 0.1\n",
+                &format!("reorder_window_s = 0.1\n{line}"),
+                1,
+            );
         }
         let file = dir.join("site.toml");
         std::fs::write(&file, &toml)?;
