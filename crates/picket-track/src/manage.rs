@@ -55,8 +55,6 @@ pub struct TrackMeta {
     pub steps: u32,
     /// Updates since birth.
     pub hits: u32,
-    /// Consecutive counted steps without an update.
-    pub misses_in_row: u32,
     /// When the track was born.
     pub born: Timestamp,
     /// When a report last updated it.
@@ -100,7 +98,6 @@ impl TrackMeta {
             history: 1,
             steps: 1,
             hits: 1,
-            misses_in_row: 0,
             born: time,
             last_update: time,
             sensors: SensorSet::default(),
@@ -159,34 +156,17 @@ impl TrackMeta {
         true
     }
 
-    /// Records a step with (`hit`) or without an update, as if by the single sensor that
-    /// gave birth to the track (the single-sensor bookkeeping).
-    pub fn record(&mut self, hit: bool, time: Timestamp) {
-        let sensor = self.records.iter().flatten().next().map(|r| r.sensor);
-        match (hit, sensor) {
-            (true, Some(s)) => self.record_hit(s, Reporting::Scanning, true, time),
-            (false, Some(s)) => {
-                self.record_scan_miss(s, time);
-            }
-            (hit, None) => self.push(hit, time),
-        }
-    }
-
     fn push(&mut self, hit: bool, time: Timestamp) {
         self.history = (self.history << 1) | u32::from(hit);
         self.steps = self.steps.saturating_add(1);
         if hit {
             self.hits = self.hits.saturating_add(1);
-            self.misses_in_row = 0;
             self.last_update = time;
             if self.status == TrackStatus::Coasting {
                 self.status = TrackStatus::Confirmed;
             }
-        } else {
-            self.misses_in_row = self.misses_in_row.saturating_add(1);
-            if self.status == TrackStatus::Confirmed && self.all_scanners_missed() {
-                self.status = TrackStatus::Coasting;
-            }
+        } else if self.status == TrackStatus::Confirmed && self.all_scanners_missed() {
+            self.status = TrackStatus::Coasting;
         }
     }
 
@@ -435,14 +415,19 @@ mod tests {
             confirm_window: 3,
             ..Default::default()
         };
-        meta.record(false, t);
+        let (radar, rid) = (SensorId(0), SensorId(1));
+        assert!(meta.record_scan_miss(radar, t));
         assert!(!init.confirms(&meta));
-        meta.record(true, t);
+        meta.record_hit(radar, Reporting::Scanning, true, t);
         assert!(init.confirms(&meta));
         meta.status = TrackStatus::Confirmed;
-        meta.record(false, t);
+        // A sensor that never saw the track scans: no miss.
+        assert!(!meta.record_scan_miss(SensorId(2), t));
+        assert_eq!(meta.status, TrackStatus::Confirmed);
+        meta.record_scan_miss(radar, t);
         assert_eq!(meta.status, TrackStatus::Coasting);
-        meta.record(true, t);
+        // A self-reporting sensor's message counts as a hit; its silence never as a miss.
+        meta.record_hit(rid, Reporting::SelfReporting, true, t);
         assert_eq!(meta.status, TrackStatus::Confirmed);
         assert_eq!(meta.hits, 3);
     }

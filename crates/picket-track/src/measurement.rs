@@ -318,10 +318,9 @@ mod tests {
         assert!(crate::gaussian::is_symmetric_positive_definite(&cov));
     }
 
-    /// The analytic Jacobian of the bearing model (azimuth and elevation) against central
-    /// differences.
-    #[test]
-    fn bearing_jacobian_matches_numeric() {
+    /// Checks `model`'s analytic Jacobian at `x` against central differences of its residual
+    /// (residual = z − h, so ∂h/∂x = −∂residual/∂x; the Jacobian is stored column-major).
+    fn assert_jacobian_matches_numeric(model: &MeasurementModel, x: &StateVector, tolerance: f64) {
         struct Jac;
         impl InnovationVisitor for Jac {
             type Output = (Vec<f64>, Vec<f64>);
@@ -332,6 +331,28 @@ mod tests {
                 )
             }
         }
+        let rows = model.dimension();
+        let (_, jac) = model.innovate(x, Jac);
+        for k in 0..6 {
+            let (mut a, mut b) = (*x, *x);
+            a[k] += 1e-4;
+            b[k] -= 1e-4;
+            let (ra, _) = model.innovate(&a, Jac);
+            let (rb, _) = model.innovate(&b, Jac);
+            for row in 0..rows {
+                let numeric = -(ra[row] - rb[row]) / 2e-4;
+                let analytic = jac[k * rows + row];
+                assert!(
+                    (numeric - analytic).abs() < tolerance * (1.0 + analytic.abs()),
+                    "row {row} col {k}: {numeric} vs {analytic}"
+                );
+            }
+        }
+    }
+
+    /// The analytic Jacobian of the bearing model (azimuth and elevation).
+    #[test]
+    fn bearing_jacobian_matches_numeric() {
         let model = MeasurementModel::Bearing {
             sensor: Vector3::new(10.0, -20.0, 5.0),
             az: (0.3, 0.01),
@@ -340,61 +361,21 @@ mod tests {
         assert_eq!(model.dimension(), 2);
         assert!(model.cartesian().is_none(), "a bearing has no position");
         let x = StateVector::from([900.0, 1500.0, 300.0, 12.0, -7.0, 2.0]);
-        let (_, jac) = model.innovate(&x, Jac);
-        for k in 0..6 {
-            let (mut a, mut b) = (x, x);
-            a[k] += 1e-4;
-            b[k] -= 1e-4;
-            let (ra, _) = model.innovate(&a, Jac);
-            let (rb, _) = model.innovate(&b, Jac);
-            for row in 0..2 {
-                let numeric = -(ra[row] - rb[row]) / 2e-4;
-                let analytic = jac[k * 2 + row];
-                assert!(
-                    (numeric - analytic).abs() < 1e-9,
-                    "row {row} col {k}: {numeric} vs {analytic}"
-                );
-            }
-        }
+        // Angles per metre are ~1e-4: an absolute 1e-9 is the strict check here.
+        assert_jacobian_matches_numeric(&model, &x, 1e-9);
     }
 
-    /// The analytic Jacobian of the polar model against central differences.
+    /// The analytic Jacobian of the polar model, with radial velocity.
     #[test]
     fn polar_jacobian_matches_numeric() {
-        struct Jac;
-        impl InnovationVisitor for Jac {
-            type Output = (Vec<f64>, Vec<f64>);
-            fn visit<const D: usize>(self, i: &Innovation<D>) -> Self::Output {
-                (
-                    i.residual.iter().copied().collect(),
-                    i.jacobian.iter().copied().collect(),
-                )
-            }
-        }
         let model = MeasurementModel::Polar {
             sensor: Vector3::new(10.0, -20.0, 5.0),
             z: Vector3::new(0.0, 0.0, 0.0),
             sigma: Vector3::new(1.0, 1.0, 1.0),
             radial: Some((0.0, 1.0)),
         };
+        assert_eq!(model.dimension(), 4);
         let x = StateVector::from([900.0, 1500.0, 300.0, 12.0, -7.0, 2.0]);
-        let (_, jac) = model.innovate(&x, Jac);
-        for k in 0..6 {
-            let mut a = x;
-            let mut b = x;
-            a[k] += 1e-4;
-            b[k] -= 1e-4;
-            let (ra, _) = model.innovate(&a, Jac);
-            let (rb, _) = model.innovate(&b, Jac);
-            for row in 0..4 {
-                // residual = z − h, so ∂h/∂x = −∂residual/∂x. Column-major storage: (row, k).
-                let numeric = -(ra[row] - rb[row]) / 2e-4;
-                let analytic = jac[k * 4 + row];
-                assert!(
-                    (numeric - analytic).abs() < 1e-6 * (1.0 + analytic.abs()),
-                    "row {row} col {k}: {numeric} vs {analytic}"
-                );
-            }
-        }
+        assert_jacobian_matches_numeric(&model, &x, 1e-6);
     }
 }

@@ -161,14 +161,12 @@ where
 
     fn note_scanned(&mut self, sensors: impl Iterator<Item = SensorId>) {
         for sensor in sensors {
-            if self.reporting_of(sensor) == Reporting::Scanning && !self.scanned.contains(&sensor) {
+            if reporting_of(&self.kinds, sensor) == Reporting::Scanning
+                && !self.scanned.contains(&sensor)
+            {
                 self.scanned.push(sensor);
             }
         }
-    }
-
-    fn reporting_of(&self, sensor: SensorId) -> Reporting {
-        reporting_of(&self.kinds, sensor)
     }
 
     fn run(&mut self, time: Timestamp, reports: &[Report]) -> &[(u32, RejectReason)] {
