@@ -188,12 +188,21 @@ mod live {
         guard: &GuardConfig,
         dir: &Path,
         tokens: &[(&str, &str, &str)],
+        basemap: Option<&Path>,
     ) -> Result<String> {
         let o = site.frame().origin();
         let mut t = format!(
-            "# picket demo site (generated)\n[site]\nid = \"demo\"\norigin = {{ lat_deg = {}, lon_deg = {}, alt_m = {} }}\nreorder_window_s = 0.1\n\n",
+            "# picket demo site (generated)\n[site]\nid = \"demo\"\norigin = {{ lat_deg = {}, lon_deg = {}, alt_m = {} }}\nreorder_window_s = 0.1\n",
             o.lat_deg, o.lon_deg, o.alt_m
         );
+        if let Some(path) = basemap {
+            let _ = writeln!(
+                t,
+                "basemap = {}",
+                toml::Value::from(path.display().to_string())
+            );
+        }
+        t.push('\n');
         for s in site.sensors() {
             let (format, protocol) = wire(s.kind);
             let protocol = match protocol {
@@ -248,6 +257,13 @@ mod live {
         reports.sort_by_key(|r| r.time);
         let guard = GuardConfig::from_scenario(&scenario)?;
         let (viewer, operator, sensors) = (random_token(), random_token(), random_token());
+        // The site file lives in the demo's folder: a relative basemap path would resolve there.
+        let basemap = match &args.basemap {
+            Some(b) => {
+                Some(std::path::absolute(b).with_context(|| format!("--basemap {}", b.display()))?)
+            }
+            None => None,
+        };
         let toml = site_toml(
             &site,
             &guard,
@@ -257,22 +273,8 @@ mod live {
                 ("operator", "operator", &operator),
                 ("sensors", "sensor", &sensors),
             ],
+            basemap.as_deref(),
         )?;
-        let mut toml = toml;
-        if let Some(basemap) = &args.basemap {
-            let path = std::path::absolute(basemap)
-                .with_context(|| format!("--basemap {}", basemap.display()))?;
-            // `[site]` is the file's first section: the key goes right after its other keys.
-            let line = format!(
-                "basemap = {}\n",
-                toml::Value::from(path.display().to_string())
-            );
-            toml = toml.replacen(
-                "reorder_window_s = 0.1\n",
-                &format!("reorder_window_s = 0.1\n{line}"),
-                1,
-            );
-        }
         let file = dir.join("site.toml");
         std::fs::write(&file, &toml)?;
         let server = Server::start(vec![SiteConfig::load(&file).map_err(anyhow::Error::msg)?])?;
