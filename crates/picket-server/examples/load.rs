@@ -68,6 +68,7 @@ queue_capacity = 65536
 name = "radar"
 kind = "radar"
 format = "asterix"
+frame_is_scan = true
 listen = {{ protocol = "udp", bind = "127.0.0.1:0" }}
 
 [[sensor]]
@@ -376,6 +377,17 @@ fn main() {
         percentile(&mut alert, 1.0),
         alert.len()
     );
+    let names = ["radar", "rid", "adsb"];
+    for (sensor, v) in stats.track_latency_by_sensor_ms.lock().unwrap().iter_mut() {
+        println!(
+            "  track update from {:<5}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} samples)",
+            names.get(usize::from(*sensor)).unwrap_or(&"?"),
+            percentile(v, 0.5),
+            percentile(v, 0.99),
+            percentile(v, 1.0),
+            v.len()
+        );
+    }
     for (format, v) in stats.frame_ms.lock().unwrap().iter_mut() {
         println!(
             "site thread per {format} frame: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} frames)",

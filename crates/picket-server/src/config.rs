@@ -34,7 +34,8 @@
 //!   slot), `late_window_s` (0.05: reports this much older than the last step are taken at it).
 //! - `[[sensor]]`: `name`, `kind`, `format`, `position = [e, n, u]`, either
 //!   `listen = { protocol = "udp"|"tcp", bind, max_connections = 8 }` or `connect = "host:port"`
-//!   (Beast/AVR feeds), `stale_after_s` (10), `max_frame_bytes` (65,536), `read_timeout_s` (30),
+//!   (Beast/AVR feeds), `frame_is_scan` (false: each frame holds whole scans, step it without
+//!   waiting for the rest of its slot), `stale_after_s` (10), `max_frame_bytes` (65,536), `read_timeout_s` (30),
 //!   and the sensor's authentication:
 //!   - `token = "NAME"`: an `[auth]` token of role `sensor`. TCP stream sensors send
 //!     `PICKET-TOKEN <token>` as their first line; SAPIENT sensors put
@@ -187,6 +188,13 @@ pub struct SensorConfig {
     /// accepts any. UDP formats carry no token, so a UDP sensor with a token needs this.
     #[serde(default)]
     pub allow_from: Vec<String>,
+    /// Each frame of this sensor holds whole scans (a radar sending one ASTERIX data block
+    /// per scan): its reports are stepped as soon as the reorder watermark passes their slot's
+    /// start, without waiting for the rest of their `step_quantum_s` slot (no later frame of
+    /// the sensor can add to it); whatever of other sensors waits in earlier slots steps
+    /// first. Another frame of the sensor in the same slot then makes a step of its own.
+    #[serde(default)]
+    pub frame_is_scan: bool,
     /// What the sensor covers, drawn by the console (`picket-api`'s layout reads and checks it).
     #[serde(default)]
     pub coverage: Option<CoverageConfig>,

@@ -113,6 +113,8 @@ pub struct Core {
     tracker: DefaultTracker,
     guard: Guard,
     decoders: Vec<(Format, Options)>,
+    /// Per sensor id: its frames hold whole scans (`frame_is_scan`).
+    whole_scans: Vec<bool>,
     window_s: f64,
     quantum_s: f64,
     late_window_s: f64,
@@ -123,6 +125,18 @@ pub struct Core {
     alert_offset: u64,
     restored: BTreeMap<AlertId, AlertEvent>,
     too_late: u64,
+    /// Guard work of the tracker steps run but not yet shown to the guard, in step order.
+    guard_work: Vec<GuardWork>,
+}
+
+/// What the guard is to see of one tracker step (its tracks are the step's [`StepOut`]).
+#[derive(Debug)]
+struct GuardWork {
+    time: Timestamp,
+    /// Index of the step in [`Output::steps`].
+    step: usize,
+    /// The step's reports that carry a cooperative identity.
+    cooperative: Vec<Report>,
 }
 
 impl std::fmt::Debug for Core {
@@ -170,6 +184,12 @@ impl Core {
             tracker,
             guard,
             decoders,
+            whole_scans: config
+                .server
+                .sensor
+                .iter()
+                .map(|c| c.frame_is_scan)
+                .collect(),
             window_s: config.server.site.reorder_window_s,
             quantum_s: config.server.site.step_quantum_s,
             late_window_s: config.server.site.late_window_s,
@@ -184,6 +204,7 @@ impl Core {
                 .map(|e| (e.alert, e.clone()))
                 .collect(),
             too_late: 0,
+            guard_work: Vec::new(),
         })
     }
 
@@ -219,8 +240,23 @@ impl Core {
             .unwrap_or(Timestamp::ZERO)
     }
 
-    /// Decodes a sensor frame and runs every step it makes due.
+    /// Decodes a sensor frame and runs every step it makes due: tracker, then guard.
     pub fn frame(&mut self, sensor: SensorId, received: Timestamp, bytes: &[u8], out: &mut Output) {
+        self.frame_tracks(sensor, received, bytes, out);
+        self.guard_steps(out);
+    }
+
+    /// [`Core::frame`] up to the tracker: the steps' tracks are in `out`, and the guard's
+    /// part waits for [`Core::guard_steps`], so the live site can publish the track updates
+    /// first. Same results as [`Core::frame`] once `guard_steps` has run (the guard sees the
+    /// same tracks in the same order), before any other input.
+    pub fn frame_tracks(
+        &mut self,
+        sensor: SensorId,
+        received: Timestamp,
+        bytes: &[u8],
+        out: &mut Output,
+    ) {
         let Some((format, options)) = self.decoders.get_mut(usize::from(sensor.0)) else {
             out.rejects
                 .push(("unknown_sensor", format!("sensor {}", sensor.0)));
@@ -228,7 +264,11 @@ impl Core {
         };
         options.received = received;
         let start = out.reports.len();
-        let fast = *format == Format::Asterix && asterix_reports(bytes, options, &mut out.reports);
+        let fast = match format {
+            Format::Asterix => asterix_reports(bytes, options, &mut out.reports),
+            Format::RemoteId => remoteid_reports(bytes, options, &mut out.reports),
+            _ => false,
+        };
         if !fast {
             out.reports.truncate(start);
             for item in picket_formats::decode(*format, bytes, options) {
@@ -288,6 +328,12 @@ impl Core {
 
     /// The site clock advanced to `now` without input.
     pub fn tick(&mut self, now: Timestamp, out: &mut Output) {
+        self.tick_tracks(now, out);
+        self.guard_steps(out);
+    }
+
+    /// [`Core::tick`] up to the tracker (see [`Core::frame_tracks`]).
+    pub fn tick_tracks(&mut self, now: Timestamp, out: &mut Output) {
         let watermark = now.plus_s(-self.window_s);
         let before = out.steps.len();
         self.release(watermark, out);
@@ -303,7 +349,9 @@ impl Core {
     pub fn tick_due(&self, now: Timestamp) -> bool {
         let watermark = now.plus_s(-self.window_s);
         let releasable = self.pending.first_key_value().is_some_and(|(&(t, _), _)| {
-            self.slot_end(t) <= watermark || self.released_until == Some(t)
+            self.slot_end(t) <= watermark
+                || self.released_until == Some(t)
+                || self.whole_scans_until(watermark).is_some()
         });
         let idle = self
             .last_step
@@ -311,11 +359,56 @@ impl Core {
         releasable || (idle && !self.tracker.is_empty())
     }
 
+    /// The earliest clock time at which a tick would do something ([`Core::tick_due`]), so
+    /// the site thread can tick then rather than on a fixed period (ticks are recorded with
+    /// their time, so when they happen never changes what the replay computes).
+    pub fn due_at(&self) -> Option<Timestamp> {
+        let first = self.pending.first_key_value().map(|(&(t, _), _)| {
+            if self.released_until == Some(t) {
+                Timestamp::ZERO
+            } else {
+                self.slot_end(t).plus_s(self.window_s)
+            }
+        });
+        let scans = self
+            .pending
+            .keys()
+            .filter(|(_, s)| self.is_whole_scan(*s))
+            .map(|(t, _)| t.plus_s(self.window_s))
+            .min();
+        let idle = self
+            .last_step
+            .filter(|_| !self.tracker.is_empty())
+            .map(|t| t.plus_s(IDLE_STEP_S + self.window_s));
+        [first, scans, idle].into_iter().flatten().min()
+    }
+
+    fn is_whole_scan(&self, sensor: SensorId) -> bool {
+        self.whole_scans
+            .get(usize::from(sensor.0))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The latest pending slot of a `frame_is_scan` sensor that the watermark has passed:
+    /// nothing can still join it (its sensor sends whole scans, other sensors' earlier
+    /// reports have had the reorder window), so it and every slot before it step now.
+    fn whole_scans_until(&self, watermark: Timestamp) -> Option<Timestamp> {
+        self.pending
+            .keys()
+            .filter(|&&(t, s)| t <= watermark && self.is_whole_scan(s))
+            .map(|&(t, _)| t)
+            .max()
+    }
+
     fn release(&mut self, watermark: Timestamp, out: &mut Output) {
+        let scans_until = self.whole_scans_until(watermark);
         while let Some((&(time, _), _)) = self.pending.first_key_value() {
             // A slot goes once it is complete (its end behind the watermark), so the reports
             // that arrive during it share its step; a late straggler steps alone.
-            let complete = self.slot_end(time) <= watermark || self.released_until == Some(time);
+            let complete = self.slot_end(time) <= watermark
+                || self.released_until == Some(time)
+                || scans_until.is_some_and(|u| time <= u);
             if !complete && self.held <= MAX_PENDING {
                 break;
             }
@@ -339,7 +432,6 @@ impl Core {
         self.tracker.step(time, reports);
         self.last_step = Some(time);
         let deleted: Vec<TrackId> = self.tracker.deleted().to_vec();
-        let mut alerts = self.guard.end_tracks(time, &deleted);
         // The confirmed tracks this step updated (or whose identity another track took), built
         // as `Tracker::tracks` builds them but only for those (building all, 6x6 covariances and identities, then filtering cost
         // more than the rest of a Remote ID step).
@@ -370,11 +462,11 @@ impl Core {
             .filter(|r| r.identity.as_ref().is_some_and(|i| i.is_cooperative()))
             .cloned()
             .collect();
-        alerts.extend(self.guard.step(time, &tracks, &cooperative));
-        for mut a in alerts {
-            a.alert = AlertId(a.alert.0 + self.alert_offset);
-            out.alerts.push(a);
-        }
+        self.guard_work.push(GuardWork {
+            time,
+            step: out.steps.len(),
+            cooperative,
+        });
         out.steps.push(StepOut {
             time,
             sensor,
@@ -383,8 +475,25 @@ impl Core {
         });
     }
 
+    /// Shows the guard the tracker steps run since the last call, in order: ended tracks,
+    /// then the step's tracks and cooperative reports. Alert events go to `out.alerts`.
+    pub fn guard_steps(&mut self, out: &mut Output) {
+        for work in std::mem::take(&mut self.guard_work) {
+            let Some(step) = out.steps.get(work.step) else {
+                continue;
+            };
+            let mut alerts = self.guard.end_tracks(work.time, &step.deleted);
+            alerts.extend(self.guard.step(work.time, &step.tracks, &work.cooperative));
+            for mut a in alerts {
+                a.alert = AlertId(a.alert.0 + self.alert_offset);
+                out.alerts.push(a);
+            }
+        }
+    }
+
     /// Applies an operator command at the current event time.
     pub fn command(&mut self, command: &ControlCommand, out: &mut Output) -> Result<(), String> {
+        self.guard_steps(out);
         let time = self.time();
         match command {
             ControlCommand::Acknowledge { alert, operator }
@@ -457,6 +566,28 @@ impl Core {
         }
         Ok(Some(event))
     }
+}
+
+/// Remote ID reports of a datagram holding one message, without the JSON view and summary
+/// [`picket_formats::decode`] also builds, assembled as it assembles them (a fresh assembler
+/// per frame). False for anything else (packs, errors): the general decoder then runs.
+fn remoteid_reports(bytes: &[u8], options: &Options, out: &mut Vec<Report>) -> bool {
+    use picket_formats::picket_remoteid::{MESSAGE_LEN, RemoteIdAssembler, decode_message};
+    /// The message-pack type nibble: packs take the general path.
+    const PACK_NIBBLE: u8 = 0xf;
+    if bytes.len() != MESSAGE_LEN || bytes[0] >> 4 == PACK_NIBBLE {
+        return false;
+    }
+    let Ok(envelope) = decode_message(bytes) else {
+        return false;
+    };
+    out.extend(RemoteIdAssembler::default().push_all(
+        options.sensor,
+        [0; 6],
+        options.received,
+        std::slice::from_ref(&envelope),
+    ));
+    true
 }
 
 /// ASTERIX reports without the JSON view [`picket_formats::decode`] also builds (the view is

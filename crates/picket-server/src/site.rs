@@ -47,11 +47,27 @@ pub struct SiteStats {
     pub alerts: AtomicU64,
     /// Packet-in → track-update latencies, milliseconds.
     pub track_latency_ms: Mutex<Vec<f32>>,
+    /// Packet-in → track-update latencies by sensor id, milliseconds.
+    pub track_latency_by_sensor_ms: Mutex<BTreeMap<u16, Vec<f32>>>,
     /// Packet-in → alert latencies, milliseconds.
     pub alert_latency_ms: Mutex<Vec<f32>>,
     /// Site-thread time to process one frame (decode, tracker steps, guard, publish),
     /// milliseconds, by format name: the floor under the latency of whatever queues behind it.
     pub frame_ms: Mutex<BTreeMap<&'static str, Vec<f32>>>,
+}
+
+impl SiteStats {
+    fn track_sample(&self, sensor: SensorId, ms: f64) {
+        sample(&self.track_latency_ms, ms);
+        let mut by = self
+            .track_latency_by_sensor_ms
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let v = by.entry(sensor.0).or_default();
+        if v.len() < MAX_SAMPLES {
+            v.push(ms as f32);
+        }
+    }
 }
 
 fn sample(v: &Mutex<Vec<f32>>, ms: f64) {
@@ -180,7 +196,7 @@ pub fn start_site(config: SiteConfig) -> Result<SiteHandle, ServerError> {
         arrivals: BTreeMap::new(),
         out: Output::default(),
         last_health: Vec::new(),
-        tick_every: Duration::from_secs_f64((s.site.reorder_window_s / 2.0).clamp(0.001, 0.01)),
+        tick_every: Duration::from_millis(10),
         tick_backlog_limit: Duration::from_secs_f64(s.site.late_window_s / 2.0),
     };
     let q = queue.clone();
@@ -304,6 +320,7 @@ struct SiteThread {
     arrivals: BTreeMap<(Timestamp, SensorId), Instant>,
     out: Output,
     last_health: Vec<SensorHealth>,
+    /// The longest the thread sleeps with nothing due (commands and health wait this long).
     tick_every: Duration,
     /// No ticks while the oldest queued frame has waited this long (half the late window).
     tick_backlog_limit: Duration,
@@ -312,10 +329,14 @@ struct SiteThread {
 impl SiteThread {
     fn run(&mut self, queue: &SiteQueue, mut commands: mpsc::Receiver<Command>) {
         let mut batch = Vec::with_capacity(512);
-        let mut last_tick = Instant::now();
         let mut last_health = Instant::now();
         loop {
-            let open = queue.pop_batch(512, self.tick_every, &mut batch);
+            // Wake for input, or when the core's next release falls due (a slot completing,
+            // a whole scan passing the reorder window), not on a fixed period behind it.
+            let wait = self.core.due_at().map_or(self.tick_every, |due| {
+                Duration::from_secs_f64(due.since_s(now()).clamp(0.0, 1.0)).min(self.tick_every)
+            });
+            let open = queue.pop_batch(512, wait, &mut batch);
             for frame in batch.drain(..) {
                 self.frame(frame);
             }
@@ -329,12 +350,11 @@ impl SiteThread {
             // past the queued frames, which would then all be refused as too late (the frames
             // themselves move the watermark instead).
             let backlog = queue.oldest_wait().unwrap_or_default();
-            if last_tick.elapsed() >= self.tick_every && backlog < self.tick_backlog_limit {
-                last_tick = Instant::now();
+            if backlog < self.tick_backlog_limit {
                 let t = now();
                 if self.core.tick_due(t) {
                     self.append(control("tick", t, Vec::new()));
-                    self.core.tick(t, &mut self.out);
+                    self.core.tick_tracks(t, &mut self.out);
                     self.emit(None);
                     self.flush();
                 }
@@ -395,7 +415,7 @@ impl SiteThread {
     fn process(&mut self, frame: Frame) {
         self.stats.frames.fetch_add(1, Ordering::Relaxed);
         self.core
-            .frame(frame.sensor, frame.received, &frame.bytes, &mut self.out);
+            .frame_tracks(frame.sensor, frame.received, &frame.bytes, &mut self.out);
         if self.arrivals.len() > 100_000 {
             // Groups the core dropped (stepping them would go back in time) never come back.
             self.arrivals.clear();
@@ -412,33 +432,40 @@ impl SiteThread {
         self.emit(Some(frame.sensor));
     }
 
+    /// Publishes what the core produced, then queues the store's copies: the track updates
+    /// (whose latency is measured) go out before the guard runs
+    /// ([`Core::frame_tracks`]), the alerts right after it, and only then is anything
+    /// counted, cloned or serialized for the store.
     fn emit(&mut self, sensor: Option<SensorId>) {
-        let out = std::mem::take(&mut self.out);
-        if let Some(s) = sensor {
-            for (reason, detail) in &out.rejects {
-                self.counters.reject(s, reason, detail);
+        let mut out = std::mem::take(&mut self.out);
+        let arrived = self.publish_tracks(&out);
+        self.core.guard_steps(&mut out);
+        for a in &out.alerts {
+            self.live.publish(Update::Alert(a.clone()));
+            if let Some(at) = arrived {
+                sample(
+                    &self.stats.alert_latency_ms,
+                    at.elapsed().as_secs_f64() * 1e3,
+                );
             }
-            self.counters.reports(s, out.reports.len() as u64);
         }
-        self.stats
-            .reports
-            .fetch_add(out.reports.len() as u64, Ordering::Relaxed);
-        for r in &out.reports {
-            self.append(Record::Report(r.clone()));
+        if let Some(zones) = out.zones.take() {
+            self.live.publish(Update::Zones(zones));
         }
+        self.record(sensor, &mut out);
+        self.out = out;
+        self.out.clear();
+    }
+
+    /// Publishes the steps' track updates (per track at most every 0.2 s unless it changed)
+    /// and samples their latency; the arrival of the first frame behind them, if known.
+    fn publish_tracks(&mut self, out: &Output) -> Option<Instant> {
         let mut arrived = None;
         for step in &out.steps {
-            self.stats.steps.fetch_add(1, Ordering::Relaxed);
             let at = step
                 .sensor
                 .and_then(|s| self.arrivals.remove(&(step.time, s)));
-            for t in &step.tracks {
-                if self.stored.keep(t) {
-                    self.append(Record::Track(t.clone()));
-                }
-            }
             for id in &step.deleted {
-                self.stored.forget(*id);
                 self.shown.forget(*id);
             }
             let shown: Vec<Track> = step
@@ -455,28 +482,46 @@ impl SiteThread {
                 });
                 if let (Some(at), Some(s)) = (at, step.sensor) {
                     let ms = at.elapsed().as_secs_f64() * 1e3;
-                    sample(&self.stats.track_latency_ms, ms);
+                    self.stats.track_sample(s, ms);
                     self.counters.latency(s, ms);
                 }
             }
             arrived = arrived.or(at);
         }
-        for a in &out.alerts {
-            self.stats.alerts.fetch_add(1, Ordering::Relaxed);
-            self.append(Record::Alert(a.clone()));
-            self.live.publish(Update::Alert(a.clone()));
-            if let Some(at) = arrived {
-                sample(
-                    &self.stats.alert_latency_ms,
-                    at.elapsed().as_secs_f64() * 1e3,
-                );
+        arrived
+    }
+
+    /// Counts what a frame (or tick, or command) produced and queues it for the store, in the
+    /// core's order: reports, then per step the track states the store's decimation keeps,
+    /// then alert events.
+    fn record(&mut self, sensor: Option<SensorId>, out: &mut Output) {
+        if let Some(s) = sensor {
+            for (reason, detail) in &out.rejects {
+                self.counters.reject(s, reason, detail);
+            }
+            self.counters.reports(s, out.reports.len() as u64);
+        }
+        self.stats
+            .reports
+            .fetch_add(out.reports.len() as u64, Ordering::Relaxed);
+        for r in out.reports.drain(..) {
+            self.append(Record::Report(r));
+        }
+        for step in &out.steps {
+            self.stats.steps.fetch_add(1, Ordering::Relaxed);
+            for t in &step.tracks {
+                if self.stored.keep(t) {
+                    self.records.push(Record::Track(t.clone()));
+                }
+            }
+            for id in &step.deleted {
+                self.stored.forget(*id);
             }
         }
-        if let Some(zones) = &out.zones {
-            self.live.publish(Update::Zones(zones.clone()));
+        for a in out.alerts.drain(..) {
+            self.stats.alerts.fetch_add(1, Ordering::Relaxed);
+            self.append(Record::Alert(a));
         }
-        self.out = out;
-        self.out.clear();
     }
 
     fn command(&mut self, command: Command) {

@@ -149,6 +149,42 @@ fn remote_id_over_udp_makes_a_track_an_alert_and_replays_exactly() {
 }
 
 #[test]
+fn whole_scan_radar_and_remote_id_replay_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = site_toml(dir.path(), "").replace(
+        "name = \"radar\"\nkind = \"radar\"\nformat = \"asterix\"\n",
+        "name = \"radar\"\nkind = \"radar\"\nformat = \"asterix\"\nframe_is_scan = true\n",
+    );
+    assert!(text.contains("frame_is_scan = true"));
+    let config = SiteConfig::parse(&text, "test.toml").expect("valid config");
+    let server = Server::start(vec![config]).expect("starts");
+    let site = server.registry().get("test").unwrap().clone();
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let (radar, rid) = (addr(&server, "radar"), addr(&server, "rid"));
+    let mut k = 0;
+    wait_for("radar and Remote ID tracks and an alert", || {
+        socket
+            .send_to(&plot(0.3 + 0.001 * f64::from(k)), radar)
+            .unwrap();
+        socket
+            .send_to(&rid_location(1500.0 + f64::from(k)), rid)
+            .unwrap();
+        k += 1;
+        std::thread::sleep(Duration::from_millis(30));
+        site.with_snapshot(|s| s.tracks.len() >= 2 && !s.alerts.is_empty())
+    });
+    let to = picket_server::now().plus_s(60.0);
+    server.shutdown().unwrap();
+    let report =
+        picket_server::replay::replay(&dir.path().join("site.db"), Timestamp::ZERO, to).unwrap();
+    assert!(
+        report.tracks_recorded > 0 && report.alerts_recorded > 0,
+        "{report:?}"
+    );
+    assert!(report.is_exact(), "{report:#?}");
+}
+
+#[test]
 fn asterix_over_udp_and_tcp_make_tracks() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path(), "");
