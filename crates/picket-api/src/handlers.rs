@@ -491,10 +491,12 @@ pub(crate) async fn detections(
         .map_err(|e| ApiError::BadRequest(format!("not valid JSON detections: {e}")))?;
     // Every detection must name that sensor: no token can post for another.
     if let Some(d) = parsed.iter().find(|d| d.sensor != sensor) {
-        return Err(ApiError::BadRequest(format!(
+        let why = format!(
             "detection names sensor {:?} but this post is from {sensor:?}",
             d.sensor
-        )));
+        );
+        sink.refuse(&sensor, "wrong_sensor", &why);
+        return Err(ApiError::BadRequest(why));
     }
     sink.inject(&sensor, body.into_bytes())
         .map_err(ApiError::BadRequest)?;

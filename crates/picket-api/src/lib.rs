@@ -96,6 +96,11 @@ use std::time::Duration;
 pub trait DetectionSink: Send + Sync + 'static {
     /// Queues one JSON message from the named sensor; `Err` says why it was refused.
     fn inject(&self, sensor: &str, bytes: Vec<u8>) -> Result<(), String>;
+
+    /// Counts a post the API refused before queueing it, against the sensor the token is
+    /// named after (`reason` as in the sensor's health, e.g. `wrong_sensor`: a detection
+    /// naming another sensor). Does nothing unless the sink keeps counts.
+    fn refuse(&self, _sensor: &str, _reason: &'static str, _detail: &str) {}
 }
 
 impl<F> DetectionSink for F

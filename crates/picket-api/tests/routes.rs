@@ -441,6 +441,11 @@ async fn sensors_post_detections_only_for_themselves() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(t.posted.lock().unwrap().len(), 1);
+    // The refusal is counted against the sensor that posted it.
+    assert_eq!(
+        *t.refused.lock().unwrap(),
+        vec![("radar".to_owned(), "wrong_sensor")]
+    );
     // Even an admin cannot post as a sensor.
     let (status, _) = call(&app, "POST", &url, Some(token(Role::Admin)), good).await;
     assert_eq!(status, StatusCode::FORBIDDEN);

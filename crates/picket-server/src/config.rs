@@ -434,10 +434,45 @@ impl SiteConfig {
         })
     }
 
+    /// The site file as the store records it (the `start` record the replay rebuilds the
+    /// core from): `[site]`, `[[sensor]]` without their `token` names, `[storage]` and the
+    /// guard's sections, written anew from the parsed TOML. Nothing secret or of no use to
+    /// the core goes on record: no `[auth]` (token digests, tokens file), no `[api]`
+    /// (TLS key path), no `[[output]]` (webhook URLs may hold credentials), no comments.
+    pub fn recorded_text(&self) -> String {
+        recorded_text(&self.text, &["site", "sensor", "storage"])
+    }
+
     /// The site id.
     pub fn id(&self) -> &str {
         &self.server.site.id
     }
+}
+
+/// The guard's sections of a site file's text, written anew: what a reload records and
+/// applies (see [`SiteConfig::recorded_text`]). Text that is not TOML is refused with the
+/// parser's message only, never the source line it quotes (it may hold a secret).
+pub fn guard_text(text: &str) -> Result<String, String> {
+    text.parse::<toml::Table>()
+        .map(|_| recorded_text(text, &[]))
+        .map_err(|e| format!("not valid TOML: {}", e.message()))
+}
+
+/// `text` with only the top-level keys in `keep` and the guard's sections, sensors without
+/// `token` (empty when it is not TOML).
+fn recorded_text(text: &str, keep: &[&str]) -> String {
+    let Ok(mut doc) = text.parse::<toml::Table>() else {
+        return String::new();
+    };
+    doc.retain(|key, _| keep.contains(&key) || GUARD_SECTIONS.contains(&key));
+    if let Some(toml::Value::Array(sensors)) = doc.get_mut("sensor") {
+        for sensor in sensors {
+            if let toml::Value::Table(t) = sensor {
+                t.remove("token");
+            }
+        }
+    }
+    toml::to_string(&doc).unwrap_or_default()
 }
 
 fn validate(f: &SiteFile, file: &str) -> Result<(), ConfigError> {

@@ -47,8 +47,12 @@ pub struct Sink {
 }
 
 impl Sink {
-    /// Counts and queues one frame.
+    /// Counts and queues one frame. JSON detections naming another sensor are refused whole
+    /// (`wrong_sensor`): a sensor speaks for itself only.
     pub fn push(&self, bytes: Vec<u8>) {
+        if let Some(other) = self.foreign_sensor(&bytes) {
+            return self.reject("wrong_sensor", &format!("detection names sensor {other:?}"));
+        }
         let received = now();
         self.counters.frame(self.sensor, received);
         self.queue.push(Frame {
@@ -60,8 +64,23 @@ impl Sink {
         });
     }
 
-    fn reject(&self, reason: &str, detail: &dyn std::fmt::Display) {
+    /// Counts a refused input against the sensor.
+    pub fn reject(&self, reason: &str, detail: &dyn std::fmt::Display) {
         self.counters.reject(self.sensor, reason, detail);
+    }
+
+    /// For JSON detections, the first sensor name in `bytes` other than this sensor's. Text
+    /// that does not parse passes: the decoder refuses it with its reason.
+    pub fn foreign_sensor(&self, bytes: &[u8]) -> Option<String> {
+        if self.format != Format::JsonDetections {
+            return None;
+        }
+        let text = std::str::from_utf8(bytes).ok()?;
+        picket_formats::picket_jsondet::parse(text)
+            .ok()?
+            .into_iter()
+            .find(|d| d.sensor != self.name)
+            .map(|d| d.sensor)
     }
 }
 
@@ -388,7 +407,17 @@ async fn sapient_session(mut stream: TcpStream, sink: &Sink) {
                 }
                 _ => {}
             }
-            sink.push(sapient::framing::encode_frame(&frame.payload));
+            let payload = if matches!(message.content, Some(Content::Registration(_))) {
+                // The store records raw input: the Registration goes on record without the
+                // token it carried (`additional_information`), the rest as received.
+                sapient::encode_v2(&sapient::v2_0::SapientMessage {
+                    additional_information: None,
+                    ..message
+                })
+            } else {
+                frame.payload
+            };
+            sink.push(sapient::framing::encode_frame(&payload));
         }
         if deframer.pending() == 0 {
             partial_since = None;

@@ -86,25 +86,61 @@ pub fn now() -> Timestamp {
 }
 
 /// Hands raw input to a site as if a sensor had sent it (JSON detections over HTTP).
+///
+/// The caller names the sensor by the token that authenticated the post (the API's sensor
+/// tokens are named after their sensor). That token speaks for that sensor only: a sensor
+/// whose site file names another token (`token = "..."`) refuses it (`unauthenticated`),
+/// a sensor of another format refuses JSON (`wrong_format`), and detections naming another
+/// sensor are refused whole (`wrong_sensor`); each refusal is counted in the sensor's health.
 #[derive(Debug, Clone)]
 pub struct Injector {
     sinks: BTreeMap<String, ingest::Sink>,
+    /// Each sensor's configured token name, if it has one.
+    tokens: BTreeMap<String, Option<String>>,
 }
 
 impl Injector {
-    /// Queues `bytes` from sensor `name`; refused for an unknown sensor.
+    /// Queues `bytes` (JSON detections) from sensor `name`, authenticated by a token of that
+    /// name; refused for an unknown sensor, another sensor's token, another format, or a
+    /// detection naming another sensor.
     pub fn inject(&self, name: &str, bytes: Vec<u8>) -> Result<(), String> {
         let sink = self
             .sinks
             .get(name)
             .ok_or_else(|| format!("no sensor {name:?} in this site"))?;
+        if let Some(Some(token)) = self.tokens.get(name)
+            && token != name
+        {
+            let why = format!("sensor {name:?} takes token {token:?} only");
+            sink.reject("unauthenticated", &why);
+            return Err(why);
+        }
+        if sink.format != picket_formats::Format::JsonDetections {
+            let why = format!(
+                "sensor {name:?} speaks {}, not JSON detections",
+                sink.format
+            );
+            sink.reject("wrong_format", &why);
+            return Err(why);
+        }
         if bytes.len() > sink.max_frame {
-            sink.counters
-                .reject(sink.sensor, "oversized", &"HTTP body over max_frame_bytes");
+            sink.reject("oversized", &"HTTP body over max_frame_bytes");
             return Err(format!("body over {} bytes", sink.max_frame));
+        }
+        if let Some(other) = sink.foreign_sensor(&bytes) {
+            let why = format!("detection names sensor {other:?}, not {name:?}");
+            sink.reject("wrong_sensor", &why);
+            return Err(why);
         }
         sink.push(bytes);
         Ok(())
+    }
+
+    /// Counts a post refused before it reached [`Injector::inject`] against sensor `name`.
+    pub fn refuse(&self, name: &str, reason: &str, detail: &str) {
+        if let Some(sink) = self.sinks.get(name) {
+            sink.reject(reason, &detail);
+        }
     }
 }
 
@@ -150,6 +186,7 @@ impl Server {
         let site = start_site(config.clone())?;
         let id = config.id().to_owned();
         let mut sinks = BTreeMap::new();
+        let mut sensor_tokens = BTreeMap::new();
         let tokens = auth::site_tokens(&config).map_err(ServerError::Config)?;
         for (i, sensor) in config.server.sensor.iter().enumerate() {
             let checks = auth::SensorAuth::new(sensor, &tokens).map_err(ServerError::Config)?;
@@ -165,6 +202,7 @@ impl Server {
                 auth: std::sync::Arc::new(checks),
             };
             sinks.insert(sensor.name.clone(), sink.clone());
+            sensor_tokens.insert(sensor.name.clone(), sensor.token.clone());
             let addr = self.runtime.block_on(ingest::start(sensor, sink))?;
             if let Some(addr) = addr {
                 self.listeners.push((id.clone(), sensor.name.clone(), addr));
@@ -176,7 +214,13 @@ impl Server {
                 ServerError::Config(format!("{}: [output]: {e}", config.file.display()))
             })?;
         }
-        self.injectors.insert(id, Injector { sinks });
+        self.injectors.insert(
+            id,
+            Injector {
+                sinks,
+                tokens: sensor_tokens,
+            },
+        );
         self.sites.push(site);
         Ok(())
     }

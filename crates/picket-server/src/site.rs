@@ -166,12 +166,16 @@ pub fn start_site(config: SiteConfig) -> Result<SiteHandle, ServerError> {
     })));
     let queue = Arc::new(SiteQueue::new(s.site.queue_capacity, counters.clone()));
     let (live, commands) = LiveSite::new(s.site.id.clone(), s.site.origin, 65_536);
+    // The core is built from the text as recorded (no secrets; see `recorded_text`), exactly
+    // as `picket replay` will build it.
     let start = StartRecord {
-        config_toml: config.text.clone(),
+        config_toml: config.recorded_text(),
         alert_offset,
         restored: restored.clone(),
     };
-    let core = Core::new(&config, &start).map_err(ServerError::Config)?;
+    let recorded = SiteConfig::parse(&start.config_toml, &config.file.display().to_string())
+        .map_err(|e| ServerError::Config(format!("the site file as recorded: {e}")))?;
+    let core = Core::new(&recorded, &start).map_err(ServerError::Config)?;
     live.publish(Update::Zones(core.zones()));
     for event in restored {
         live.publish(Update::Alert(event));
@@ -552,13 +556,21 @@ impl SiteThread {
                 config_toml,
                 operator,
                 reply,
-            } => (
-                ControlCommand::Reload {
-                    config_toml,
-                    operator,
-                },
-                Reply::Unit(reply),
-            ),
+            } => match crate::config::guard_text(&config_toml) {
+                // Only the guard's sections are recorded and applied: an admin may send the
+                // whole site file, `[auth]` digests included, and those stay off the record.
+                Ok(config_toml) => (
+                    ControlCommand::Reload {
+                        config_toml,
+                        operator,
+                    },
+                    Reply::Unit(reply),
+                ),
+                Err(e) => {
+                    self.refused_reload(operator, e, reply);
+                    return;
+                }
+            },
         };
         let t = now();
         let bytes = serde_json::to_vec(&control_command).unwrap_or_default();
@@ -597,6 +609,27 @@ impl SiteThread {
                 let _ = tx.send(result);
             }
         }
+    }
+
+    /// A reload whose text is not TOML: refused before the core or the record sees it (the
+    /// text may be anything); the audit log keeps who and why.
+    fn refused_reload(
+        &mut self,
+        operator: String,
+        reason: String,
+        reply: tokio::sync::oneshot::Sender<Result<(), String>>,
+    ) {
+        let reason = format!("configuration refused, the last good one stays in force: {reason}");
+        self.append(Record::Audit(AuditEntry {
+            time: now(),
+            actor: operator,
+            action: "reload".into(),
+            target: "zones, rules, whitelist".into(),
+            detail: format!("refused: {reason}"),
+        }));
+        self.flush();
+        tracing::warn!("{reason}");
+        let _ = reply.send(Err(reason));
     }
 
     fn publish_health(&mut self) {

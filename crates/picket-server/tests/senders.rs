@@ -190,6 +190,16 @@ fn auth_config(dir: &std::path::Path) -> String {
         "udp",
         "allow_from = [\"10.9.9.9\"]",
     );
+    // JSON detections: over HTTP (the API's injector) and over UDP.
+    t += "[[sensor]]\nname = \"cam-http\"\nkind = \"generic\"\nformat = \"jsondet\"\n\n";
+    t += "[[sensor]]\nname = \"cam-tok\"\nkind = \"generic\"\nformat = \"jsondet\"\ntoken = \"sensors\"\n\n";
+    t += &sensor(
+        "cam-udp",
+        "generic",
+        "jsondet",
+        "udp",
+        "allow_from = [\"127.0.0.1\"]",
+    );
     let _ = writeln!(
         t,
         "[storage]\npath = {:?}\ndurability = \"process_crash\"\n\n[[auth.token]]\nname = \"sensors\"\nrole = \"sensor\"\nsha256 = \"{}\"",
@@ -259,6 +269,105 @@ fn listeners_refuse_unauthenticated_sensors() {
     }
     assert_eq!(health("adsb-2").unwrap().frames, 0);
     assert_eq!(health("remoteid-2").unwrap().frames, 0);
+    // An admin's reload with the whole site file (its [auth] digest included).
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    live.commands()
+        .try_send(picket_live::Command::Reload {
+            config_toml: text.clone(),
+            operator: "admin".into(),
+            reply,
+        })
+        .unwrap();
+    answer.blocking_recv().unwrap().unwrap();
+    server.shutdown().unwrap();
+    // Neither a token nor its digest is anywhere in the store's files (start record, raw
+    // frames with the SAPIENT Registration, the reload command, audit).
+    let secrets = [
+        "good-token".to_owned(),
+        picket_server::hash_token("good-token"),
+    ];
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.to_string_lossy().contains("auth.db") {
+            continue;
+        }
+        files += 1;
+        let bytes = std::fs::read(&path).unwrap();
+        for secret in &secrets {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{} holds {secret}",
+                path.display()
+            );
+        }
+    }
+    assert!(files >= 1);
+    // What the store holds is still enough to replay the run exactly.
+    let far = Timestamp::from_secs(1e12).unwrap();
+    let replay =
+        picket_server::replay::replay(&dir.path().join("auth.db"), Timestamp::ZERO, far).unwrap();
+    assert!(replay.is_exact(), "{replay:?}");
+}
+
+/// A JSON detection from `sensor`, 300 m north of the site.
+fn json_detection(sensor: &str) -> Vec<u8> {
+    format!(
+        r#"{{"sensor":"{sensor}","time":{},"local":{{"x_m":0.0,"y_m":300.0,"z_m":80.0,"sigma_m":5.0}}}}"#,
+        picket_server::now().as_secs()
+    )
+    .into_bytes()
+}
+
+#[test]
+fn json_detections_speak_for_their_own_sensor_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = SiteConfig::parse(&auth_config(dir.path()), "auth.toml").unwrap();
+    let server = Server::start(vec![config]).unwrap();
+    let live = server.registry().get("demo").unwrap().clone();
+    let injector = server.injector("demo").unwrap();
+    injector
+        .inject("cam-http", json_detection("cam-http"))
+        .unwrap();
+    // Another sensor's name, a sensor that takes another token, a sensor of another format.
+    let e = injector
+        .inject("cam-http", json_detection("cam-udp"))
+        .unwrap_err();
+    assert!(e.contains("cam-udp"), "{e}");
+    assert!(
+        injector
+            .inject("cam-tok", json_detection("cam-tok"))
+            .is_err()
+    );
+    assert!(injector.inject("adsb-1", json_detection("adsb-1")).is_err());
+    assert!(
+        injector
+            .inject("remoteid-2", json_detection("remoteid-2"))
+            .is_err()
+    );
+    injector.refuse("cam-http", "wrong_sensor", "refused by the API");
+    // Over UDP too: a datagram naming another sensor is refused whole.
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let udp = server.addr("demo", "cam-udp").unwrap();
+    socket.send_to(&json_detection("cam-http"), udp).unwrap();
+    socket.send_to(&json_detection("cam-udp"), udp).unwrap();
+    let health = |name: &str| live.snapshot().sensors.get(name).cloned();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !health("cam-udp").is_some_and(|h| h.frames == 1 && h.rejects.len() == 1) {
+        assert!(Instant::now() < deadline, "{:#?}", live.snapshot().sensors);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let count = |name: &str, reason: &str| {
+        health(name)
+            .and_then(|h| h.rejects.get(reason).copied())
+            .unwrap_or(0)
+    };
+    assert_eq!(count("cam-udp", "wrong_sensor"), 1);
+    assert_eq!(count("cam-http", "wrong_sensor"), 2);
+    assert_eq!(count("cam-tok", "unauthenticated"), 1);
+    assert_eq!(count("adsb-1", "unauthenticated"), 1);
+    assert_eq!(count("remoteid-2", "wrong_format"), 1);
+    assert_eq!(health("cam-http").unwrap().frames, 1);
     server.shutdown().unwrap();
 }
 

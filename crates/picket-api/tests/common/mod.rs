@@ -242,10 +242,34 @@ pub fn make_mbtiles(path: &std::path::Path, format: &str) {
 /// What the detection sink received: (sensor, body).
 pub type Posted = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 
+/// What the detection sink was told the API refused: (sensor, reason).
+pub type Refused = Arc<Mutex<Vec<(String, &'static str)>>>;
+
+/// A detection sink that keeps what it is given.
+struct Sink {
+    posted: Posted,
+    refused: Refused,
+}
+
+impl picket_api::DetectionSink for Sink {
+    fn inject(&self, sensor: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.posted.lock().unwrap().push((sensor.to_owned(), bytes));
+        Ok(())
+    }
+
+    fn refuse(&self, sensor: &str, reason: &'static str, _detail: &str) {
+        self.refused
+            .lock()
+            .unwrap()
+            .push((sensor.to_owned(), reason));
+    }
+}
+
 pub struct TestSite {
     pub state: ApiState,
     pub live: Arc<LiveSite>,
     pub posted: Posted,
+    pub refused: Refused,
     pub store: StoreWriter,
     _dir: tempfile::TempDir,
 }
@@ -379,16 +403,17 @@ pub fn site() -> TestSite {
     let mut registry = Registry::default();
     registry.insert(live.clone());
     let posted = Arc::new(Mutex::new(Vec::new()));
-    let sink = posted.clone();
+    let refused = Arc::new(Mutex::new(Vec::new()));
+    let sink = Sink {
+        posted: posted.clone(),
+        refused: refused.clone(),
+    };
     let mbtiles = dir.path().join("basemap.mbtiles");
     make_mbtiles(&mbtiles, "png");
     let state = ApiState::new(registry, tokens_named)
         .with_store(SITE, &path)
         .with_guard_config(SITE, site_toml())
-        .with_detections(SITE, move |sensor: &str, bytes: Vec<u8>| {
-            sink.lock().unwrap().push((sensor.to_owned(), bytes));
-            Ok(())
-        })
+        .with_detections(SITE, sink)
         .with_audit(SITE, store.clone())
         .with_basemap(SITE, &mbtiles)
         .unwrap();
@@ -396,6 +421,7 @@ pub fn site() -> TestSite {
         state,
         live,
         posted,
+        refused,
         store,
         _dir: dir,
     }

@@ -161,9 +161,7 @@ pub fn start_api(
                 .map_err(|e| anyhow::anyhow!("[site] basemap {}: {e}", basemap.display()))?;
         }
         if let Some(injector) = server.injector(id) {
-            state = state.with_detections(id, move |sensor: &str, bytes| {
-                injector.inject(sensor, bytes)
-            });
+            state = state.with_detections(id, Detections(injector));
         }
     }
     let listener = server
@@ -177,4 +175,18 @@ pub fn start_api(
         }
     });
     Ok(addr)
+}
+
+/// JSON detections posted to the API go to the site's ingest, and what the API refuses is
+/// counted in the sensor's health there too.
+struct Detections(picket_server::Injector);
+
+impl picket_api::DetectionSink for Detections {
+    fn inject(&self, sensor: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.0.inject(sensor, bytes)
+    }
+
+    fn refuse(&self, sensor: &str, reason: &'static str, detail: &str) {
+        self.0.refuse(sensor, reason, detail);
+    }
 }
