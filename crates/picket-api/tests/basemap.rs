@@ -2,13 +2,11 @@
 
 mod common;
 
-use axum::body::Body;
 use axum::http::StatusCode;
-use common::{SITE, call, get_json, site, token};
+use common::{SITE, get, get_json, get_response, site, token};
 use http_body_util::BodyExt;
 use picket_api::auth::Role;
 use picket_api::router;
-use tower::ServiceExt;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn basemap_tiles_round_trip_with_the_tms_row_flip() {
@@ -22,25 +20,14 @@ async fn basemap_tiles_round_trip_with_the_tms_row_flip() {
         (1, 0, 1),
         (1, 1, 1),
     ] {
-        let request = axum::http::Request::get(tile(z, x, &y.to_string()))
-            .header("authorization", format!("Bearer {}", token(Role::Viewer)))
-            .body(Body::empty())
-            .unwrap();
-        let response = app.clone().oneshot(request).await.unwrap();
+        let response = get_response(app.clone(), &tile(z, x, &y.to_string()), Role::Viewer).await;
         assert_eq!(response.status(), StatusCode::OK, "{z}/{x}/{y}");
         assert_eq!(response.headers()["content-type"], "image/png");
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         // Row 1 of zoom 1 in the file is the northern row, y = 0 on the web map.
         assert_eq!(bytes.as_ref(), common::tile_bytes(z, x, y), "{z}/{x}/{y}");
     }
-    let (status, bytes) = call(
-        &app,
-        "GET",
-        &tile(1, 1, "0.png"),
-        Some(token(Role::Viewer)),
-        String::new(),
-    )
-    .await;
+    let (status, bytes) = get(&app, &tile(1, 1, "0.png"), Role::Viewer).await;
     assert_eq!(
         (status, bytes),
         (StatusCode::OK, common::tile_bytes(1, 1, 0))
@@ -64,7 +51,7 @@ async fn basemap_tiles_round_trip_with_the_tms_row_flip() {
             StatusCode::NOT_FOUND,
         ),
     ] {
-        let (status, _) = call(&app, "GET", &uri, Some(token(Role::Viewer)), String::new()).await;
+        let (status, _) = get(&app, &uri, Role::Viewer).await;
         assert_eq!(status, want, "{uri}");
     }
     let summary = get_json(&app, &format!("/api/v1/sites/{SITE}"), Role::Viewer).await;
@@ -87,14 +74,7 @@ fn a_site_without_basemap_answers_404_and_jpeg_tiles_say_so() {
         let jpg = dir.path().join("jpg.mbtiles");
         common::make_mbtiles(&jpg, "jpg");
         let bare = router(picket_api::ApiState::new(registry.clone(), tokens.clone()));
-        let (status, bytes) = call(
-            &bare,
-            "GET",
-            "/api/v1/sites/bare/tiles/0/0/0",
-            Some(token(Role::Viewer)),
-            String::new(),
-        )
-        .await;
+        let (status, bytes) = get(&bare, "/api/v1/sites/bare/tiles/0/0/0", Role::Viewer).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(String::from_utf8_lossy(&bytes).contains("no basemap"));
         let summary = get_json(&bare, "/api/v1/sites/bare", Role::Viewer).await;
@@ -102,11 +82,12 @@ fn a_site_without_basemap_answers_404_and_jpeg_tiles_say_so() {
         let state = picket_api::ApiState::new(registry, tokens)
             .with_basemap("bare", &jpg)
             .unwrap();
-        let request = axum::http::Request::get("/api/v1/sites/bare/tiles/0/0/0")
-            .header("authorization", format!("Bearer {}", token(Role::Viewer)))
-            .body(Body::empty())
-            .unwrap();
-        let response = router(state).oneshot(request).await.unwrap();
+        let response = get_response(
+            router(state),
+            "/api/v1/sites/bare/tiles/0/0/0",
+            Role::Viewer,
+        )
+        .await;
         assert_eq!(response.headers()["content-type"], "image/jpeg");
         // Vector tiles stored gzipped are served as protobuf with their encoding stated.
         let pbf = dir.path().join("pbf.mbtiles");
@@ -127,11 +108,12 @@ fn a_site_without_basemap_answers_404_and_jpeg_tiles_say_so() {
         let state = picket_api::ApiState::new(reg, tokens)
             .with_basemap("bare", &pbf)
             .unwrap();
-        let request = axum::http::Request::get("/api/v1/sites/bare/tiles/0/0/0")
-            .header("authorization", format!("Bearer {}", token(Role::Viewer)))
-            .body(Body::empty())
-            .unwrap();
-        let response = router(state).oneshot(request).await.unwrap();
+        let response = get_response(
+            router(state),
+            "/api/v1/sites/bare/tiles/0/0/0",
+            Role::Viewer,
+        )
+        .await;
         assert_eq!(response.headers()["content-type"], "application/x-protobuf");
         assert_eq!(response.headers()["content-encoding"], "gzip");
         // A basemap path that is not an MBTiles file is refused when configured.

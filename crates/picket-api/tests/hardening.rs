@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{ROLES, SECRET_DIGEST, SITE, body, call, get_json, site, token, uri};
+use common::{ROLES, SECRET_DIGEST, SITE, body, call, get, get_json, site, token, uri};
 use picket_api::auth::Role;
 use picket_api::router;
 use picket_api::routes::ROUTES;
@@ -121,7 +121,7 @@ async fn the_configuration_route_never_shows_secrets() {
     let t = site();
     let app = router(t.state.clone());
     let url = format!("/api/v1/sites/{SITE}/config");
-    let (status, bytes) = call(&app, "GET", &url, Some(token(Role::Admin)), String::new()).await;
+    let (status, bytes) = get(&app, &url, Role::Admin).await;
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(bytes).unwrap();
     for secret in [SECRET_DIGEST, "sha256", "north.db", "[storage"] {
@@ -141,14 +141,7 @@ async fn the_configuration_route_never_shows_secrets() {
         if spec.path.ends_with("/stream") {
             continue;
         }
-        let (_, bytes) = call(
-            &app,
-            "GET",
-            &uri(spec),
-            Some(token(Role::Admin)),
-            String::new(),
-        )
-        .await;
+        let (_, bytes) = get(&app, &uri(spec), Role::Admin).await;
         assert!(
             !String::from_utf8_lossy(&bytes).contains(SECRET_DIGEST),
             "{} serves a token digest",
@@ -231,14 +224,7 @@ async fn refused_requests_are_audited_and_counted() {
         "{rows:?}"
     );
     assert!(!format!("{rows:?}").contains("pkt_forged"));
-    let (_, metrics) = call(
-        &app,
-        "GET",
-        "/metrics",
-        Some(token(Role::Viewer)),
-        String::new(),
-    )
-    .await;
+    let (_, metrics) = get(&app, "/metrics", Role::Viewer).await;
     let metrics = String::from_utf8(metrics).unwrap();
     for line in [
         "picket_api_refused_total{route=\"/api/v1/sites/{site}/alerts/{alert}/acknowledge\",reason=\"role\"}",

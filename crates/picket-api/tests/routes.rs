@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{ROLES, SITE, body, call, get_json, site, token, uri};
+use common::{ROLES, SITE, body, call, get, get_json, post, site, token, uri};
 use picket_api::auth::Role;
 use picket_api::router;
 use picket_api::routes::ROUTES;
@@ -91,9 +91,9 @@ async fn viewer_cannot_acknowledge_operator_can_and_it_is_audited() {
     let t = site();
     let app = router(t.state.clone());
     let ack = format!("/api/v1/sites/{SITE}/alerts/3/acknowledge");
-    let (status, _) = call(&app, "POST", &ack, Some(token(Role::Viewer)), String::new()).await;
+    let (status, _) = post(&app, &ack, Role::Viewer).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = call(&app, "POST", &ack, Some(token(Role::Sensor)), String::new()).await;
+    let (status, _) = post(&app, &ack, Role::Sensor).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(
         t.live.snapshot().alerts[&picket_core::AlertId(3)]
@@ -102,14 +102,7 @@ async fn viewer_cannot_acknowledge_operator_can_and_it_is_audited() {
         picket_core::AlertState::Raised
     );
 
-    let (status, bytes) = call(
-        &app,
-        "POST",
-        &ack,
-        Some(token(Role::Operator)),
-        String::new(),
-    )
-    .await;
+    let (status, bytes) = post(&app, &ack, Role::Operator).await;
     assert_eq!(status, StatusCode::OK);
     let event: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(event["state"], "acknowledged");
@@ -123,24 +116,10 @@ async fn viewer_cannot_acknowledge_operator_can_and_it_is_audited() {
     assert_eq!(alert["state"], "acknowledged");
 
     let resolve = format!("/api/v1/sites/{SITE}/alerts/3/resolve");
-    let (status, _) = call(
-        &app,
-        "POST",
-        &resolve,
-        Some(token(Role::Admin)),
-        String::new(),
-    )
-    .await;
+    let (status, _) = post(&app, &resolve, Role::Admin).await;
     assert_eq!(status, StatusCode::OK);
     // The pipeline refuses acting on a resolved alert: 409 with its reason.
-    let (status, bytes) = call(
-        &app,
-        "POST",
-        &ack,
-        Some(token(Role::Operator)),
-        String::new(),
-    )
-    .await;
+    let (status, bytes) = post(&app, &ack, Role::Operator).await;
     assert_eq!(
         status,
         StatusCode::CONFLICT,
@@ -148,12 +127,10 @@ async fn viewer_cannot_acknowledge_operator_can_and_it_is_audited() {
         String::from_utf8_lossy(&bytes)
     );
     assert!(String::from_utf8_lossy(&bytes).contains("resolved"));
-    let (status, _) = call(
+    let (status, _) = post(
         &app,
-        "POST",
         &format!("/api/v1/sites/{SITE}/alerts/99/acknowledge"),
-        Some(token(Role::Operator)),
-        String::new(),
+        Role::Operator,
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -211,33 +188,22 @@ async fn live_lists_filter_and_order() {
     )
     .await;
     assert_eq!(all.as_array().unwrap().len(), 3);
-    let (status, bytes) = call(
+    let (status, bytes) = get(
         &app,
-        "GET",
         &format!("/api/v1/sites/{SITE}/tracks?class=zeppelin"),
-        Some(token(Role::Viewer)),
-        String::new(),
+        Role::Viewer,
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(String::from_utf8_lossy(&bytes).contains("zeppelin"));
-    let (status, _) = call(
+    let (status, _) = get(
         &app,
-        "GET",
         &format!("/api/v1/sites/{SITE}/tracks/77"),
-        Some(token(Role::Viewer)),
-        String::new(),
+        Role::Viewer,
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = call(
-        &app,
-        "GET",
-        "/api/v1/sites/south/tracks",
-        Some(token(Role::Viewer)),
-        String::new(),
-    )
-    .await;
+    let (status, _) = get(&app, "/api/v1/sites/south/tracks", Role::Viewer).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Most severe first.
@@ -387,21 +353,17 @@ async fn history_comes_from_the_store() {
     )
     .await;
     assert_eq!(alerts["items"][0]["alert"], 1);
-    let (status, _) = call(
+    let (status, _) = get(
         &app,
-        "GET",
         &format!("/api/v1/sites/{SITE}/history/tracks?from=yesterday"),
-        Some(token(Role::Viewer)),
-        String::new(),
+        Role::Viewer,
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = call(
+    let (status, _) = get(
         &app,
-        "GET",
         &format!("/api/v1/sites/{SITE}/history/tracks?from=10&to=5"),
-        Some(token(Role::Viewer)),
-        String::new(),
+        Role::Viewer,
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -548,14 +510,7 @@ async fn health_metrics_and_console_placeholder() {
         (status, body.as_slice()),
         (StatusCode::OK, b"ok\n".as_slice())
     );
-    let (status, body) = call(
-        &app,
-        "GET",
-        "/metrics",
-        Some(token(Role::Viewer)),
-        String::new(),
-    )
-    .await;
+    let (status, body) = get(&app, "/metrics", Role::Viewer).await;
     assert_eq!(status, StatusCode::OK);
     let text = String::from_utf8(body).unwrap();
     assert!(text.contains("picket_tracks{site=\"north\"} 3"), "{text}");

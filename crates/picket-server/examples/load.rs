@@ -23,8 +23,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-const ORIGIN: (f64, f64) = (51.47, -0.45);
-const M_PER_DEG_LAT: f64 = 111_320.0;
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::{geodetic, protected_zone, sensor_section, site_section, storage_section};
+
 /// The protected zone's radius: the load's targets stay outside it, the intruders fly in.
 const ZONE_R_M: f64 = 500.0;
 /// Drones flying into the protected zone among the load, one entry every 0.4 s from 1.5 s.
@@ -56,60 +58,13 @@ fn intruder(j: usize, t: f64) -> (f64, f64) {
 }
 
 fn config(dir: &std::path::Path) -> SiteConfig {
-    let text = format!(
-        r#"
-[site]
-id = "load"
-origin = {{ lat_deg = {}, lon_deg = {}, alt_m = 0.0 }}
-reorder_window_s = 0.001
-queue_capacity = 65536
-
-[[sensor]]
-name = "radar"
-kind = "radar"
-format = "asterix"
-frame_is_scan = true
-listen = {{ protocol = "udp", bind = "127.0.0.1:0" }}
-
-[[sensor]]
-name = "rid"
-kind = "remoteid"
-format = "remoteid"
-listen = {{ protocol = "udp", bind = "127.0.0.1:0" }}
-
-[[sensor]]
-name = "adsb"
-kind = "adsb"
-format = "beast"
-listen = {{ protocol = "tcp", bind = "127.0.0.1:0" }}
-
-[storage]
-path = "{}"
-durability = "process_crash"
-
-[[zone]]
-id = "hq"
-kind = "protected"
-circle = {{ x = 0.0, y = 0.0, r_m = {zone_r_m} }}
-ceiling_m = 3000.0
-
-[[rule]]
-kind = "entry"
-level = 4
-"#,
-        ORIGIN.0,
-        ORIGIN.1,
-        dir.join("load.db").display(),
-        zone_r_m = ZONE_R_M,
-    );
+    let text = site_section("load", 0.001, "queue_capacity = 65536")
+        + &sensor_section("radar", "radar", "asterix", "udp", "frame_is_scan = true")
+        + &sensor_section("rid", "remoteid", "remoteid", "udp", "")
+        + &sensor_section("adsb", "adsb", "beast", "tcp", "")
+        + &storage_section(&dir.join("load.db"), Some("process_crash"))
+        + &protected_zone(ZONE_R_M, 3000.0);
     SiteConfig::parse(&text, "load.toml").expect("valid")
-}
-
-fn geodetic(east_m: f64, north_m: f64) -> (f64, f64) {
-    (
-        ORIGIN.0 + north_m / M_PER_DEG_LAT,
-        ORIGIN.1 + east_m / (M_PER_DEG_LAT * ORIGIN.0.to_radians().cos()),
-    )
 }
 
 /// Target `i` of `n` at time `t`: spread on rings, moving slowly tangentially.
@@ -236,29 +191,15 @@ fn adsb(addr: std::net::SocketAddr, per_ms: usize, stop: Arc<AtomicBool>) {
 
 /// CPU seconds of this process's threads, split by whether the name starts with `picket`.
 fn thread_cpu_s() -> (f64, f64) {
-    let ticks = 100.0; // USER_HZ
-    let (mut picket, mut other) = (0.0, 0.0);
-    for task in std::fs::read_dir("/proc/self/task")
+    thread_cpu()
         .into_iter()
-        .flatten()
-        .flatten()
-    {
-        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
-        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
-        let Some(rest) = stat.rsplit_once(')').map(|r| r.1) else {
-            continue;
-        };
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        let cpu = (f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
-            + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0))
-            / ticks;
-        if comm.starts_with("picket") {
-            picket += cpu;
-        } else {
-            other += cpu;
-        }
-    }
-    (picket, other)
+        .fold((0.0, 0.0), |(p, o), (name, s)| {
+            if name.starts_with("picket") {
+                (p + s, o)
+            } else {
+                (p, o + s)
+            }
+        })
 }
 
 /// The 1, 5 and 15 minute load averages (the machine is shared: this says how shared).
@@ -271,8 +212,9 @@ fn loadavg() -> String {
         .join(" ")
 }
 
-/// CPU seconds of picket's threads by name (summed over threads of the same name).
-fn thread_cpu_by_name() -> std::collections::BTreeMap<String, f64> {
+/// CPU seconds of this process's threads by name (summed over threads of the same name).
+fn thread_cpu() -> std::collections::BTreeMap<String, f64> {
+    let ticks_per_s = 100.0; // USER_HZ
     let mut out = std::collections::BTreeMap::new();
     for task in std::fs::read_dir("/proc/self/task")
         .into_iter()
@@ -284,14 +226,13 @@ fn thread_cpu_by_name() -> std::collections::BTreeMap<String, f64> {
         let Some(rest) = stat.rsplit_once(')').map(|r| r.1) else {
             continue;
         };
+        // utime and stime, the 14th and 15th fields of stat.
         let f: Vec<&str> = rest.split_whitespace().collect();
         let ticks: f64 = [11, 12]
             .iter()
             .filter_map(|&i| f.get(i)?.parse::<f64>().ok())
             .sum();
-        if comm.starts_with("picket") {
-            *out.entry(comm.trim().to_owned()).or_default() += ticks / 100.0;
-        }
+        *out.entry(comm.trim().to_owned()).or_default() += ticks / ticks_per_s;
     }
     out
 }
@@ -405,7 +346,10 @@ fn main() {
         cpu1.1 - cpu0.1,
         peak_kb / 1024
     );
-    for (name, s) in thread_cpu_by_name() {
+    for (name, s) in thread_cpu()
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("picket"))
+    {
         println!("  thread {name:<18} {s:.2} s CPU");
     }
     println!("load average before {load0}, after {}", loadavg());

@@ -4,100 +4,41 @@
 
 use picket_core::{AlertState, Timestamp};
 use picket_formats::picket_asterix::{builders::Plot048, spec};
-use picket_formats::picket_remoteid::{Envelope, Location, Message};
 use picket_server::Server;
 use picket_server::config::SiteConfig;
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const ORIGIN: (f64, f64) = (51.47, -0.45);
+mod common;
+use common::{
+    protected_zone, rid_location, sensor_section, site_section, storage_section, time_of_day_s,
+    wait_for,
+};
 
 fn site_toml(dir: &Path, extra: &str) -> String {
-    format!(
-        r#"
-[site]
-id = "test"
-origin = {{ lat_deg = {lat}, lon_deg = {lon}, alt_m = 0.0 }}
-reorder_window_s = 0.02
-{extra}
-
-[[sensor]]
-name = "rid"
-kind = "remoteid"
-format = "remoteid"
-listen = {{ protocol = "udp", bind = "127.0.0.1:0" }}
-
-[[sensor]]
-name = "radar"
-kind = "radar"
-format = "asterix"
-listen = {{ protocol = "udp", bind = "127.0.0.1:0" }}
-
-[[sensor]]
-name = "radar-tcp"
-kind = "radar"
-format = "asterix"
-max_frame_bytes = 1024
-read_timeout_s = 1.0
-listen = {{ protocol = "tcp", bind = "127.0.0.1:0", max_connections = 2 }}
-
-[storage]
-path = "{db}"
-durability = "process_crash"
-
-[[zone]]
-id = "hq"
-kind = "protected"
-circle = {{ x = 0.0, y = 0.0, r_m = 2000.0 }}
-ceiling_m = 500.0
-
-[[rule]]
-kind = "entry"
-level = 4
-"#,
-        lat = ORIGIN.0,
-        lon = ORIGIN.1,
-        db = dir.join("site.db").display()
-    )
+    site_section("test", 0.02, extra)
+        + &sensor_section("rid", "remoteid", "remoteid", "udp", "")
+        + &sensor_section("radar", "radar", "asterix", "udp", "")
+        + &sensor_section(
+            "radar-tcp",
+            "radar",
+            "asterix",
+            "tcp",
+            "max_frame_bytes = 1024\nread_timeout_s = 1.0",
+        )
+        .replace(
+            "bind = \"127.0.0.1:0\" }",
+            "bind = \"127.0.0.1:0\", max_connections = 2 }",
+        )
+        + &storage_section(&dir.join("site.db"), Some("process_crash"))
+        + &protected_zone(2000.0, 500.0)
 }
 
 fn start(dir: &Path, extra: &str) -> Server {
     let config = SiteConfig::parse(&site_toml(dir, extra), "test.toml").expect("valid config");
     Server::start(vec![config]).expect("starts")
-}
-
-fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !ok() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// A Remote ID Location message at `east_m` metres east of the origin.
-fn rid_location(east_m: f64) -> Vec<u8> {
-    let lon = ORIGIN.1 + east_m / (111_320.0 * ORIGIN.0.to_radians().cos());
-    let loc = Location {
-        status: 2,
-        direction: 90.0,
-        speed_horizontal: 10.0,
-        latitude: ORIGIN.0,
-        longitude: lon,
-        altitude_geo: 60.0,
-        altitude_baro: 60.0,
-        height: 60.0,
-        horiz_accuracy: 10,
-        vert_accuracy: 4,
-        speed_accuracy: 3,
-        ..Location::default()
-    };
-    Envelope::new(Message::Location(loc)).encode().to_vec()
-}
-
-fn time_of_day_s() -> f64 {
-    picket_server::now().as_secs().rem_euclid(86_400.0)
 }
 
 fn plot(range_nm: f64) -> Vec<u8> {

@@ -3,7 +3,6 @@
 //! state. The child is this test binary re-invoked with `PICKET_KILL9_DIR` set.
 
 use picket_core::{AlertState, Timestamp};
-use picket_formats::picket_remoteid::{Envelope, Location, Message};
 use picket_live::Command;
 use picket_server::Server;
 use picket_server::config::SiteConfig;
@@ -15,58 +14,18 @@ use std::process::{Command as Process, Stdio};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-const ORIGIN: (f64, f64) = (51.47, -0.45);
+mod common;
+use common::{protected_zone, rid_location, sensor_section, site_section, storage_section};
+
 const ENV: &str = "PICKET_KILL9_DIR";
 
 fn config(dir: &Path) -> SiteConfig {
-    let text = format!(
-        r#"
-[site]
-id = "k9"
-origin = {{ lat_deg = {}, lon_deg = {}, alt_m = 0.0 }}
-reorder_window_s = 0.02
-
-[[sensor]]
-name = "rid"
-kind = "remoteid"
-format = "remoteid"
-listen = {{ protocol = "udp", bind = "127.0.0.1:0" }}
-
-[storage]
-path = "{}"
-
-[[zone]]
-id = "hq"
-kind = "protected"
-circle = {{ x = 0.0, y = 0.0, r_m = 3000.0 }}
-ceiling_m = 500.0
-
-[[rule]]
-kind = "entry"
-level = 4
-"#,
-        ORIGIN.0,
-        ORIGIN.1,
-        dir.join("site.db").display()
-    );
+    // Durability as deployed (the default, power loss): what a flush acknowledged is on disk.
+    let text = site_section("k9", 0.02, "")
+        + &sensor_section("rid", "remoteid", "remoteid", "udp", "")
+        + &storage_section(&dir.join("site.db"), None)
+        + &protected_zone(3000.0, 500.0);
     SiteConfig::parse(&text, "k9.toml").unwrap()
-}
-
-fn rid_location(east_m: f64) -> Vec<u8> {
-    let lon = ORIGIN.1 + east_m / (111_320.0 * ORIGIN.0.to_radians().cos());
-    let loc = Location {
-        status: 2,
-        direction: 90.0,
-        speed_horizontal: 10.0,
-        latitude: ORIGIN.0,
-        longitude: lon,
-        altitude_geo: 60.0,
-        height: 60.0,
-        horiz_accuracy: 10,
-        vert_accuracy: 4,
-        ..Location::default()
-    };
-    Envelope::new(Message::Location(loc)).encode().to_vec()
 }
 
 /// The child: serves, floods itself, acknowledges the first alert, and prints what the store

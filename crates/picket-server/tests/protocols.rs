@@ -11,58 +11,43 @@ use picket_server::config::SiteConfig;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const ORIGIN: (f64, f64) = (51.47, -0.45);
+mod common;
+use common::{geodetic, protected_zone, sensor_section, site_section, storage_section, wait_for};
 
 fn config(dir: &Path, beast_feed: std::net::SocketAddr, zone_r_m: f64) -> String {
-    format!(
-        r#"
-[site]
-id = "proto"
-origin = {{ lat_deg = {lat}, lon_deg = {lon}, alt_m = 0.0 }}
-reorder_window_s = 0.02
-
-# A SAPIENT node reporting geolocated positions. (Not kind camera: the tracker treats camera,
-# RF and acoustic sensors as bearing-only and does not start tracks from them alone.)
-[[sensor]]
-name = "camera"
-kind = "generic"
-format = "sapient"
-listen = {{ protocol = "tcp", bind = "127.0.0.1:0" }}
-
-[[sensor]]
-name = "adsb"
-kind = "adsb"
-format = "beast"
-connect = "{beast_feed}"
-
-[storage]
-path = "{db}"
-durability = "process_crash"
-
-[[zone]]
-id = "hq"
-kind = "protected"
-circle = {{ x = 0.0, y = 0.0, r_m = {zone_r_m} }}
-ceiling_m = 3000.0
-
-[[rule]]
-kind = "entry"
-level = 4
-"#,
-        lat = ORIGIN.0,
-        lon = ORIGIN.1,
-        db = dir.join("site.db").display()
-    )
+    // A SAPIENT node reporting geolocated positions. (Not kind camera: the tracker treats
+    // camera, RF and acoustic sensors as bearing-only and does not start tracks from them.)
+    site_section("proto", 0.02, "")
+        + &sensor_section("camera", "generic", "sapient", "tcp", "")
+        + &format!(
+            "[[sensor]]\nname = \"adsb\"\nkind = \"adsb\"\nformat = \"beast\"\nconnect = \"{beast_feed}\"\n\n"
+        )
+        + &storage_section(&dir.join("site.db"), Some("process_crash"))
+        + &protected_zone(zone_r_m, 3000.0)
 }
 
-fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !ok() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+/// The envelope of SAPIENT node `node`, and its Registration sent on `stream`.
+fn register(stream: &mut TcpStream, node: &str) -> builders::Envelope {
+    let envelope = builders::Envelope {
+        node_id: picket_server::node_id(node),
+        destination_id: None,
+    };
+    let identity = builders::NodeIdentity {
+        name: "camera".into(),
+        short_name: "cam".into(),
+        manufacturer: "test".into(),
+        model: "test".into(),
+        software_version: "1".into(),
+        status_interval_s: 5.0,
+    };
+    send(
+        stream,
+        &envelope,
+        Content::Registration(builders::fusion_registration(&identity)),
+    );
+    envelope
 }
 
 fn send(stream: &mut TcpStream, envelope: &builders::Envelope, content: Content) {
@@ -77,11 +62,7 @@ fn detection(k: u64) -> Content {
     let d = builders::Detection {
         report_id: builders::ulid(1_700_000_000_000 + k, u128::from(k) + 1),
         object_id: builders::ulid(1_700_000_000_000, 42),
-        position: Geodetic::new(
-            ORIGIN.0,
-            ORIGIN.1 + east_m / (111_320.0 * ORIGIN.0.to_radians().cos()),
-            50.0,
-        ),
+        position: Geodetic::new(geodetic(east_m, 0.0).0, geodetic(east_m, 0.0).1, 50.0),
         sigma_h_m: 5.0,
         sigma_v_m: 5.0,
         velocity: None,
@@ -99,25 +80,13 @@ fn sapient_registration_then_detections_make_a_track() {
     let server = Server::start(vec![SiteConfig::parse(&text, "proto.toml").unwrap()]).unwrap();
     let site = server.registry().get("proto").unwrap().clone();
     let mut stream = TcpStream::connect(server.addr("proto", "camera").unwrap()).unwrap();
-    let envelope = builders::Envelope {
+    // A detection before registering is refused.
+    let unregistered = builders::Envelope {
         node_id: picket_server::node_id("camera-1"),
         destination_id: None,
     };
-    // A detection before registering is refused.
-    send(&mut stream, &envelope, detection(0));
-    let identity = builders::NodeIdentity {
-        name: "camera".into(),
-        short_name: "cam".into(),
-        manufacturer: "test".into(),
-        model: "test".into(),
-        software_version: "1".into(),
-        status_interval_s: 5.0,
-    };
-    send(
-        &mut stream,
-        &envelope,
-        Content::Registration(builders::fusion_registration(&identity)),
-    );
+    send(&mut stream, &unregistered, detection(0));
+    let envelope = register(&mut stream, "camera-1");
     // The RegistrationAck comes back framed.
     let mut prefix = [0u8; 4];
     stream
@@ -162,8 +131,8 @@ fn beast_client_reconnects_and_tracks() {
     let mut k = 0u32;
     wait_for("an ADS-B track", || {
         let east_m = 1000.0 + 20.0 * f64::from(k);
-        let lon = ORIGIN.1 + east_m / (111_320.0 * ORIGIN.0.to_radians().cos());
-        let frame = airborne_position(0x40_6B_90, 11, ORIGIN.0, lon, 1500, k % 2 == 1).unwrap();
+        let (lat, lon) = geodetic(east_m, 0.0);
+        let frame = airborne_position(0x40_6B_90, 11, lat, lon, 1500, k % 2 == 1).unwrap();
         let mut bytes = Vec::new();
         write_beast(&frame, &mut bytes);
         conn.write_all(&bytes).unwrap();
@@ -184,23 +153,7 @@ fn operator_commands_and_reload_go_through_the_guard_and_the_audit_log() {
     // Camera detections inside the zone (ADS-B aircraft are classified as manned by the
     // tracker, which the entry rule may not apply to).
     let mut conn = TcpStream::connect(server.addr("proto", "camera").unwrap()).unwrap();
-    let envelope = builders::Envelope {
-        node_id: picket_server::node_id("camera-2"),
-        destination_id: None,
-    };
-    let identity = builders::NodeIdentity {
-        name: "camera".into(),
-        short_name: "cam".into(),
-        manufacturer: "test".into(),
-        model: "test".into(),
-        software_version: "1".into(),
-        status_interval_s: 5.0,
-    };
-    send(
-        &mut conn,
-        &envelope,
-        Content::Registration(builders::fusion_registration(&identity)),
-    );
+    let envelope = register(&mut conn, "camera-2");
     let mut k = 1;
     wait_for("an alert", || {
         send(&mut conn, &envelope, detection(k));

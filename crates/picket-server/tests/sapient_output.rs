@@ -10,6 +10,9 @@ use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{sensor_section, site_section, storage_section};
+
 fn read_message(conn: &mut TcpStream) -> sapient::v2_0::SapientMessage {
     let mut prefix = [0u8; 4];
     conn.read_exact(&mut prefix).unwrap();
@@ -22,12 +25,14 @@ fn read_message(conn: &mut TcpStream) -> sapient::v2_0::SapientMessage {
 fn sapient_output_reconnects_and_registers_again() {
     let dir = tempfile::tempdir().unwrap();
     let c2 = TcpListener::bind("127.0.0.1:0").unwrap();
-    let text = format!(
-        "[site]\nid = \"out\"\norigin = {{ lat_deg = 51.47, lon_deg = -0.45, alt_m = 0.0 }}\nreorder_window_s = 0.02\n\n[[sensor]]\nname = \"rid\"\nkind = \"remoteid\"\nformat = \"remoteid\"\nlisten = {{ protocol = \"udp\", bind = \"127.0.0.1:0\" }}\n\n[storage]\npath = {:?}\ndurability = \"process_crash\"\n\n[[output]]\nkind = \"sapient\"\ntarget = \"{}\"\nnode_id = \"{}\"\n",
-        dir.path().join("out.db").display().to_string(),
-        c2.local_addr().unwrap(),
-        picket_server::node_id("out")
-    );
+    let text = site_section("out", 0.02, "")
+        + &sensor_section("rid", "remoteid", "remoteid", "udp", "")
+        + &storage_section(&dir.path().join("out.db"), Some("process_crash"))
+        + &format!(
+            "[[output]]\nkind = \"sapient\"\ntarget = \"{}\"\nnode_id = \"{}\"\n",
+            c2.local_addr().unwrap(),
+            picket_server::node_id("out")
+        );
     let config = SiteConfig::parse(&text, "out.toml").unwrap();
     let site = picket_server::core::build_site(&config);
     let server = Server::start(vec![config]).unwrap();

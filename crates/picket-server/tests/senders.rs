@@ -13,6 +13,9 @@ use picket_server::senders::{Sender, wire};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::sensor_section;
+
 const KINDS: [SensorKind; 5] = [
     SensorKind::Radar,
     SensorKind::RemoteId,
@@ -159,11 +162,7 @@ fn every_sensor_kind_reaches_its_listener() {
 }
 
 fn auth_config(dir: &std::path::Path) -> String {
-    let sensor = |name: &str, kind: &str, format: &str, protocol: &str, extra: &str| {
-        format!(
-            "[[sensor]]\nname = \"{name}\"\nkind = \"{kind}\"\nformat = \"{format}\"\nlisten = {{ protocol = \"{protocol}\", bind = \"127.0.0.1:0\" }}\n{extra}\n"
-        )
-    };
+    let sensor = sensor_section;
     let mut t = String::from(
         "[site]\nid = \"demo\"\norigin = { lat_deg = 36.19, lon_deg = 44.01, alt_m = 420.0 }\n\n",
     );

@@ -72,6 +72,25 @@ pub async fn call(
     (status, bytes)
 }
 
+/// `GET uri` with `role`'s token: status and body.
+pub async fn get(app: &axum::Router, uri: &str, role: Role) -> (StatusCode, Vec<u8>) {
+    call(app, "GET", uri, Some(token(role)), String::new()).await
+}
+
+/// `POST uri` with `role`'s token and no body: status and body.
+pub async fn post(app: &axum::Router, uri: &str, role: Role) -> (StatusCode, Vec<u8>) {
+    call(app, "POST", uri, Some(token(role)), String::new()).await
+}
+
+/// `GET uri` with `role`'s token, the whole response (for its headers).
+pub async fn get_response(app: axum::Router, uri: &str, role: Role) -> axum::response::Response {
+    let request = Request::get(uri)
+        .header("authorization", format!("Bearer {}", token(role)))
+        .body(Body::empty())
+        .unwrap();
+    app.oneshot(request).await.unwrap()
+}
+
 pub async fn get_json(app: &axum::Router, uri: &str, role: Role) -> Value {
     let (status, bytes) = call(app, "GET", uri, Some(token(role)), String::new()).await;
     assert_eq!(
