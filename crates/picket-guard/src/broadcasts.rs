@@ -47,9 +47,15 @@ impl Guard {
         })
     }
 
-    /// For each newly flagged identity bound to several live tracks, presumes one genuine:
-    /// the only one inside the identity's whitelist bounds when exactly one is, else the one
-    /// bound first. A forger copying a serial is then the suspect, not its owner.
+    /// For each newly flagged identity, presumes one track genuine, among the live tracks
+    /// that held the identity within the last [`HOLDER_MEMORY_S`] (a tracker keeping one live
+    /// track per identity hands a cloned serial back and forth between the owner's track and
+    /// the cloner's, so the two are rarely bound at the same moment): the only one inside the
+    /// identity's whitelist bounds with a ranging sensor (radar) behind it, when exactly one
+    /// is; else, when several are bound now, the one bound first. A forger copying a serial is
+    /// then the suspect, not its owner. (Spoofing preset, seeds 1-5: all 9 flags on honest
+    /// drones were on the owners of cloned whitelisted serials, flagged because only the
+    /// tracks bound at that moment were considered.)
     pub(crate) fn choose_trusted(&mut self, time: Timestamp) {
         let ctx = Context {
             compiled: &self.compiled,
@@ -60,25 +66,27 @@ impl Guard {
         };
         let mut choices: Vec<(Identity, TrackId)> = Vec::new();
         for identity in self.spoof.untrusted_flags() {
-            let Some(ids) = self.bound.get(identity).filter(|ids| ids.len() > 1) else {
-                continue;
-            };
             let in_bounds: Vec<TrackId> = match self.whitelist.get(identity) {
-                Some(&a) => ids
-                    .iter()
-                    .filter(|id| {
-                        self.tracks
-                            .get(id)
-                            .is_some_and(|e| !matches!(ctx.bounds(a, &e.track), Verdict::Fire(..)))
+                Some(&a) => self
+                    .holders
+                    .get(identity)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, last)| time.since_s(*last) <= HOLDER_MEMORY_S)
+                    .filter_map(|(id, _)| self.tracks.get(id))
+                    .filter(|e| {
+                        e.track.sensors.0 & self.ranging.0 != 0
+                            && !matches!(ctx.bounds(a, &e.track), Verdict::Fire(..))
                     })
-                    .copied()
+                    .map(|e| e.track.id)
                     .collect(),
                 None => Vec::new(),
             };
-            let trusted = if in_bounds.len() == 1 {
-                in_bounds[0]
-            } else {
-                ids[0]
+            let bound = self.bound.get(identity).filter(|ids| ids.len() > 1);
+            let trusted = match (in_bounds.as_slice(), bound) {
+                ([only], _) => *only,
+                (_, Some(ids)) => ids[0],
+                _ => continue,
             };
             choices.push((identity.clone(), trusted));
         }
@@ -86,4 +94,71 @@ impl Guard {
             self.spoof.trust(&identity, track);
         }
     }
+
+    /// Remembers that `track` holds `identity` at `time`.
+    pub(crate) fn note_holder(&mut self, identity: &Identity, track: TrackId, time: Timestamp) {
+        let holders = self.holders.entry(identity.clone()).or_default();
+        match holders.iter_mut().find(|(id, _)| *id == track) {
+            Some(h) => h.1 = time,
+            None => holders.push((track, time)),
+        }
+    }
+
+    /// Forgets holders that ended or have not held their identity for [`HOLDER_MEMORY_S`].
+    pub(crate) fn forget_holders(&mut self, time: Timestamp) {
+        let tracks = &self.tracks;
+        self.holders.retain(|_, holders| {
+            holders.retain(|(id, last)| {
+                tracks.contains_key(id) && time.since_s(*last) <= HOLDER_MEMORY_S
+            });
+            !holders.is_empty()
+        });
+    }
 }
+
+impl Guard {
+    /// The whitelist entry a track without identity still counts as, when it is a duplicate of
+    /// an authorized drone's track: it held a whitelisted identity until another track took
+    /// it, that track is within `min_separation_m` of it (closer than that, two tracks are one
+    /// object tracked twice, as the two-places test reads them) and inside its bounds, and the
+    /// identity is not suspected. Site-defense seeds 1-20: both alerts on authorized drones
+    /// were `entry` alerts on the radar track a drone's serial had just moved away from, 5-15 m
+    /// from the new holder.
+    pub(crate) fn inherited_authorization(&self, id: TrackId) -> Option<usize> {
+        let entry = self.tracks.get(&id)?;
+        if entry.track.identity.is_some() {
+            return None;
+        }
+        let identity = entry.former_identity.as_ref()?;
+        let a = *self.whitelist.get(identity)?;
+        if self.spoof.is_flagged(identity) {
+            return None;
+        }
+        let separation_m = self.compiled.rules.iter().find_map(|r| match r.params {
+            crate::rules::RuleParams::SpoofSuspected(p) => Some(p.min_separation_m),
+            _ => None,
+        });
+        let separation_m =
+            separation_m.unwrap_or(crate::rules::SpoofParams::default().min_separation_m);
+        let ctx = Context {
+            compiled: &self.compiled,
+            gauss: &self.gauss,
+            spoof: &self.spoof,
+            whitelist: &self.whitelist,
+            time: entry.track.time,
+        };
+        let p = &entry.track.position;
+        self.bound
+            .get(identity)?
+            .iter()
+            .filter_map(|h| self.tracks.get(h))
+            .any(|h| {
+                h.track.position.distance_m(p) < separation_m
+                    && !matches!(ctx.bounds(a, &h.track), Verdict::Fire(..))
+            })
+            .then_some(a)
+    }
+}
+
+/// How long a track that held an identity still counts as one of its holders, seconds.
+pub const HOLDER_MEMORY_S: f64 = 30.0;

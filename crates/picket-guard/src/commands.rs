@@ -102,6 +102,13 @@ impl Guard {
         time: Timestamp,
     ) -> Result<Vec<AlertEvent>, ReloadError> {
         let compiled = compile(config, Some(&self.frame)).map_err(ReloadError)?;
+        let coverage = crate::verify::resolve(
+            &config.file,
+            &compiled.settings.coverage,
+            &self.sensor_names,
+            &self.sensors,
+        )
+        .map_err(ReloadError)?;
         let rule_map = remap_rules(&self.compiled.rules, &compiled.rules);
         let zone_map: Vec<Option<u16>> = self
             .compiled
@@ -156,6 +163,7 @@ impl Guard {
             self.tracks.insert(id, entry);
         }
         self.compiled = compiled;
+        self.coverage = coverage;
         self.index_whitelist();
         Ok(events)
     }

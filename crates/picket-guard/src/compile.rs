@@ -64,6 +64,10 @@ pub fn compile(config: &GuardConfig, frame: Option<&LocalFrame>) -> Result<Compi
             format!("stale_track_s must be positive, got {}", s.stale_track_s),
         ));
     }
+    for (i, c) in s.coverage.iter().enumerate() {
+        crate::verify::check(c)
+            .map_err(|e| error(section_label("guard.coverage", i, Some(&c.sensor)), e))?;
+    }
     // Slots index zones and rules with u16 (u16::MAX means "no zone").
     if config.zone.len() >= usize::from(u16::MAX) || config.rule.len() >= usize::from(u16::MAX) {
         return Err(error(
@@ -315,6 +319,15 @@ fn spoof_params(r: &RuleConfig) -> Result<SpoofParams, String> {
         0 => Err(format!("{name} must be at least 1")),
         n => Ok(n),
     };
+    let (verify_pd, verify_pfa) = (
+        r.verify_pd.unwrap_or(d.verify_pd),
+        r.verify_pfa.unwrap_or(d.verify_pfa),
+    );
+    if !(verify_pfa > 0.0 && verify_pfa < verify_pd && verify_pd < 1.0) {
+        return Err(format!(
+            "verify_pfa and verify_pd must satisfy 0 < verify_pfa < verify_pd < 1, got {verify_pfa} and {verify_pd}"
+        ));
+    }
     Ok(SpoofParams {
         chi2_gate: positive("chi2_gate", r.chi2_gate.unwrap_or(d.chi2_gate))?,
         max_speed_mps: positive("max_speed_mps", r.max_speed_mps.unwrap_or(d.max_speed_mps))?,
@@ -329,6 +342,8 @@ fn spoof_params(r: &RuleConfig) -> Result<SpoofParams, String> {
             r.verify_range_m.unwrap_or(d.verify_range_m),
         )?,
         verify_strikes: count("verify_strikes", r.verify_strikes, d.verify_strikes)?,
+        verify_pd,
+        verify_pfa,
         min_separation_m: non_negative(
             "min_separation_m",
             r.min_separation_m.unwrap_or(d.min_separation_m),

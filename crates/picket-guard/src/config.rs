@@ -61,14 +61,37 @@ pub struct GuardSettings {
     /// A track not updated for this long is ended as if deleted (its alerts resolve), so the
     /// guard's memory stays bounded when a tracker forgets to publish a deletion.
     pub stale_track_s: f64,
+    /// What each sensor covers (`[[guard.coverage]]`). Inside the coverage of a radar (or
+    /// another sensor that measures range), a Remote ID broadcast should be seen by that
+    /// sensor too: the spoofing rule verifies broadcasts there (see `spoof_suspected`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub coverage: Vec<CoverageConfig>,
 }
 
 impl Default for GuardSettings {
     fn default() -> Self {
         Self {
             stale_track_s: 120.0,
+            coverage: Vec::new(),
         }
     }
+}
+
+/// `[[guard.coverage]]`: a sensor's nominal coverage, as the site's sensor sections state it:
+/// its greatest range and, for a sector, its boresight and field of view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageConfig {
+    /// The sensor's name in the site (e.g. `radar-1`).
+    pub sensor: String,
+    /// Greatest range from the sensor, metres (slant range).
+    pub range_m: f64,
+    /// Centre of the sector, degrees clockwise from north.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boresight_deg: Option<f64>,
+    /// Width of the sector, degrees (360 or none: all round).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fov_deg: Option<f64>,
 }
 
 /// A circle footprint.
@@ -202,6 +225,12 @@ pub struct RuleConfig {
     /// spoof_suspected: consecutive unconfirmed broadcasts that flag an identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_strikes: Option<u32>,
+    /// Least share of honest broadcasts a radar track confirms (0 < pfa < pd < 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_pd: Option<f64>,
+    /// Share of forged broadcasts a radar track confirms by chance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_pfa: Option<f64>,
     /// spoof_suspected: smallest distance between two tracks bound to one identity that counts
     /// as "two places", metres.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,12 +3,13 @@
 
 use crate::compile::{Compiled, compile};
 use crate::config::{ConfigError, GuardConfig};
-use crate::evaluate::{Context, Facts};
+use crate::evaluate::{Context, Exemption, Facts};
 use crate::lifecycle::{self, Cause, NO_ZONE, OpenAlert, Outcome, Slot, Timing, Verdict};
 use crate::predict::UnitGaussian;
 use crate::rules::{Rule, RuleParams, SpoofParams};
-use crate::spoof::{Broadcast, SpoofMonitor, TrackView};
+use crate::spoof::{Broadcast, Sensing, SpoofMonitor, TrackView};
 use crate::threat::Assessment;
+use crate::verify::{self, Coverage};
 use picket_core::{
     Actor, AlertEvent, AlertId, AlertState, Class, Enu, IdCounter, Identity, LocalFrame, Report,
     RuleKind, SensorKind, SensorSet, Site, ThreatLevel, Timestamp, Track, TrackId, TrackStatus,
@@ -46,6 +47,12 @@ pub(crate) struct Entry {
     pub(crate) track: Track,
     pub(crate) slots: Vec<Slot>,
     pub(crate) assessment: Assessment,
+    /// The identity the track held before it lost it (a tracker keeping one live track per
+    /// identity takes it away when another track takes the serial).
+    pub(crate) former_identity: Option<Identity>,
+    /// This step: the whitelist entry whose exemption the track keeps as a duplicate of the
+    /// authorized track it lost its identity to (see `Guard::inherited_authorization`).
+    pub(crate) inherited: Option<usize>,
 }
 
 /// The guard of one site. See the crate docs for an example.
@@ -54,10 +61,16 @@ pub struct Guard {
     pub(crate) compiled: Compiled,
     pub(crate) frame: LocalFrame,
     pub(crate) sensors: Vec<(SensorKind, Enu)>,
+    /// Sensor names by id, to resolve `[[guard.coverage]]` on reloads.
+    pub(crate) sensor_names: Vec<String>,
     noncoop: SensorSet,
+    pub(crate) ranging: SensorSet,
+    pub(crate) coverage: Vec<Coverage>,
     pub(crate) gauss: UnitGaussian,
     pub(crate) tracks: BTreeMap<TrackId, Entry>,
     pub(crate) bound: HashMap<Identity, Vec<TrackId>>,
+    /// Tracks that held each identity lately, with when they last did.
+    pub(crate) holders: HashMap<Identity, Vec<(TrackId, Timestamp)>>,
     pub(crate) alerts: BTreeMap<AlertId, (TrackId, u16, u16)>,
     pub(crate) whitelist: HashMap<Identity, usize>,
     ids: IdCounter,
@@ -118,15 +131,26 @@ impl Guard {
                 noncoop.insert(s.id);
             }
         }
+        let sensor_names: Vec<String> = site.sensors().iter().map(|s| s.name.clone()).collect();
+        let coverage = verify::resolve(
+            &config.file,
+            &compiled.settings.coverage,
+            &sensor_names,
+            &sensors,
+        )?;
         let mut guard = Self {
             whitelist: HashMap::new(),
             compiled,
             frame: *site.frame(),
+            ranging: verify::ranging(&sensors),
             sensors,
+            sensor_names,
             noncoop,
+            coverage,
             gauss: UnitGaussian::default(),
             tracks: BTreeMap::new(),
             bound: HashMap::new(),
+            holders: HashMap::new(),
             alerts: BTreeMap::new(),
             ids: IdCounter::starting_at(1),
             spoof: SpoofMonitor::default(),
@@ -188,6 +212,9 @@ impl Guard {
                 self.end_track(t.id, time, "deleted by the tracker", &mut events);
             } else if track_is_finite(t) {
                 self.upsert(t);
+                if let Some(identity) = &t.identity {
+                    self.note_holder(identity, t.id, time);
+                }
                 updated.push(t.id);
             } else {
                 self.rejected_tracks += 1;
@@ -201,9 +228,19 @@ impl Guard {
                     tracks: &self.tracks,
                     bound: &self.bound,
                 };
-                self.spoof
-                    .observe(&broadcasts, &view, &params, self.noncoop);
+                let sensing = Sensing {
+                    noncoop: self.noncoop,
+                    ranging: self.ranging,
+                    coverage: &self.coverage,
+                };
+                self.spoof.observe(&broadcasts, &view, &params, &sensing);
                 self.choose_trusted(time);
+            }
+        }
+        for id in &updated {
+            let inherited = self.inherited_authorization(*id);
+            if let Some(entry) = self.tracks.get_mut(id) {
+                entry.inherited = inherited;
             }
         }
         // Evaluation never reads other tracks: lend the map out instead of moving entries.
@@ -217,6 +254,7 @@ impl Guard {
         }
         self.tracks = entries;
         self.end_stale(time, &mut events);
+        self.forget_holders(time);
         self.spoof
             .forget_older_than(time, self.compiled.settings.stale_track_s);
         events
@@ -246,6 +284,9 @@ impl Guard {
                 if old == t.identity {
                     return;
                 }
+                if old.is_some() {
+                    entry.former_identity.clone_from(&old);
+                }
                 old
             }
             None => {
@@ -255,6 +296,8 @@ impl Guard {
                         track: t.clone(),
                         slots: Vec::new(),
                         assessment: Assessment::default(),
+                        former_identity: None,
+                        inherited: None,
                     },
                 );
                 None
@@ -284,6 +327,7 @@ impl Guard {
         if let Some(identity) = &entry.track.identity {
             self.unbind(identity, id);
         }
+        self.spoof.untrust(id);
         let mut slots = entry.slots;
         slots.sort_by_key(|s| s.alert.as_ref().map(|a| a.id));
         for slot in slots {
@@ -349,7 +393,10 @@ impl Guard {
             whitelist: &self.whitelist,
             time,
         };
-        let facts = ctx.facts(&entry.track);
+        let mut facts = ctx.facts(&entry.track);
+        if facts.exemption.is_none() {
+            facts.exemption = entry.inherited.map(Exemption::Authorized);
+        }
         let floor = entry.assessment.level;
         let mut breach_s: Option<f64> = None;
         let mut outcomes: Vec<((u16, u16), Outcome)> = Vec::new();

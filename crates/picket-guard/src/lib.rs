@@ -85,12 +85,16 @@
 //!   non-cooperative sensor (radar, RF, camera, acoustic: from the site's sensor kinds)
 //!   contributed to that track*: a track built from broadcasts alone cannot contradict them.
 //!   When the tracker instead starts a separate broadcast-only track for a forged position,
-//!   only the optional `verify_range_m` check (no non-cooperative track near a broadcast inside
-//!   the sensors' coverage) can catch it.
-//! - When one identity is bound to several live tracks and is flagged, one track is presumed
-//!   genuine (the only one inside the identity's whitelist bounds when exactly one is, else
-//!   the one bound first) and the others are the suspects: a forger copying an authorized
-//!   serial is flagged, its owner is not.
+//!   only broadcast verification can catch it: inside the coverage of a radar
+//!   (`[[guard.coverage]]`, or `verify_range_m`), broadcasts that no track with a radar behind
+//!   it confirms build up evidence until the identity is suspected ([`verify`]). Bearings
+//!   (RF, camera) confirm no position.
+//! - When a flagged identity has several holders (live tracks bound to it now or within the
+//!   last 30 s), one is presumed genuine (the only one inside the identity's whitelist bounds
+//!   with a radar behind it when exactly one is, else the one bound first) and the others are
+//!   the suspects: a forger copying an authorized serial is flagged, its owner is not.
+//! - A track that lost a whitelisted identity to a track within `min_separation_m` of it (one
+//!   drone tracked twice) keeps that authorization while the new holder is in bounds.
 //! - `Track::sensors` sensor ids index the same `Site` the guard was built with.
 //! - `picket_core::Identity` carries the Remote ID UAS id only; an `operator_id` whitelist
 //!   entry therefore matches a track whose broadcast id equals it, until the Operator ID
@@ -115,6 +119,7 @@ pub mod schedule;
 pub mod spoof;
 pub mod testing;
 mod threat;
+pub mod verify;
 mod zones;
 
 pub use compile::{Authorization, Compiled, identity_label, parse_icao};
@@ -123,8 +128,8 @@ pub use evaluate::Exemption;
 pub use geojson::polygon_from_geojson;
 pub use guard::{CommandError, Guard, ReloadError};
 pub use offline::{
-    OfflineError, OfflineStep, alert_record, alert_records, run_offline, run_offline_with,
-    state_name,
+    OfflineError, OfflineStep, alert_record, alert_records, radar_reach_m, run_offline,
+    run_offline_with, state_name,
 };
 pub use threat::{Assessment, Threat};
 pub use zones::GuardZone;

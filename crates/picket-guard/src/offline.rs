@@ -2,22 +2,20 @@
 //! the guard run over a tracker's per-step output, and alert events as alert-file records.
 
 use crate::config::section_label;
-use crate::config::{AuthorizedConfig, CircleConfig, ConfigError, GuardConfig, ZoneConfig};
+use crate::config::{
+    AuthorizedConfig, CircleConfig, ConfigError, CoverageConfig, GuardConfig, ZoneConfig,
+};
 use crate::guard::Guard;
 use picket_core::{AlertEvent, AlertState, Report, Timestamp, Track, ZoneShape};
-use picket_scenario::{AlertRecord, Ident, Scenario, ScenarioError, convert};
-
-/// Inside this range of a site with a radar, a Remote ID broadcast must be confirmed by a
-/// non-cooperative track (the `spoof_suspected` rule's `verify_range_m`), metres.
-pub const VERIFY_RANGE_WITH_RADAR_M: f64 = 3000.0;
+use picket_scenario::{AlertRecord, Ident, Scenario, ScenarioError, Shape, convert};
 
 impl GuardConfig {
     /// The configuration a scenario file carries: its zones and authorisations, with the
-    /// default rules; when the scenario has a radar, the spoofing rule also checks that
-    /// broadcasts within [`VERIFY_RANGE_WITH_RADAR_M`] are confirmed by a non-cooperative
-    /// track (a forged position has none; on the spoofing preset, seeds 1-5, with the tracker
-    /// keeping one live track per serial, 2 km flagged 65 % of the forged broadcasters and
-    /// 3 km 72.5 %). Errors name the scenario file and the record (`zone[0] "Z1"`).
+    /// default rules. Scenario files state no sensor coverage, so each radar's coverage is
+    /// taken as the farthest range it reported in the file (its clutter fills its instrumented
+    /// range; [`radar_reach_m`]); inside it the spoofing rule verifies broadcasts against radar
+    /// tracks (see `crate::verify`). Errors name the scenario file and the record
+    /// (`zone[0] "Z1"`).
     pub fn from_scenario(scenario: &Scenario) -> Result<Self, ConfigError> {
         let error = |section: String, reason: String| ConfigError {
             file: scenario.file.clone(),
@@ -62,19 +60,33 @@ impl GuardConfig {
                 ..Default::default()
             });
         }
-        if scenario.sensors.iter().any(|s| s.kind == "radar") {
-            config.rule = crate::rules::default_rules();
-            for r in config
-                .rule
-                .iter_mut()
-                .filter(|r| r.kind == "spoof_suspected")
-            {
-                r.verify_range_m = Some(VERIFY_RANGE_WITH_RADAR_M);
+        for s in scenario.sensors.iter().filter(|s| s.kind == "radar") {
+            if let Some(range_m) = radar_reach_m(scenario, &s.id) {
+                config.guard.coverage.push(CoverageConfig {
+                    sensor: s.id.clone(),
+                    range_m,
+                    boresight_deg: None,
+                    fov_deg: None,
+                });
             }
         }
         crate::compile::validate(&config)?;
         Ok(config)
     }
+}
+
+/// The farthest range sensor `id` reported in the scenario (polar detections), metres; `None`
+/// when it reported none.
+pub fn radar_reach_m(scenario: &Scenario, id: &str) -> Option<f64> {
+    scenario
+        .detections
+        .iter()
+        .filter(|d| d.sensor == id)
+        .filter_map(|d| match d.shape {
+            Shape::Polar { range_m, .. } if range_m.is_finite() => Some(range_m),
+            _ => None,
+        })
+        .max_by(f64::total_cmp)
 }
 
 /// One step of a tracker's output: the tracks it published at `time` (including `Deleted`

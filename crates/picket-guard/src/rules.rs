@@ -17,11 +17,19 @@ pub struct SpoofParams {
     pub strikes: u32,
     /// Consecutive consistent broadcasts that clear a flag.
     pub clean_to_clear: u32,
-    /// Range from the origin inside which a broadcast must be confirmed by a non-cooperative
-    /// track, metres; 0 = off.
+    /// Range from the origin inside which a broadcast must be confirmed by a track with a
+    /// ranging sensor behind it, metres; 0 = only where `[[guard.coverage]]` says a ranging
+    /// sensor covers (see `crate::verify`).
     pub verify_range_m: f64,
-    /// Consecutive unconfirmed broadcasts that flag an identity.
+    /// Evidence that flags an unconfirmed identity, counted in unconfirmed broadcasts in a row
+    /// (the CUSUM threshold of `crate::verify`).
     pub verify_strikes: u32,
+    /// Least share of an honest drone's broadcasts inside coverage that a radar track
+    /// confirms (measured: 99 % on the spoofing preset; assumed far lower, a small drone at
+    /// the edge of coverage is missed often).
+    pub verify_pd: f64,
+    /// Share of forged broadcasts that some radar track confirms by chance (measured: 1 %).
+    pub verify_pfa: f64,
     /// Two live tracks bound to one identity are "two places" only this far apart or more,
     /// metres (besides the χ² gate): two tracks on one object, a duplicate the tracker has not
     /// merged yet, have tight covariances and would fail the gate alone.
@@ -41,6 +49,8 @@ impl Default for SpoofParams {
             clean_to_clear: 10,
             verify_range_m: 0.0,
             verify_strikes: 10,
+            verify_pd: 0.5,
+            verify_pfa: 0.05,
             min_separation_m: 150.0,
             floor_m: 10.0,
         }
@@ -242,6 +252,8 @@ pub fn allowed_keys(kind: RuleKind) -> &'static [&'static str] {
             "clean_to_clear",
             "verify_range_m",
             "verify_strikes",
+            "verify_pd",
+            "verify_pfa",
             "min_separation_m",
             "floor_m",
         ],
@@ -268,6 +280,8 @@ pub fn set_keys(r: &RuleConfig) -> Vec<&'static str> {
         ("clean_to_clear", r.clean_to_clear.is_some()),
         ("verify_range_m", r.verify_range_m.is_some()),
         ("verify_strikes", r.verify_strikes.is_some()),
+        ("verify_pd", r.verify_pd.is_some()),
+        ("verify_pfa", r.verify_pfa.is_some()),
         ("min_separation_m", r.min_separation_m.is_some()),
         ("floor_m", r.floor_m.is_some()),
     ];

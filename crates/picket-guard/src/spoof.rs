@@ -13,18 +13,21 @@
 //! - **two places**: the same identity broadcast from two places at once (within 0.5 s), or
 //!   bound to two live tracks whose positions are incompatible and at least
 //!   `min_separation_m` apart (150 m by default: closer, they are one object tracked twice);
-//! - **unconfirmed** (optional, `verify_range_m`): a broadcast inside the range where the
-//!   non-cooperative sensors see every drone, with no such track near it.
+//! - **unconfirmed**: broadcasts inside the coverage of a radar (`[[guard.coverage]]`, or
+//!   `verify_range_m` from the origin) that no track with a radar behind it confirms, as
+//!   evidence accumulated over the identity's broadcasts (see [`crate::verify`]): a radar can
+//!   miss a small drone for a while, so no single missed scan counts for much.
 //!
-//! Innovation and unconfirmed evidence count one strike per broadcast (flagging after
-//! `strikes`, or `verify_strikes` for unconfirmed ones: a radar can miss a small drone for a few
-//! seconds); jump and two-places are conclusive and flag at once. `clean_to_clear` consistent broadcasts in a row clear a flag.
+//! Innovation evidence counts one strike per broadcast (flagging after `strikes`); unconfirmed
+//! evidence flags once its sum reaches the threshold; jump and two-places are conclusive and
+//! flag at once. `clean_to_clear` consistent broadcasts in a row clear a flag.
 //!
 //! Assumptions about the tracker (see the crate docs): it binds an identity to the track whose
 //! report carried it; it still gates identity-carrying reports kinematically, or fuses them
 //! with their stated accuracy, so a forged position does not silently replace the radar's.
 
 use crate::rules::SpoofParams;
+use crate::verify::{self, Coverage};
 use nalgebra::{Matrix3, Vector3};
 use picket_core::{Enu, Identity, SensorSet, Timestamp, Track, TrackId};
 use std::collections::HashMap;
@@ -74,6 +77,19 @@ pub struct IdentityState {
     /// When the identity is bound to several tracks, the one presumed genuine (see
     /// [`SpoofMonitor::is_suspect`]); chosen once per flag.
     pub trusted: Option<TrackId>,
+    /// Accumulated evidence that its broadcasts are forged: the CUSUM of [`crate::verify`].
+    pub unconfirmed_llr: f64,
+}
+
+/// What the site's sensors can say about broadcasts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sensing<'a> {
+    /// Sensors that are not cooperative (radar, RF, camera, acoustic, generic).
+    pub noncoop: SensorSet,
+    /// Sensors that measure range (radar, generic): only they confirm a position.
+    pub ranging: SensorSet,
+    /// Where ranging sensors cover.
+    pub coverage: &'a [Coverage],
 }
 
 /// Evidence from one broadcast.
@@ -124,14 +140,25 @@ impl SpoofMonitor {
         }
     }
 
+    /// Forgets `track` as the presumed-genuine track of any identity (it ended: the next
+    /// step presumes again among the live ones).
+    pub fn untrust(&mut self, track: TrackId) {
+        for s in self.states.values_mut() {
+            if s.trusted == Some(track) {
+                s.trusted = None;
+            }
+        }
+    }
+
     /// Checks one step's broadcasts (any order) against history and tracks.
     pub fn observe(
         &mut self,
         broadcasts: &[Broadcast],
         tracks: &impl TrackView,
         params: &SpoofParams,
-        noncoop: SensorSet,
+        sensing: &Sensing,
     ) {
+        let threshold = verify::threshold(params);
         let mut order: Vec<usize> = (0..broadcasts.len()).collect();
         // Time order; ties keep input order, so the result never depends on hashing.
         order.sort_by_key(|&i| broadcasts[i].time);
@@ -144,10 +171,25 @@ impl SpoofMonitor {
             let evidence = two_places(b, same_step, params)
                 .or_else(|| self.jump(b, params))
                 .or_else(|| bound_tracks_apart(b, tracks, params))
-                .or_else(|| innovation(b, tracks, params, noncoop))
-                .or_else(|| unconfirmed(b, tracks, params, noncoop))
-                .unwrap_or(Evidence::Clean);
+                .or_else(|| innovation(b, tracks, params, sensing.noncoop));
+            let support = supported(b, tracks, params, sensing);
             let state = self.states.entry(b.identity.clone()).or_default();
+            if let Some(supported) = support {
+                state.unconfirmed_llr =
+                    (state.unconfirmed_llr + verify::evidence(supported, params)).max(0.0);
+            }
+            let evidence = evidence
+                .or_else(|| {
+                    (state.unconfirmed_llr >= threshold).then(|| {
+                        Evidence::Conclusive(format!(
+                            "{} broadcasts positions no radar track confirms (evidence {:.1} of {:.1})",
+                            crate::compile::identity_label(&b.identity),
+                            state.unconfirmed_llr,
+                            threshold
+                        ))
+                    })
+                })
+                .unwrap_or(Evidence::Clean);
             state.record(b, evidence, params);
         }
     }
@@ -329,211 +371,26 @@ fn bound_tracks_apart(
     None
 }
 
-fn unconfirmed(
+/// Whether a track with a ranging sensor behind it confirms `b`: `None` outside every ranging
+/// sensor's coverage (no evidence either way).
+fn supported(
     b: &Broadcast,
     tracks: &impl TrackView,
     params: &SpoofParams,
-    noncoop: SensorSet,
-) -> Option<Evidence> {
-    if params.verify_range_m <= 0.0 || b.position.x.hypot(b.position.y) > params.verify_range_m {
+    sensing: &Sensing,
+) -> Option<bool> {
+    let in_range =
+        params.verify_range_m > 0.0 && b.position.x.hypot(b.position.y) <= params.verify_range_m;
+    if !in_range && !sensing.coverage.iter().any(|c| c.contains(&b.position)) {
         return None;
     }
-    let confirmed = tracks.all().any(|t| {
+    Some(tracks.all().any(|t| {
         t.status.is_confirmed()
-            && has_noncoop(t, noncoop)
+            && has_noncoop(t, sensing.ranging)
             && mahalanobis2(b, t, params.floor_m).is_some_and(|d2| d2 <= params.chi2_gate)
-    });
-    (!confirmed).then(|| {
-        Evidence::Weak(
-            format!(
-                "{} broadcasts a position no radar, RF or camera track confirms",
-                crate::compile::identity_label(&b.identity)
-            ),
-            params.verify_strikes,
-        )
-    })
+    }))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use picket_core::{ClassProbs, SensorId, TrackId, TrackStatus};
-
-    struct Tracks(Vec<Track>);
-    impl TrackView for Tracks {
-        fn bound_to(&self, identity: &Identity) -> impl Iterator<Item = &Track> {
-            self.0
-                .iter()
-                .filter(move |t| t.identity.as_ref() == Some(identity))
-        }
-        fn all(&self) -> impl Iterator<Item = &Track> {
-            self.0.iter()
-        }
-    }
-
-    fn t(s: f64) -> Timestamp {
-        Timestamp::from_secs(s).unwrap()
-    }
-
-    fn rid() -> Identity {
-        Identity::RemoteId("SN1".into())
-    }
-
-    fn broadcast(time: f64, x: f64) -> Broadcast {
-        let v = 9.0;
-        Broadcast {
-            identity: rid(),
-            time: t(time),
-            position: Enu::new(x, 0.0, 50.0),
-            cov_m2: [[v, 0.0, 0.0], [0.0, v, 0.0], [0.0, 0.0, v]],
-        }
-    }
-
-    fn radar_track(x: f64) -> Track {
-        let mut cov = [[0.0; 6]; 6];
-        for i in 0..3 {
-            cov[i][i] = 25.0;
-            cov[i + 3][i + 3] = 1.0;
-        }
-        let mut sensors = SensorSet::default();
-        sensors.insert(SensorId(0));
-        Track {
-            id: TrackId(7),
-            time: t(0.0),
-            position: Enu::new(x, 0.0, 50.0),
-            velocity: Enu::default(),
-            cov,
-            status: TrackStatus::Confirmed,
-            class: ClassProbs::default(),
-            identity: Some(rid()),
-            pilot: None,
-            sensors,
-            last_update: t(0.0),
-            update_count: 5,
-        }
-    }
-
-    fn radar() -> SensorSet {
-        let mut s = SensorSet::default();
-        s.insert(SensorId(0));
-        s
-    }
-
-    #[test]
-    fn offset_broadcast_is_flagged_after_two_strikes_and_cleared_later() {
-        let mut m = SpoofMonitor::default();
-        let p = SpoofParams::default();
-        let tracks = Tracks(vec![radar_track(0.0)]);
-        m.observe(&[broadcast(0.0, 300.0)], &tracks, &p, radar());
-        assert!(!m.is_flagged(&rid()), "one strike");
-        m.observe(&[broadcast(0.0, 300.0)], &tracks, &p, radar());
-        assert!(m.is_flagged(&rid()));
-        assert!(
-            m.state(&rid())
-                .unwrap()
-                .reason
-                .contains("300 m from track K7")
-        );
-        for _ in 0..p.clean_to_clear {
-            m.observe(&[broadcast(0.0, 2.0)], &tracks, &p, radar());
-        }
-        assert!(!m.is_flagged(&rid()));
-    }
-
-    #[test]
-    fn honest_broadcast_and_cooperative_only_track_are_not_flagged() {
-        let mut m = SpoofMonitor::default();
-        let p = SpoofParams::default();
-        let tracks = Tracks(vec![radar_track(0.0)]);
-        for k in 0..20 {
-            m.observe(&[broadcast(f64::from(k) * 0.0, 4.0)], &tracks, &p, radar());
-        }
-        assert!(!m.is_flagged(&rid()));
-        // No non-cooperative sensor behind the track: nothing to contradict the broadcast.
-        let mut m = SpoofMonitor::default();
-        for _ in 0..5 {
-            m.observe(&[broadcast(0.0, 300.0)], &tracks, &p, SensorSet::default());
-        }
-        assert!(!m.is_flagged(&rid()));
-    }
-
-    #[test]
-    fn two_tracks_on_one_object_are_not_two_places() {
-        let p = SpoofParams::default();
-        let mut duplicate = radar_track(40.0);
-        duplicate.id = TrackId(8);
-        let mut cov = duplicate.cov;
-        for (i, row) in cov.iter_mut().enumerate().take(3) {
-            row[i] = 1.0; // tight: 40 m is far outside the χ² gate
-        }
-        duplicate.cov = cov;
-        let mut near = radar_track(0.0);
-        near.cov = cov;
-        let tracks = Tracks(vec![near.clone(), duplicate]);
-        let mut m = SpoofMonitor::default();
-        m.observe(&[broadcast(0.0, 20.0)], &tracks, &p, SensorSet::default());
-        assert!(
-            !m.is_flagged(&rid()),
-            "40 m apart is one object tracked twice"
-        );
-        let mut far = radar_track(600.0);
-        far.id = TrackId(9);
-        let tracks = Tracks(vec![near, far]);
-        m.observe(&[broadcast(0.0, 0.0)], &tracks, &p, SensorSet::default());
-        assert!(m.state(&rid()).unwrap().reason.contains("600 m apart"));
-    }
-
-    #[test]
-    fn jump_and_two_places_flag_at_once() {
-        let p = SpoofParams::default();
-        let none = Tracks(vec![]);
-        let mut m = SpoofMonitor::default();
-        m.observe(&[broadcast(0.0, 0.0)], &none, &p, radar());
-        m.observe(&[broadcast(1.0, 900.0)], &none, &p, radar());
-        assert!(m.is_flagged(&rid()));
-        assert!(m.state(&rid()).unwrap().reason.contains("jumped 900 m"));
-        let mut m = SpoofMonitor::default();
-        m.observe(
-            &[broadcast(5.0, 0.0), broadcast(5.0, 1500.0)],
-            &none,
-            &p,
-            radar(),
-        );
-        assert!(m.state(&rid()).unwrap().reason.contains("two places"));
-        // A plausible move is no jump.
-        let mut m = SpoofMonitor::default();
-        m.observe(&[broadcast(0.0, 0.0)], &none, &p, radar());
-        m.observe(&[broadcast(1.0, 40.0)], &none, &p, radar());
-        assert!(!m.is_flagged(&rid()));
-    }
-
-    #[test]
-    fn unconfirmed_broadcast_inside_coverage() {
-        let p = SpoofParams {
-            verify_range_m: 2000.0,
-            verify_strikes: 3,
-            ..SpoofParams::default()
-        };
-        let mut m = SpoofMonitor::default();
-        let far_track = Tracks(vec![radar_track(1000.0)]);
-        let mut other = far_track.0[0].clone();
-        other.identity = None;
-        let tracks = Tracks(vec![other]);
-        m.observe(&[broadcast(0.0, 0.0)], &tracks, &p, radar());
-        m.observe(&[broadcast(0.0, 0.0)], &tracks, &p, radar());
-        assert!(
-            !m.is_flagged(&rid()),
-            "a radar may miss a drone for a moment"
-        );
-        m.observe(&[broadcast(0.0, 0.0)], &tracks, &p, radar());
-        assert!(m.is_flagged(&rid()));
-        assert!(
-            m.state(&rid())
-                .unwrap()
-                .reason
-                .contains("no radar, RF or camera track confirms")
-        );
-        m.forget_older_than(t(100.0), 60.0);
-        assert!(m.state(&rid()).is_none());
-    }
-}
+#[path = "spoof_tests.rs"]
+mod tests;

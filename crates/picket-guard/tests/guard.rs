@@ -153,6 +153,8 @@ const SCENARIO: &str = r#"{"type":"meta","version":1,"origin":{"lat":36.19,"lon"
 {"type":"zone","id":"Z1","kind":"protected","polygon":[[-100,-100],[100,-100],[100,100],[-100,100]],"floor_m":0,"ceiling_m":300}
 {"type":"zone","id":"Z2","kind":"warning","circle":{"x":500,"y":0,"r_m":150},"floor_m":0,"ceiling_m":300}
 {"type":"authorized","rid":"SN-AUTH","zones":["Z2"],"from":0,"to":100}
+{"type":"detection","t":0.0,"sensor":"radar-1","range_m":4800.0,"az_deg":10.0,"el_deg":1.0,"sigma_range_m":5,"sigma_az_deg":0.5,"sigma_el_deg":1.0}
+{"type":"detection","t":0.0,"sensor":"radar-1","range_m":1200.0,"az_deg":80.0,"el_deg":2.0,"sigma_range_m":5,"sigma_az_deg":0.5,"sigma_el_deg":1.0}
 "#;
 
 #[test]
@@ -161,9 +163,11 @@ fn offline_run_uses_the_scenarios_zones_and_whitelist() {
     let config = GuardConfig::from_scenario(&scenario).unwrap();
     assert_eq!(config.zone.len(), 2);
     assert_eq!(config.authorized[0].rid.as_deref(), Some("SN-AUTH"));
-    // With a radar on site, broadcasts within 3 km must be confirmed by a non-cooperative track.
-    let spoof = config.rule.iter().find(|r| r.kind == "spoof_suspected");
-    assert_eq!(spoof.and_then(|r| r.verify_range_m), Some(3000.0));
+    // The radar covers as far as it reported: broadcasts inside must be confirmed by a radar
+    // track.
+    assert_eq!(config.guard.coverage.len(), 1);
+    assert_eq!(config.guard.coverage[0].sensor, "radar-1");
+    assert_eq!(config.guard.coverage[0].range_m, 4800.0);
     let steps = (0..10).map(|k| {
         let time = f64::from(k);
         let mut hostile =
