@@ -338,6 +338,18 @@ fn main() {
             v.len()
         );
     }
+    let phases: Vec<f64> = stats
+        .phase_ns
+        .iter()
+        .map(|n| n.load(Ordering::Relaxed) as f64 / 1e9)
+        .collect();
+    let total: f64 = phases.iter().sum();
+    let shares: Vec<String> = picket_server::site::PHASES
+        .iter()
+        .zip(&phases)
+        .map(|(name, s)| format!("{name} {s:.2} s ({:.0}%)", s / total.max(1e-9) * 100.0))
+        .collect();
+    println!("site thread wall time by phase: {}", shares.join(", "));
     let picket_cpu = cpu1.0 - cpu0.0;
     println!(
         "CPU: picket threads {picket_cpu:.2} s ({:.0}% of one core; {:.1} us of CPU per report), load generators {:.2} s; peak RSS {} MB (whole process)",

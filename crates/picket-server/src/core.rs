@@ -127,6 +127,9 @@ pub struct Core {
     too_late: u64,
     /// Guard work of the tracker steps run but not yet shown to the guard, in step order.
     guard_work: Vec<GuardWork>,
+    /// Wall time spent in the tracker's steps (a figure for the benchmark; no result depends
+    /// on it).
+    tracker_time: std::time::Duration,
 }
 
 /// What the guard is to see of one tracker step (its tracks are the step's [`StepOut`]).
@@ -205,6 +208,7 @@ impl Core {
                 .collect(),
             too_late: 0,
             guard_work: Vec::new(),
+            tracker_time: std::time::Duration::ZERO,
         })
     }
 
@@ -226,6 +230,11 @@ impl Core {
     /// The tracker's counters and live track count (for diagnostics).
     pub fn tracker_counters(&self) -> (picket_track::Counters, usize) {
         (self.tracker.counters(), self.tracker.len())
+    }
+
+    /// Wall time spent in tracker steps so far.
+    pub fn tracker_time(&self) -> std::time::Duration {
+        self.tracker_time
     }
 
     /// Reports refused because they arrived after their time was processed.
@@ -429,7 +438,9 @@ impl Core {
         if self.last_step.is_some_and(|t| time < t) {
             return;
         }
+        let started = std::time::Instant::now();
         self.tracker.step(time, reports);
+        self.tracker_time += started.elapsed();
         self.last_step = Some(time);
         let deleted: Vec<TrackId> = self.tracker.deleted().to_vec();
         // The confirmed tracks this step updated (or whose identity another track took), built

@@ -51,12 +51,27 @@ pub struct SiteStats {
     pub track_latency_by_sensor_ms: Mutex<BTreeMap<u16, Vec<f32>>>,
     /// Packet-in → alert latencies, milliseconds.
     pub alert_latency_ms: Mutex<Vec<f32>>,
+    /// Site-thread time in each phase of processing a frame, nanoseconds, summed:
+    /// `tracker` (the tracker's steps), `core` (decoding, reorder window, building the
+    /// published tracks), `publish` (live track updates), `guard`, `record` (alerts published,
+    /// counters, the store's copies). Ticks and commands count under `publish` to `record`.
+    pub phase_ns: [AtomicU64; 5],
     /// Site-thread time to process one frame (decode, tracker steps, guard, publish),
     /// milliseconds, by format name: the floor under the latency of whatever queues behind it.
     pub frame_ms: Mutex<BTreeMap<&'static str, Vec<f32>>>,
 }
 
+/// Names of [`SiteStats::phase_ns`], in order.
+pub const PHASES: [&str; 5] = ["tracker", "core", "publish", "guard", "record"];
+
 impl SiteStats {
+    fn phase(&self, i: usize, since: Instant) -> Instant {
+        let now = Instant::now();
+        let ns = u64::try_from(now.duration_since(since).as_nanos()).unwrap_or(u64::MAX);
+        self.phase_ns[i].fetch_add(ns, Ordering::Relaxed);
+        now
+    }
+
     fn track_sample(&self, sensor: SensorId, ms: f64) {
         sample(&self.track_latency_ms, ms);
         let mut by = self
@@ -392,7 +407,10 @@ impl SiteThread {
         if self.records.is_empty() {
             return;
         }
-        let batch = std::mem::take(&mut self.records);
+        // The next batch starts with room for as many records (a radar scan's reports and
+        // track states), not growing from empty again.
+        let room = self.records.len();
+        let batch = std::mem::replace(&mut self.records, Vec::with_capacity(room));
         if let Some(tx) = &self.recorder
             && tx.send(batch).is_err()
         {
@@ -418,8 +436,17 @@ impl SiteThread {
 
     fn process(&mut self, frame: Frame) {
         self.stats.frames.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let tracker_before = self.core.tracker_time();
         self.core
             .frame_tracks(frame.sensor, frame.received, &frame.bytes, &mut self.out);
+        let tracker = self.core.tracker_time().saturating_sub(tracker_before);
+        let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        self.stats.phase_ns[0].fetch_add(ns(tracker), Ordering::Relaxed);
+        self.stats.phase_ns[1].fetch_add(
+            ns(started.elapsed().saturating_sub(tracker)),
+            Ordering::Relaxed,
+        );
         if self.arrivals.len() > 100_000 {
             // Groups the core dropped (stepping them would go back in time) never come back.
             self.arrivals.clear();
@@ -442,8 +469,11 @@ impl SiteThread {
     /// counted, cloned or serialized for the store.
     fn emit(&mut self, sensor: Option<SensorId>) {
         let mut out = std::mem::take(&mut self.out);
+        let started = Instant::now();
         let arrived = self.publish_tracks(&out);
+        let published = self.stats.phase(2, started);
         self.core.guard_steps(&mut out);
+        let guarded = self.stats.phase(3, published);
         for a in &out.alerts {
             self.live.publish(Update::Alert(a.clone()));
             if let Some(at) = arrived {
@@ -457,6 +487,7 @@ impl SiteThread {
             self.live.publish(Update::Zones(zones));
         }
         self.record(sensor, &mut out);
+        self.stats.phase(4, guarded);
         self.out = out;
         self.out.clear();
     }
