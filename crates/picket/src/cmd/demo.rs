@@ -211,13 +211,15 @@ mod live {
             };
             let _ = writeln!(
                 t,
-                "[[sensor]]\nname = {:?}\nkind = \"{}\"\nformat = \"{}\"\nposition = [{}, {}, {}]\nstale_after_s = 30.0\nlisten = {{ protocol = \"{protocol}\", bind = \"127.0.0.1:0\" }}\ntoken = \"sensors\"\nallow_from = [\"127.0.0.1\"]\n",
+                "[[sensor]]\nname = {:?}\nkind = \"{}\"\nformat = \"{}\"\nposition = [{}, {}, {}]\nstale_after_s = 30.0\nlisten = {{ protocol = \"{protocol}\", bind = \"127.0.0.1:0\" }}\ntoken = \"sensors\"\nallow_from = [\"127.0.0.1\"]\nframe_is_scan = {}\n",
                 s.name,
                 s.kind.as_str(),
                 format.name(),
                 s.position.x,
                 s.position.y,
-                s.position.z
+                s.position.z,
+                // The simulated radars send each scan as one data block (see senders).
+                format == picket_formats::Format::Asterix,
             );
         }
         let _ = writeln!(
