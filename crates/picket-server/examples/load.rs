@@ -6,11 +6,14 @@
 //! one every 0.4 s from 1.5 s, so entry alerts are raised during the load. Then prints reports/s,
 //! packet-in → track-update and packet-in → alert latency percentiles, shed frames, and the
 //! CPU time of picket's threads (site thread, store writer, I/O runtime) separately from the
-//! load generators', plus the process's peak memory.
+//! load generators', plus the process's peak memory and the site thread's time by phase.
 //!
 //! ```text
-//! cargo run --release -p picket-server --example load -- [RATE] [SECONDS]
+//! cargo run --release -p picket-server --example load -- [RATE] [SECONDS] [STEP_QUANTUM_S] [REORDER_WINDOW_S]
 //! ```
+//!
+//! Defaults: 50,000 reports/s for 10 s, `step_quantum_s` 0.002 (the site default),
+//! `reorder_window_s` 0.001; the radar is `frame_is_scan` (one data block per scan).
 
 use picket_formats::picket_asterix::{builders::Plot048, spec};
 use picket_formats::picket_modes::{beast::write_beast, encode::airborne_position};
@@ -57,8 +60,9 @@ fn intruder(j: usize, t: f64) -> (f64, f64) {
     (r * a.sin(), r * a.cos())
 }
 
-fn config(dir: &std::path::Path) -> SiteConfig {
-    let text = site_section("load", 0.001, "queue_capacity = 65536")
+fn config(dir: &std::path::Path, step_quantum_s: f64, reorder_window_s: f64) -> SiteConfig {
+    let site = format!("queue_capacity = 65536\nstep_quantum_s = {step_quantum_s:?}");
+    let text = site_section("load", reorder_window_s, &site)
         + &sensor_section("radar", "radar", "asterix", "udp", "frame_is_scan = true")
         + &sensor_section("rid", "remoteid", "remoteid", "udp", "")
         + &sensor_section("adsb", "adsb", "beast", "tcp", "")
@@ -249,8 +253,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let rate: usize = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(50_000);
     let seconds: f64 = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(10.0);
+    let quantum_s: f64 = args.get(3).and_then(|v| v.parse().ok()).unwrap_or(0.002);
+    let window_s: f64 = args.get(4).and_then(|v| v.parse().ok()).unwrap_or(0.001);
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(vec![config(dir.path())]).unwrap();
+    let server = Server::start(vec![config(dir.path(), quantum_s, window_s)]).unwrap();
     let site = &server.sites()[0];
     let stop = Arc::new(AtomicBool::new(false));
     let radar_per_ms = rate * 8 / 10 / 1000;
@@ -296,7 +302,9 @@ fn main() {
         .find(|l| l.starts_with("VmHWM"))
         .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
         .unwrap_or(0);
-    println!("offered {rate} reports/s for {wall:.1} s");
+    println!(
+        "offered {rate} reports/s for {wall:.1} s (step_quantum_s {quantum_s}, reorder_window_s {window_s})"
+    );
     println!(
         "decoded {reports} reports = {:.0} reports/s; frames {}; shed {shed}; tracks live {}; alert events {}",
         reports as f64 / wall,

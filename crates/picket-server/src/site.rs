@@ -51,10 +51,10 @@ pub struct SiteStats {
     pub track_latency_by_sensor_ms: Mutex<BTreeMap<u16, Vec<f32>>>,
     /// Packet-in → alert latencies, milliseconds.
     pub alert_latency_ms: Mutex<Vec<f32>>,
-    /// Site-thread time in each phase of processing a frame, nanoseconds, summed:
+    /// Site-thread time in each phase of processing frames and ticks, nanoseconds, summed:
     /// `tracker` (the tracker's steps), `core` (decoding, reorder window, building the
     /// published tracks), `publish` (live track updates), `guard`, `record` (alerts published,
-    /// counters, the store's copies). Ticks and commands count under `publish` to `record`.
+    /// counters, the store's copies).
     pub phase_ns: [AtomicU64; 5],
     /// Site-thread time to process one frame (decode, tracker steps, guard, publish),
     /// milliseconds, by format name: the floor under the latency of whatever queues behind it.
@@ -239,6 +239,9 @@ pub fn start_site(config: SiteConfig) -> Result<SiteHandle, ServerError> {
 /// track 50 times a second to every subscriber.
 const LIVE_MIN_INTERVAL_S: f64 = 0.2;
 
+/// The site thread's shortest sleep waiting for input or a due tick, seconds.
+const MIN_WAIT_S: f64 = 50e-6;
+
 /// Batches the recorder may hold before the site thread waits for it.
 const RECORDER_BATCHES: usize = 4096;
 
@@ -352,8 +355,11 @@ impl SiteThread {
         loop {
             // Wake for input, or when the core's next release falls due (a slot completing,
             // a whole scan passing the reorder window), not on a fixed period behind it.
+            // At least 50 µs: a wake-up whose tick turns out not due (rounding, or ticks held
+            // back behind a backlog) must not become a busy loop. Input wakes it at once.
             let wait = self.core.due_at().map_or(self.tick_every, |due| {
-                Duration::from_secs_f64(due.since_s(now()).clamp(0.0, 1.0)).min(self.tick_every)
+                Duration::from_secs_f64(due.since_s(now()).clamp(MIN_WAIT_S, 1.0))
+                    .min(self.tick_every)
             });
             let open = queue.pop_batch(512, wait, &mut batch);
             for frame in batch.drain(..) {
@@ -373,7 +379,7 @@ impl SiteThread {
                 let t = now();
                 if self.core.tick_due(t) {
                     self.append(control("tick", t, Vec::new()));
-                    self.core.tick_tracks(t, &mut self.out);
+                    self.timed_core(|core, out| core.tick_tracks(t, out));
                     self.emit(None);
                     self.flush();
                 }
@@ -434,12 +440,12 @@ impl SiteThread {
         }
     }
 
-    fn process(&mut self, frame: Frame) {
-        self.stats.frames.fetch_add(1, Ordering::Relaxed);
+    /// Runs `f` on the core, its time counted as `tracker` (the tracker's steps) and `core`
+    /// (the rest: decoding, the reorder window, building the published tracks).
+    fn timed_core(&mut self, f: impl FnOnce(&mut Core, &mut Output)) {
         let started = Instant::now();
         let tracker_before = self.core.tracker_time();
-        self.core
-            .frame_tracks(frame.sensor, frame.received, &frame.bytes, &mut self.out);
+        f(&mut self.core, &mut self.out);
         let tracker = self.core.tracker_time().saturating_sub(tracker_before);
         let ns = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         self.stats.phase_ns[0].fetch_add(ns(tracker), Ordering::Relaxed);
@@ -447,6 +453,13 @@ impl SiteThread {
             ns(started.elapsed().saturating_sub(tracker)),
             Ordering::Relaxed,
         );
+    }
+
+    fn process(&mut self, frame: Frame) {
+        self.stats.frames.fetch_add(1, Ordering::Relaxed);
+        self.timed_core(|core, out| {
+            core.frame_tracks(frame.sensor, frame.received, &frame.bytes, out);
+        });
         if self.arrivals.len() > 100_000 {
             // Groups the core dropped (stepping them would go back in time) never come back.
             self.arrivals.clear();

@@ -225,13 +225,14 @@ fn overload_sheds_oldest_raw_frames_but_no_alert() {
             !s.alerts.is_empty() && s.sensors.get("rid").is_some_and(|h| h.shed > 0)
         })
     });
+    // After the shutdown has drained the queue: what the live state shows last of each alert.
+    server.shutdown().unwrap();
     let live_alerts: Vec<_> = site
         .snapshot()
         .alerts
         .into_values()
         .map(|a| a.last)
         .collect();
-    server.shutdown().unwrap();
     let reader = picket_store::StoreReader::open(&dir.path().join("site.db")).unwrap();
     let stored = reader.latest_alert_states().unwrap();
     for a in &live_alerts {
