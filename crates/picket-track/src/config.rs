@@ -88,6 +88,16 @@ impl TrackerConfig {
         )
     }
 
+    /// Builds the lighter IMM for `site`: a quiet constant-velocity model (`imm_q_cv`) and a
+    /// manoeuvring one (`q`), no turn models (`picket track --motion imm2`).
+    pub fn build_imm2(&self, site: &Site) -> StandardTracker<Imm<2>> {
+        let m = &self.motion;
+        self.build_with(
+            site,
+            Imm::quiet_and_manoeuvring(m.imm_q_cv, m.q, m.imm_switch_per_s),
+        )
+    }
+
     /// Builds the single-model constant-velocity tracker for `site`.
     pub fn build_cv(&self, site: &Site) -> CvTracker {
         self.build_with(site, ConstantVelocity::new(self.motion.q))

@@ -4,151 +4,11 @@
 //! q keeps the estimate smooth) and coordinated turns left and right (manoeuvres), mixed each
 //! step by the models' likelihoods (Blom and Bar-Shalom, 1988).
 
-use crate::fast::cartesian_step_factored;
 use crate::gaussian::{Gaussian, StateCovariance, StateVector};
-use crate::gaussian::{Matrix3, Vector3};
 use crate::measurement::MeasurementModel;
 use crate::motion::{Belief, LinearMotion, Predictor, Prepared};
+use crate::packed::{Gain, Packed};
 use crate::update::{KalmanUpdater, Updater, kalman_update};
-
-/// A Gaussian stored as its mean and the upper triangle of its covariance (216 bytes instead
-/// of 336): the IMM keeps `K` of them per track, and memory per live track is budgeted.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Packed {
-    mean: [f64; 6],
-    upper: [f64; 21],
-}
-
-impl Packed {
-    fn pack(g: &Gaussian) -> Self {
-        let mut upper = [0.0; 21];
-        let mut k = 0;
-        for i in 0..6 {
-            for j in i..6 {
-                upper[k] = g.cov[(i, j)];
-                k += 1;
-            }
-        }
-        Self {
-            mean: g.mean.into(),
-            upper,
-        }
-    }
-
-    fn unpack(&self) -> Gaussian {
-        let mut g = Gaussian::new(StateVector::zeros(), StateCovariance::zeros());
-        self.unpack_into(&mut g);
-        g
-    }
-
-    /// Writes the Gaussian into `g` in place (large values returned by value cost copies).
-    #[inline]
-    fn unpack_into(&self, g: &mut Gaussian) {
-        let mut k = 0;
-        for i in 0..6 {
-            g.mean[i] = self.mean[i];
-            for j in i..6 {
-                g.cov[(i, j)] = self.upper[k];
-                g.cov[(j, i)] = self.upper[k];
-                k += 1;
-            }
-        }
-    }
-
-    /// Adds `w·(P + d dᵀ)` to the packed accumulator `acc`, with `d` this mean minus `centre`:
-    /// one term of a Gaussian mixture's covariance, on the upper triangle only.
-    #[inline]
-    fn accumulate_spread(&self, w: f64, centre: &[f64; 6], acc: &mut [f64; 21]) {
-        let d: [f64; 6] = std::array::from_fn(|i| self.mean[i] - centre[i]);
-        let mut k = 0;
-        for a in 0..6 {
-            let wa = w * d[a];
-            for db in &d[a..] {
-                acc[k] += w * self.upper[k] + wa * db;
-                k += 1;
-            }
-        }
-    }
-
-    /// A Cartesian Kalman update in place on the packed form (no unpacking), in the factored
-    /// form `P − W Wᵀ` (`fast::cartesian_step_factored`). `None` leaves `self` unchanged.
-    fn cartesian_update(&mut self, z: &Vector3, r: &Matrix3) -> Option<f64> {
-        let u = &self.upper;
-        // Row-major upper triangle: row i starts at 6i − i(i−1)/2.
-        let ppp = Matrix3::new(u[0], u[1], u[2], u[1], u[6], u[7], u[2], u[7], u[11]);
-        let ppv = Matrix3::new(u[3], u[4], u[5], u[8], u[9], u[10], u[12], u[13], u[14]);
-        let pvv = Matrix3::new(
-            u[15], u[16], u[17], u[16], u[18], u[19], u[17], u[19], u[20],
-        );
-        let position = Vector3::new(self.mean[0], self.mean[1], self.mean[2]);
-        let step = cartesian_step_factored(&ppp, &ppv.transpose(), &pvv, &position, z, r)?;
-        for i in 0..3 {
-            self.mean[i] += step.dp[i];
-            self.mean[i + 3] += step.dv[i];
-        }
-        let sym = |m: &Matrix3, i: usize, j: usize| {
-            if i == j {
-                m[(i, i)]
-            } else {
-                0.5 * (m[(i, j)] + m[(j, i)])
-            }
-        };
-        let mut k = 0;
-        for i in 0..6 {
-            for j in i..6 {
-                self.upper[k] = match (i < 3, j < 3) {
-                    (true, true) => sym(&step.pp, i, j),
-                    (true, false) => step.pv[(i, j - 3)],
-                    _ => sym(&step.vv, i - 3, j - 3),
-                };
-                k += 1;
-            }
-        }
-        Some(step.log_likelihood)
-    }
-
-    #[inline]
-    fn pack_from(&mut self, g: &Gaussian) {
-        let mut k = 0;
-        for i in 0..6 {
-            self.mean[i] = g.mean[i];
-            for j in i..6 {
-                self.upper[k] = g.cov[(i, j)];
-                k += 1;
-            }
-        }
-    }
-}
-
-/// Writes a mean and a packed upper triangle into a full Gaussian (symmetric by construction).
-#[inline]
-fn write_full(mean: &[f64; 6], upper: &[f64; 21], g: &mut Gaussian) {
-    let mut k = 0;
-    for (i, &m) in mean.iter().enumerate() {
-        g.mean[i] = m;
-        for j in i..6 {
-            g.cov[(i, j)] = upper[k];
-            g.cov[(j, i)] = upper[k];
-            k += 1;
-        }
-    }
-}
-
-/// The weighted mean and spread-of-means covariance of `modes` (weights sum to 1).
-#[inline]
-fn mix<const K: usize>(modes: &[Packed; K], weights: &[f64; K], out: &mut Gaussian) {
-    let mut mean = [0.0; 6];
-    for (m, &w) in modes.iter().zip(weights) {
-        for (acc, v) in mean.iter_mut().zip(&m.mean) {
-            *acc += w * v;
-        }
-    }
-    let mut upper = [0.0; 21];
-    for (m, &w) in modes.iter().zip(weights) {
-        m.accumulate_spread(w, &mean, &mut upper);
-    }
-    write_full(&mean, &upper, out);
-}
 
 /// An IMM belief: one Gaussian per model, the model probabilities, and their combination.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,9 +33,15 @@ impl<const K: usize> ImmBelief<K> {
 
     fn set_modes(&mut self, modes: &[Gaussian; K]) {
         for (packed, g) in self.modes.iter_mut().zip(modes) {
-            packed.pack_from(g);
+            *packed = Packed::pack(g);
         }
-        mix(&self.modes, &self.probabilities, &mut self.combined);
+        self.combine();
+    }
+
+    /// Recomputes the combined estimate from the modes and their probabilities.
+    #[inline]
+    fn combine(&mut self) {
+        Packed::mix_into_gaussian(&self.modes, &self.probabilities, &mut self.combined);
     }
 }
 
@@ -208,6 +74,21 @@ impl Imm<3> {
         Self {
             models: [LinearMotion::constant_velocity(q_cv), turn(w), turn(-w)],
             initial: [0.8, 0.1, 0.1],
+            switch_per_s,
+        }
+    }
+}
+
+impl Imm<2> {
+    /// Quiet constant velocity (`q_quiet`) and manoeuvring constant velocity (`q_manoeuvre`):
+    /// turns and accelerations are taken as bursts of process noise.
+    pub fn quiet_and_manoeuvring(q_quiet: f64, q_manoeuvre: f64, switch_per_s: f64) -> Self {
+        Self {
+            models: [
+                LinearMotion::constant_velocity(q_quiet),
+                LinearMotion::constant_velocity(q_manoeuvre),
+            ],
+            initial: [0.8, 0.2],
             switch_per_s,
         }
     }
@@ -250,23 +131,28 @@ impl<const K: usize> Predictor for Imm<K> {
         }
         let pi = self.transition(dt_s);
         let prepared: [Prepared; K] = std::array::from_fn(|j| self.models[j].prepare(dt_s));
-        let zero = Gaussian::new(StateVector::zeros(), StateCovariance::zeros());
-        let mut predicted = [zero; K];
         for belief in beliefs {
             let mu = belief.probabilities;
             let c: [f64; K] = std::array::from_fn(|j| (0..K).map(|i| pi[i][j] * mu[i]).sum());
-            for (j, mixed) in predicted.iter_mut().enumerate() {
-                if c[j] > 0.0 {
-                    let w: [f64; K] = std::array::from_fn(|i| pi[i][j] * mu[i] / c[j]);
-                    mix(&belief.modes, &w, mixed);
-                } else {
-                    belief.modes[j].unpack_into(mixed);
-                }
-                self.models[j].predict_prepared(mixed, &prepared[j]);
+            // Weights of the old modes in each new mode's mixture; a model nothing can reach
+            // (c = 0) keeps its own estimate.
+            let w: [[f64; K]; K] = std::array::from_fn(|j| {
+                std::array::from_fn(|i| match c[j] > 0.0 {
+                    true => pi[i][j] * mu[i] / c[j],
+                    false => f64::from(u8::from(i == j)),
+                })
+            });
+            Packed::mix_each(&mut belief.modes, &w);
+            for (mode, (model, prepared)) in belief
+                .modes
+                .iter_mut()
+                .zip(self.models.iter().zip(&prepared))
+            {
+                mode.predict(model, prepared);
             }
             let total: f64 = c.iter().sum();
             belief.probabilities = std::array::from_fn(|j| c[j] / total);
-            belief.set_modes(&predicted);
+            belief.combine();
         }
     }
 }
@@ -277,20 +163,29 @@ const MIN_PROBABILITY: f64 = 1e-4;
 impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
     fn update(&self, belief: &mut ImmBelief<K>, measurement: &MeasurementModel) -> bool {
         if let MeasurementModel::Cartesian { z, noise } = measurement {
-            // The hot path: update the packed modes directly.
-            let mut packed = belief.modes;
-            let mut log_likelihood = [0.0; K];
-            for (mode, ll) in packed.iter_mut().zip(&mut log_likelihood) {
-                match mode.cartesian_update(z, noise) {
-                    Some(l) => *ll = l,
-                    None => return false,
+            // The hot path: update the packed modes directly, once every mode's gain exists.
+            let mut gains = [Gain::default(); K];
+            for (mode, gain) in belief.modes.iter().zip(&mut gains) {
+                if !mode.cartesian_gain(z, noise, gain) {
+                    return false;
                 }
             }
-            if !belief.reweigh(&log_likelihood) {
+            // Likelihoods relative to the best fit: exp(−(d²_j − d²_min)/2) / √det S_j.
+            let best = gains
+                .iter()
+                .map(|g| g.fit.squared)
+                .fold(f64::INFINITY, f64::min);
+            let relative: [f64; K] = std::array::from_fn(|j| {
+                let fit = &gains[j].fit;
+                (-0.5 * (fit.squared - best)).exp() / fit.sqrt_det
+            });
+            if !belief.reweigh(&relative) {
                 return false;
             }
-            belief.modes = packed;
-            mix(&belief.modes, &belief.probabilities, &mut belief.combined);
+            for (mode, gain) in belief.modes.iter_mut().zip(&gains) {
+                mode.apply(gain);
+            }
+            belief.combine();
             return true;
         }
         let mut modes = [Gaussian::new(StateVector::zeros(), StateCovariance::zeros()); K];
@@ -302,7 +197,8 @@ impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
                 None => return false,
             }
         }
-        if !belief.reweigh(&log_likelihood) {
+        let best = log_likelihood.iter().copied().fold(f64::MIN, f64::max);
+        if !belief.reweigh(&log_likelihood.map(|ll| (ll - best).exp())) {
             return false;
         }
         belief.set_modes(&modes);
@@ -311,12 +207,11 @@ impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
 }
 
 impl<const K: usize> ImmBelief<K> {
-    /// Bayes on the model probabilities with each model's measurement log-likelihood (floored
-    /// at [`MIN_PROBABILITY`]); false, changing nothing, when they cannot be normalised.
-    fn reweigh(&mut self, log_likelihood: &[f64; K]) -> bool {
-        let best = log_likelihood.iter().copied().fold(f64::MIN, f64::max);
-        let mut p: [f64; K] =
-            std::array::from_fn(|j| self.probabilities[j] * (log_likelihood[j] - best).exp());
+    /// Bayes on the model probabilities with each model's measurement likelihood, up to a
+    /// common factor (floored at [`MIN_PROBABILITY`]); false, changing nothing, when they
+    /// cannot be normalised.
+    fn reweigh(&mut self, likelihood: &[f64; K]) -> bool {
+        let mut p: [f64; K] = std::array::from_fn(|j| self.probabilities[j] * likelihood[j]);
         let total: f64 = p.iter().sum();
         if !(total > 0.0 && total.is_finite()) {
             return false;

@@ -38,6 +38,7 @@ mod manage;
 mod measurement;
 mod merge;
 mod motion;
+mod packed;
 mod reorder;
 mod tracker;
 mod triangulate;

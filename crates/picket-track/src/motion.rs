@@ -89,18 +89,12 @@ impl LinearMotion {
             self.predict_straight(g, dt_s);
             return;
         }
-        let (b, c) = (prepared.b, prepared.c);
         let p = &g.cov;
         let ppp = p.fixed_view::<3, 3>(0, 0).into_owned();
-        let pvp = p.fixed_view::<3, 3>(3, 0).into_owned();
+        let ppv = p.fixed_view::<3, 3>(0, 3).into_owned();
         let pvv = p.fixed_view::<3, 3>(3, 3).into_owned();
-        // B and C act on the horizontal axes as 2×2 blocks and on height alone: the products
-        // skip their zeros (half the work of dense 3×3 products, same values).
-        let b_pvv = horizontal_left(&b, &pvv);
-        let b_pvp = horizontal_left(&b, &pvp);
-        let new_pp = ppp + b_pvp + b_pvp.transpose() + horizontal_right(&b_pvv, &b);
-        let new_pv = horizontal_right(&(pvp.transpose() + b_pvv), &c);
-        let new_vv = horizontal_right(&horizontal_left(&c, &pvv), &c);
+        let (new_pp, new_pv, new_vv) = self.propagate_blocks(&ppp, &ppv, &pvv, prepared);
+        let (b, c) = (prepared.b, prepared.c);
         let (pos, vel) = (g.position(), g.velocity());
         g.mean.fixed_rows_mut::<3>(0).copy_from(&(pos + b * vel));
         g.mean.fixed_rows_mut::<3>(3).copy_from(&(c * vel));
@@ -112,6 +106,28 @@ impl LinearMotion {
         g.cov.fixed_view_mut::<3, 3>(3, 3).copy_from(&new_vv);
         self.add_process_noise(&mut g.cov, dt_s);
         g.symmetrise();
+    }
+
+    /// `F P Fᵀ` of a turn, in 3×3 blocks: the position, position-velocity and velocity
+    /// blocks `ppp`, `ppv`, `pvv` in, the same blocks out (no process noise).
+    #[inline]
+    pub(crate) fn propagate_blocks(
+        &self,
+        ppp: &Matrix3,
+        ppv: &Matrix3,
+        pvv: &Matrix3,
+        prepared: &Prepared,
+    ) -> (Matrix3, Matrix3, Matrix3) {
+        let (b, c) = (&prepared.b, &prepared.c);
+        let pvp = ppv.transpose();
+        // B and C act on the horizontal axes as 2×2 blocks and on height alone: the products
+        // skip their zeros (half the work of dense 3×3 products, same values).
+        let b_pvv = horizontal_left(b, pvv);
+        let b_pvp = horizontal_left(b, &pvp);
+        let new_pp = ppp + b_pvp + b_pvp.transpose() + horizontal_right(&b_pvv, b);
+        let new_pv = horizontal_right(&(ppv + b_pvv), c);
+        let new_vv = horizontal_right(&horizontal_left(c, pvv), c);
+        (new_pp, new_pv, new_vv)
     }
 
     /// Constant velocity: `B = dt·I`, `C = I`, so `F P Fᵀ` needs no products at all.

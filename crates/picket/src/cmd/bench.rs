@@ -147,6 +147,9 @@ fn bench_file(args: &Args, file: &Path) -> Result<Vec<Row>> {
     let (best, live_bytes) = match args.tracker.motion {
         Motion::Imm => time_loop(&site, &groups, args, |s| args.tracker.config().build(s)),
         Motion::Cv => time_loop(&site, &groups, args, |s| args.tracker.config().build_cv(s)),
+        Motion::Imm2 => time_loop(&site, &groups, args, |s| {
+            args.tracker.config().build_imm2(s)
+        }),
     };
     let mut written = Vec::new();
     track_to(&site, &groups, &args.tracker, false, false, &mut written)?;

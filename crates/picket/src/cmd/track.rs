@@ -47,6 +47,8 @@ pub enum Motion {
     Imm,
     /// One nearly-constant-velocity model (Stone Soup's configuration in the comparison).
     Cv,
+    /// IMM of a quiet and a manoeuvring constant-velocity model.
+    Imm2,
 }
 
 /// Tracker parameters that can be changed from the command line.
@@ -201,6 +203,7 @@ pub fn track_and_guard(
     match args.motion {
         Motion::Imm => drive(config.build(site), groups, output, guard),
         Motion::Cv => drive(config.build_cv(site), groups, output, guard),
+        Motion::Imm2 => drive(config.build_imm2(site), groups, output, guard),
     }
 }
 

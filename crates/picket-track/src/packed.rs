@@ -1,0 +1,469 @@
+//! A 6-state Gaussian stored as its mean and the upper triangle of its covariance, and the
+//! IMM's hot operations on that form: mixing, prediction and the Cartesian update. The IMM
+//! keeps `K` of these per track (216 bytes each instead of 336 for a full `Gaussian`), and
+//! working on the triangle directly skips the unpacking, symmetrising and repacking that
+//! dominated the IMM's cost: every covariance written here is symmetric by construction.
+
+// The kernels walk a triangle by row and column; index loops say that more plainly than
+// iterator chains.
+#![allow(clippy::needless_range_loop)]
+
+use crate::gaussian::{Gaussian, Matrix3, StateCovariance, StateVector, Vector3};
+use crate::motion::{LinearMotion, Prepared};
+
+/// Index of `(i, j)`, `i ≤ j`, in a row-major upper triangle of a 6×6 matrix.
+const fn idx(i: usize, j: usize) -> usize {
+    // Row i starts at 6i − i(i−1)/2; (i, j) lies j − i further on.
+    6 * i - i * i.saturating_sub(1) / 2 + (j - i)
+}
+
+/// Mean and upper covariance triangle of a 6-state Gaussian (position, velocity).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Packed {
+    pub mean: [f64; 6],
+    pub upper: [f64; 21],
+}
+
+/// What a Cartesian update gives the IMM's model weights: the squared Mahalanobis distance
+/// of the innovation and `√det S` (the likelihood is `exp(−d²/2) / ((2π)^{3/2} √det S)`;
+/// the constant cancels between models, and no logarithm is needed).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Fit {
+    pub squared: f64,
+    pub sqrt_det: f64,
+}
+
+impl Packed {
+    pub fn pack(g: &Gaussian) -> Self {
+        Self {
+            mean: g.mean.into(),
+            upper: std::array::from_fn(|k| {
+                let (i, j) = UNPACK[k];
+                g.cov[(i, j)]
+            }),
+        }
+    }
+
+    /// Writes the Gaussian into `g` in place (large values returned by value cost copies).
+    #[inline]
+    pub fn unpack_into(&self, g: &mut Gaussian) {
+        for (k, &(i, j)) in UNPACK.iter().enumerate() {
+            g.cov[(i, j)] = self.upper[k];
+            g.cov[(j, i)] = self.upper[k];
+        }
+        for i in 0..6 {
+            g.mean[i] = self.mean[i];
+        }
+    }
+
+    pub fn unpack(&self) -> Gaussian {
+        let mut g = Gaussian::new(StateVector::zeros(), StateCovariance::zeros());
+        self.unpack_into(&mut g);
+        g
+    }
+
+    /// The position-position, position-velocity and velocity-velocity blocks.
+    #[inline]
+    fn blocks(&self) -> (Matrix3, Matrix3, Matrix3) {
+        let u = &self.upper;
+        let pp = Matrix3::new(u[0], u[1], u[2], u[1], u[6], u[7], u[2], u[7], u[11]);
+        let pv = Matrix3::new(u[3], u[4], u[5], u[8], u[9], u[10], u[12], u[13], u[14]);
+        let vv = Matrix3::new(
+            u[15], u[16], u[17], u[16], u[18], u[19], u[17], u[19], u[20],
+        );
+        (pp, pv, vv)
+    }
+
+    /// Writes the blocks back (upper triangles of `pp` and `vv`; `pv` whole).
+    #[inline]
+    fn set_blocks(&mut self, pp: &Matrix3, pv: &Matrix3, vv: &Matrix3) {
+        for i in 0..3 {
+            for j in i..3 {
+                self.upper[idx(i, j)] = pp[(i, j)];
+                self.upper[idx(i + 3, j + 3)] = vv[(i, j)];
+            }
+            for j in 0..3 {
+                self.upper[idx(i, j + 3)] = pv[(i, j)];
+            }
+        }
+    }
+
+    /// The mixture of `modes` with `weights` (summing to 1) as one Gaussian, written into
+    /// `g`: the weighted mean, and the weighted covariances plus the spread of the means.
+    #[inline]
+    pub fn mix_into_gaussian<const K: usize>(
+        modes: &[Packed; K],
+        weights: &[f64; K],
+        g: &mut Gaussian,
+    ) {
+        let mut mean = [0.0; 6];
+        for (m, &w) in modes.iter().zip(weights) {
+            for (acc, v) in mean.iter_mut().zip(&m.mean) {
+                *acc += w * v;
+            }
+        }
+        let mut upper = [0.0; 21];
+        for (m, &w) in modes.iter().zip(weights) {
+            let d: [f64; 6] = std::array::from_fn(|i| m.mean[i] - mean[i]);
+            let mut k = 0;
+            for a in 0..6 {
+                let wa = w * d[a];
+                for b in a..6 {
+                    upper[k] += w * m.upper[k] + wa * d[b];
+                    k += 1;
+                }
+            }
+        }
+        let mut k = 0;
+        for i in 0..6 {
+            g.mean[i] = mean[i];
+            for j in i..6 {
+                g.cov[(i, j)] = upper[k];
+                g.cov[(j, i)] = upper[k];
+                k += 1;
+            }
+        }
+    }
+
+    /// The IMM's mixing, in place: mode `j` becomes the mixture of all modes with weights `w[j]`
+    /// (each row sums to 1), for every `j` at once. The means are taken relative to the first
+    /// mode's, `e_i = m_i − m_0`, so each mode's second moment `P_i + e_i e_iᵀ` is formed once
+    /// and shared by all `K` mixtures: `P_j = Σ_i w_ji (P_i + e_i e_iᵀ) − f_j f_jᵀ` with
+    /// `f_j = Σ_i w_ji e_i`. (The offsets are metres, so nothing cancels badly.)
+    #[inline]
+    pub fn mix_each<const K: usize>(modes: &mut [Packed; K], w: &[[f64; K]; K]) {
+        let origin = modes[0].mean;
+        let e: [[f64; 6]; K] =
+            std::array::from_fn(|i| std::array::from_fn(|a| modes[i].mean[a] - origin[a]));
+        let mut second: [[f64; 21]; K] = std::array::from_fn(|i| modes[i].upper);
+        for (moment, e) in second.iter_mut().zip(&e).skip(1) {
+            let mut k = 0;
+            for a in 0..6 {
+                for b in a..6 {
+                    moment[k] += e[a] * e[b];
+                    k += 1;
+                }
+            }
+        }
+        for (mixed, w) in modes.iter_mut().zip(w) {
+            let mut f = [0.0; 6];
+            let mut upper = [0.0; 21];
+            for ((e, moment), &wi) in e.iter().zip(&second).zip(w) {
+                for a in 0..6 {
+                    f[a] += wi * e[a];
+                }
+                for k in 0..21 {
+                    upper[k] += wi * moment[k];
+                }
+            }
+            let mut k = 0;
+            for a in 0..6 {
+                for b in a..6 {
+                    upper[k] -= f[a] * f[b];
+                    k += 1;
+                }
+                mixed.mean[a] = origin[a] + f[a];
+            }
+            mixed.upper = upper;
+        }
+    }
+
+    /// Propagates by `model` over the prepared step: `x ← F x`, `P ← F P Fᵀ + Q`.
+    #[inline]
+    pub fn predict(&mut self, model: &LinearMotion, prepared: &Prepared) {
+        let dt_s = prepared.dt_s;
+        if dt_s == 0.0 {
+            return;
+        }
+        if model.turn_rate_rad_s == 0.0 {
+            self.predict_straight(dt_s);
+        } else {
+            let (pp, pv, vv) = self.blocks();
+            let (pos, vel) = (self.position(), self.velocity());
+            let (pp, pv, vv) = model.propagate_blocks(&pp, &pv, &vv, prepared);
+            self.set_blocks(&pp, &pv, &vv);
+            let (b, c) = (&prepared.b, &prepared.c);
+            let (pos, vel) = (pos + b * vel, c * vel);
+            for i in 0..3 {
+                self.mean[i] = pos[i];
+                self.mean[i + 3] = vel[i];
+            }
+        }
+        self.add_process_noise(model, dt_s);
+    }
+
+    /// Constant velocity on the triangle: `B = dt·I`, `C = I`, no products at all.
+    #[inline]
+    fn predict_straight(&mut self, dt_s: f64) {
+        let dt2 = dt_s * dt_s;
+        let u = &mut self.upper;
+        for i in 0..3 {
+            for j in i..3 {
+                // pp(i,j) + dt (pv(i,j) + pv(j,i)) + dt² vv(i,j); pv(j,i) is P[j][i+3].
+                u[idx(i, j)] +=
+                    dt_s * (u[idx(i, j + 3)] + u[idx(j, i + 3)]) + dt2 * u[idx(i + 3, j + 3)];
+            }
+        }
+        for i in 0..3 {
+            for j in 0..3 {
+                let vv = if i <= j {
+                    u[idx(i + 3, j + 3)]
+                } else {
+                    u[idx(j + 3, i + 3)]
+                };
+                u[idx(i, j + 3)] += dt_s * vv;
+            }
+            self.mean[i] += dt_s * self.mean[i + 3];
+        }
+    }
+
+    /// Adds the white-noise-acceleration `Q(dt)` (per axis `q·[[dt³/3, dt²/2], [dt²/2, dt]]`).
+    #[inline]
+    fn add_process_noise(&mut self, model: &LinearMotion, dt_s: f64) {
+        let (t1, t2, t3) = (dt_s, dt_s * dt_s / 2.0, dt_s * dt_s * dt_s / 3.0);
+        for (axis, q) in [
+            (0, model.q_horizontal),
+            (1, model.q_horizontal),
+            (2, model.q_vertical),
+        ] {
+            self.upper[idx(axis, axis)] += q * t3;
+            self.upper[idx(axis, axis + 3)] += q * t2;
+            self.upper[idx(axis + 3, axis + 3)] += q * t1;
+        }
+    }
+
+    #[inline]
+    fn position(&self) -> Vector3 {
+        Vector3::new(self.mean[0], self.mean[1], self.mean[2])
+    }
+
+    #[inline]
+    fn velocity(&self) -> Vector3 {
+        Vector3::new(self.mean[3], self.mean[4], self.mean[5])
+    }
+
+    /// The first half of a Kalman update by a Cartesian position `z` with noise `r`, in the
+    /// factored form: with `S = L Lᵀ` (Cholesky) and `W = [Ppp; Pvp] L⁻ᵀ`, the posterior is
+    /// `P − W Wᵀ` and the correction `W L⁻¹ ν`. It is the optimal-gain update written so that
+    /// it is symmetric by construction and needs a third of the Joseph form's products; the
+    /// subtracted term is positive semi-definite and no larger than the prior, so the result
+    /// stays positive definite to rounding (property tests check it over seven orders of
+    /// magnitude). False when impossible or non-finite; nothing is changed until
+    /// [`Packed::apply`], so a caller updating several modes can give up on any of them.
+    /// (`gain` is written in place: returning it by value costs a copy per mode.)
+    #[inline]
+    pub fn cartesian_gain(&self, z: &Vector3, r: &Matrix3, gain: &mut Gain) -> bool {
+        let u = &self.upper;
+        let Some(l) = cholesky3(&[
+            u[0] + r[(0, 0)],
+            u[1] + r[(0, 1)],
+            u[6] + r[(1, 1)],
+            u[2] + r[(0, 2)],
+            u[7] + r[(1, 2)],
+            u[11] + r[(2, 2)],
+        ]) else {
+            return false;
+        };
+        let inv = [1.0 / l[0], 1.0 / l[2], 1.0 / l[5]];
+        // Rows of W solve L wᵀ = uᵀ (forward substitution) for each row u of [Ppp; Pvp].
+        let forward = |v: [f64; 3]| -> [f64; 3] {
+            let a = v[0] * inv[0];
+            let b = (v[1] - l[1] * a) * inv[1];
+            let c = (v[2] - l[3] * a - l[4] * b) * inv[2];
+            [a, b, c]
+        };
+        let row = |i: usize| [u[idx_any(i, 0)], u[idx_any(i, 1)], u[idx_any(i, 2)]];
+        let w = &mut gain.w;
+        for (i, wi) in w.iter_mut().enumerate() {
+            *wi = forward(row(i));
+        }
+        let y = forward([z.x - self.mean[0], z.y - self.mean[1], z.z - self.mean[2]]);
+        // Finite W and y make every result finite; the variances must stay positive.
+        let check = w.iter().map(|r| r[0] + r[1] + r[2]).sum::<f64>() + y[0] + y[1] + y[2];
+        let positive = (0..6).all(|i| u[idx(i, i)] - dot3(&w[i], &w[i]) > 0.0);
+        gain.y = y;
+        gain.fit = Fit {
+            squared: dot3(&y, &y),
+            sqrt_det: l[0] * l[2] * l[5],
+        };
+        check.is_finite() && positive
+    }
+
+    /// The second half of the update: `x += W y`, `P −= W Wᵀ`.
+    #[inline]
+    pub fn apply(&mut self, gain: &Gain) {
+        let w = &gain.w;
+        let mut k = 0;
+        for i in 0..6 {
+            for j in i..6 {
+                self.upper[k] -= dot3(&w[i], &w[j]);
+                k += 1;
+            }
+            self.mean[i] += dot3(&w[i], &gain.y);
+        }
+    }
+
+    /// A whole Cartesian update ([`Packed::cartesian_gain`] then [`Packed::apply`]).
+    #[cfg(test)]
+    pub fn cartesian_update(&mut self, z: &Vector3, r: &Matrix3) -> Option<Fit> {
+        let mut gain = Gain::default();
+        if !self.cartesian_gain(z, r, &mut gain) {
+            return None;
+        }
+        self.apply(&gain);
+        Some(gain.fit)
+    }
+}
+
+/// A Cartesian update's gain factor `W`, whitened innovation `y` and fit.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Gain {
+    w: [[f64; 3]; 6],
+    y: [f64; 3],
+    pub fit: Fit,
+}
+
+#[inline]
+fn dot3(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+/// `(i, j)` of each packed index.
+const UNPACK: [(usize, usize); 21] = {
+    let mut out = [(0, 0); 21];
+    let mut k = 0;
+    let mut i = 0;
+    while i < 6 {
+        let mut j = i;
+        while j < 6 {
+            out[k] = (i, j);
+            k += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+/// Packed index of `(i, j)` in either order.
+#[inline]
+const fn idx_any(i: usize, j: usize) -> usize {
+    if i <= j { idx(i, j) } else { idx(j, i) }
+}
+
+/// The Cholesky factor of a symmetric 3×3 matrix given as `[s00, s10, s11, s20, s21, s22]`,
+/// packed the same way, when it is positive definite.
+#[inline]
+fn cholesky3(s: &[f64; 6]) -> Option<[f64; 6]> {
+    let l00 = s[0].sqrt();
+    let l10 = s[1] / l00;
+    let d1 = s[2] - l10 * l10;
+    let l11 = d1.sqrt();
+    let l20 = s[3] / l00;
+    let l21 = (s[4] - l20 * l10) / l11;
+    let d2 = s[5] - l20 * l20 - l21 * l21;
+    let l22 = d2.sqrt();
+    // `!(x > 0)` also rejects NaN.
+    (s[0] > 0.0 && d1 > 0.0 && d2 > 0.0 && l22.is_finite())
+        .then_some([l00, l10, l11, l20, l21, l22])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fast::cartesian_update;
+
+    fn sample() -> Gaussian {
+        let mut a = StateCovariance::zeros();
+        for i in 0..6 {
+            for j in 0..6 {
+                a[(i, j)] = ((i * 7 + j * 3) % 5) as f64 * 0.3 + if i == j { 2.0 } else { 0.0 };
+            }
+        }
+        let cov = a * a.transpose() * 10.0;
+        Gaussian::new(
+            StateVector::from([120.0, -40.0, 80.0, 12.0, -3.0, 0.5]),
+            cov,
+        )
+    }
+
+    fn close(a: &Gaussian, b: &Gaussian) {
+        for (x, y) in a.mean.iter().zip(&b.mean).chain(a.cov.iter().zip(&b.cov)) {
+            assert!((x - y).abs() <= 1e-9 * (1.0 + y.abs()), "{a:?}\n{b:?}");
+        }
+    }
+
+    #[test]
+    fn indices_cover_the_triangle_in_order() {
+        for (k, &(i, j)) in UNPACK.iter().enumerate() {
+            assert_eq!(idx(i, j), k);
+        }
+        let g = sample();
+        close(&Packed::pack(&g).unpack(), &g);
+    }
+
+    #[test]
+    fn prediction_matches_the_dense_model() {
+        for turn in [0.0, 0.07, -0.07] {
+            let model = LinearMotion {
+                turn_rate_rad_s: turn,
+                q_horizontal: 0.5,
+                q_vertical: 0.2,
+            };
+            for dt in [0.1, 1.0, 4.0] {
+                let prepared = model.prepare(dt);
+                let mut dense = sample();
+                model.predict_prepared(&mut dense, &prepared);
+                let mut packed = Packed::pack(&sample());
+                packed.predict(&model, &prepared);
+                close(&packed.unpack(), &dense);
+            }
+        }
+    }
+
+    #[test]
+    fn update_matches_the_joseph_form() {
+        let z = Vector3::new(125.0, -38.0, 79.0);
+        let r = Matrix3::new(9.0, 1.0, 0.5, 1.0, 16.0, -0.3, 0.5, -0.3, 4.0);
+        let mut joseph = sample();
+        cartesian_update(&mut joseph, &z, &r).unwrap();
+        let mut packed = Packed::pack(&sample());
+        let fit = packed.cartesian_update(&z, &r).unwrap();
+        close(&packed.unpack(), &joseph);
+        let s = sample().cov.fixed_view::<3, 3>(0, 0) + r;
+        assert!((fit.sqrt_det - s.determinant().sqrt()).abs() < 1e-9 * fit.sqrt_det);
+        let nu = z - sample().position();
+        let d2 = nu.dot(&(s.try_inverse().unwrap() * nu));
+        assert!((fit.squared - d2).abs() < 1e-9 * d2);
+    }
+
+    #[test]
+    fn impossible_update_changes_nothing() {
+        let mut packed = Packed::pack(&sample());
+        let before = packed;
+        let z = Vector3::new(f64::NAN, 0.0, 0.0);
+        assert!(packed.cartesian_update(&z, &Matrix3::identity()).is_none());
+        assert_eq!(packed, before);
+    }
+
+    #[test]
+    fn mixture_matches_the_definition() {
+        let a = sample();
+        let mut b = sample();
+        b.mean[0] += 30.0;
+        b.mean[4] -= 2.0;
+        b.cov *= 2.0;
+        let w = [0.3, 0.7];
+        let modes = [Packed::pack(&a), Packed::pack(&b)];
+        let mut mixed = sample();
+        Packed::mix_into_gaussian(&modes, &w, &mut mixed);
+        let mut each = modes;
+        Packed::mix_each(&mut each, &[w, [1.0, 0.0]]);
+        close(&each[0].unpack(), &mixed);
+        close(&each[1].unpack(), &a);
+        let mean = a.mean * w[0] + b.mean * w[1];
+        let (da, db) = (a.mean - mean, b.mean - mean);
+        let cov = (a.cov + da * da.transpose()) * w[0] + (b.cov + db * db.transpose()) * w[1];
+        close(&mixed, &Gaussian::new(mean, cov));
+    }
+}
