@@ -165,10 +165,8 @@ impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
         if let MeasurementModel::Cartesian { z, noise } = measurement {
             // The hot path: update the packed modes directly, once every mode's gain exists.
             let mut gains = [Gain::default(); K];
-            for (mode, gain) in belief.modes.iter().zip(&mut gains) {
-                if !mode.cartesian_gain(z, noise, gain) {
-                    return false;
-                }
+            if !Packed::cartesian_gains(&belief.modes, z, noise, &mut gains) {
+                return false;
             }
             // Likelihoods relative to the best fit: exp(−(d²_j − d²_min)/2) / √det S_j.
             let best = gains

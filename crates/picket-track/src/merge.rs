@@ -83,8 +83,17 @@ impl Merger {
             let m = &b.estimate().mean;
             ([m[0], m[1], m[3], m[4]].map(|v| v as f32), i as u32)
         }));
-        self.order
-            .sort_unstable_by(|a, b| a.0[0].total_cmp(&b.0[0]).then(a.1.cmp(&b.1)));
+        // By east, then index: one integer key (f32::total_cmp's order on the bits), which
+        // sorts several times faster than comparing the pair.
+        self.order.sort_unstable_by_key(|&(p, i)| {
+            let bits = p[0].to_bits();
+            let ordered = if bits >> 31 == 1 {
+                !bits
+            } else {
+                bits | 1 << 31
+            };
+            (u64::from(ordered) << 32) | u64::from(i)
+        });
         self.twin.clear();
         self.twin.resize(beliefs.len(), false);
         // f32 keeps the sweep's copy small (memory per track is budgeted); it only pre-selects

@@ -242,51 +242,70 @@ impl Packed {
         Vector3::new(self.mean[3], self.mean[4], self.mean[5])
     }
 
-    /// The first half of a Kalman update by a Cartesian position `z` with noise `r`, in the
-    /// factored form: with `S = L Lᵀ` (Cholesky) and `W = [Ppp; Pvp] L⁻ᵀ`, the posterior is
-    /// `P − W Wᵀ` and the correction `W L⁻¹ ν`. It is the optimal-gain update written so that
-    /// it is symmetric by construction and needs a third of the Joseph form's products; the
-    /// subtracted term is positive semi-definite and no larger than the prior, so the result
-    /// stays positive definite to rounding (property tests check it over seven orders of
-    /// magnitude). False when impossible or non-finite; nothing is changed until
-    /// [`Packed::apply`], so a caller updating several modes can give up on any of them.
-    /// (`gain` is written in place: returning it by value costs a copy per mode.)
+    /// The first half of a Kalman update of each of `modes` by a Cartesian position `z`
+    /// with noise `r`, in the factored form: with `S = L Lᵀ` (Cholesky) and
+    /// `W = [Ppp; Pvp] L⁻ᵀ`, the posterior is `P − W Wᵀ` and the correction `W L⁻¹ ν`. It is
+    /// the optimal-gain update written so that it is symmetric by construction and needs a
+    /// third of the Joseph form's products; the subtracted term is positive semi-definite and
+    /// no larger than the prior, so the result stays positive definite to rounding (property
+    /// tests check it over seven orders of magnitude).
+    ///
+    /// False when any mode's update is impossible or non-finite. Nothing is changed until
+    /// [`Packed::apply`], so the IMM updates all of its modes or none. The modes go through
+    /// each stage together: their square roots and divisions are independent, so the
+    /// processor overlaps them instead of waiting on one mode's chain at a time.
     #[inline]
-    pub fn cartesian_gain(&self, z: &Vector3, r: &Matrix3, gain: &mut Gain) -> bool {
-        let u = &self.upper;
-        let Some(l) = cholesky3(&[
-            u[0] + r[(0, 0)],
-            u[1] + r[(0, 1)],
-            u[6] + r[(1, 1)],
-            u[2] + r[(0, 2)],
-            u[7] + r[(1, 2)],
-            u[11] + r[(2, 2)],
-        ]) else {
+    pub fn cartesian_gains<const K: usize>(
+        modes: &[Packed; K],
+        z: &Vector3,
+        r: &Matrix3,
+        gains: &mut [Gain; K],
+    ) -> bool {
+        let at = |k: usize, r: f64| -> [f64; K] { std::array::from_fn(|j| modes[j].upper[k] + r) };
+        let (s00, s10, s11) = (at(0, r[(0, 0)]), at(1, r[(0, 1)]), at(6, r[(1, 1)]));
+        let (s20, s21, s22) = (at(2, r[(0, 2)]), at(7, r[(1, 2)]), at(11, r[(2, 2)]));
+        let each = |f: &dyn Fn(usize) -> f64| -> [f64; K] { std::array::from_fn(f) };
+        let l00 = s00.map(f64::sqrt);
+        let i00 = l00.map(f64::recip);
+        let l10 = each(&|j| s10[j] * i00[j]);
+        let l20 = each(&|j| s20[j] * i00[j]);
+        let d1 = each(&|j| s11[j] - l10[j] * l10[j]);
+        let l11 = d1.map(f64::sqrt);
+        let i11 = l11.map(f64::recip);
+        let l21 = each(&|j| (s21[j] - l20[j] * l10[j]) * i11[j]);
+        let d2 = each(&|j| s22[j] - l20[j] * l20[j] - l21[j] * l21[j]);
+        let l22 = d2.map(f64::sqrt);
+        let i22 = l22.map(f64::recip);
+        // Positive definite S (`!(x > 0)` also rejects NaN).
+        if !(0..K).all(|j| s00[j] > 0.0 && d1[j] > 0.0 && d2[j] > 0.0 && i22[j].is_finite()) {
             return false;
-        };
-        let inv = [1.0 / l[0], 1.0 / l[2], 1.0 / l[5]];
-        // Rows of W solve L wᵀ = uᵀ (forward substitution) for each row u of [Ppp; Pvp].
-        let forward = |v: [f64; 3]| -> [f64; 3] {
-            let a = v[0] * inv[0];
-            let b = (v[1] - l[1] * a) * inv[1];
-            let c = (v[2] - l[3] * a - l[4] * b) * inv[2];
-            [a, b, c]
-        };
-        let row = |i: usize| [u[idx_any(i, 0)], u[idx_any(i, 1)], u[idx_any(i, 2)]];
-        let w = &mut gain.w;
-        for (i, wi) in w.iter_mut().enumerate() {
-            *wi = forward(row(i));
         }
-        let y = forward([z.x - self.mean[0], z.y - self.mean[1], z.z - self.mean[2]]);
-        // Finite W and y make every result finite; the variances must stay positive.
-        let check = w.iter().map(|r| r[0] + r[1] + r[2]).sum::<f64>() + y[0] + y[1] + y[2];
-        let positive = (0..6).all(|i| u[idx(i, i)] - dot3(&w[i], &w[i]) > 0.0);
-        gain.y = y;
-        gain.fit = Fit {
-            squared: dot3(&y, &y),
-            sqrt_det: l[0] * l[2] * l[5],
-        };
-        check.is_finite() && positive
+        let mut ok = true;
+        for (j, (mode, gain)) in modes.iter().zip(gains.iter_mut()).enumerate() {
+            // Rows of W solve L wᵀ = uᵀ (forward substitution), for each row u of [Ppp; Pvp].
+            let forward = |v: [f64; 3]| -> [f64; 3] {
+                let a = v[0] * i00[j];
+                let b = (v[1] - l10[j] * a) * i11[j];
+                let c = (v[2] - l20[j] * a - l21[j] * b) * i22[j];
+                [a, b, c]
+            };
+            let u = &mode.upper;
+            for (i, w) in gain.w.iter_mut().enumerate() {
+                *w = forward([u[idx_any(i, 0)], u[idx_any(i, 1)], u[idx_any(i, 2)]]);
+            }
+            let m = &mode.mean;
+            let y = forward([z.x - m[0], z.y - m[1], z.z - m[2]]);
+            // Finite W and y make every result finite; the variances must stay positive.
+            let w = &gain.w;
+            let check = w.iter().map(|r| r[0] + r[1] + r[2]).sum::<f64>() + y[0] + y[1] + y[2];
+            ok &= check.is_finite() && (0..6).all(|i| u[idx(i, i)] - dot3(&w[i], &w[i]) > 0.0);
+            gain.y = y;
+            gain.fit = Fit {
+                squared: dot3(&y, &y),
+                sqrt_det: l00[j] * l11[j] * l22[j],
+            };
+        }
+        ok
     }
 
     /// The second half of the update: `x += W y`, `P −= W Wᵀ`.
@@ -303,15 +322,15 @@ impl Packed {
         }
     }
 
-    /// A whole Cartesian update ([`Packed::cartesian_gain`] then [`Packed::apply`]).
+    /// A whole Cartesian update ([`Packed::cartesian_gains`] then [`Packed::apply`]).
     #[cfg(test)]
     pub fn cartesian_update(&mut self, z: &Vector3, r: &Matrix3) -> Option<Fit> {
-        let mut gain = Gain::default();
-        if !self.cartesian_gain(z, r, &mut gain) {
+        let mut gain = [Gain::default()];
+        if !Packed::cartesian_gains(&[*self], z, r, &mut gain) {
             return None;
         }
-        self.apply(&gain);
-        Some(gain.fit)
+        self.apply(&gain[0]);
+        Some(gain[0].fit)
     }
 }
 
@@ -349,23 +368,6 @@ const UNPACK: [(usize, usize); 21] = {
 #[inline]
 const fn idx_any(i: usize, j: usize) -> usize {
     if i <= j { idx(i, j) } else { idx(j, i) }
-}
-
-/// The Cholesky factor of a symmetric 3×3 matrix given as `[s00, s10, s11, s20, s21, s22]`,
-/// packed the same way, when it is positive definite.
-#[inline]
-fn cholesky3(s: &[f64; 6]) -> Option<[f64; 6]> {
-    let l00 = s[0].sqrt();
-    let l10 = s[1] / l00;
-    let d1 = s[2] - l10 * l10;
-    let l11 = d1.sqrt();
-    let l20 = s[3] / l00;
-    let l21 = (s[4] - l20 * l10) / l11;
-    let d2 = s[5] - l20 * l20 - l21 * l21;
-    let l22 = d2.sqrt();
-    // `!(x > 0)` also rejects NaN.
-    (s[0] > 0.0 && d1 > 0.0 && d2 > 0.0 && l22.is_finite())
-        .then_some([l00, l10, l11, l20, l21, l22])
 }
 
 #[cfg(test)]
