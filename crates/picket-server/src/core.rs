@@ -273,11 +273,7 @@ impl Core {
         };
         options.received = received;
         let start = out.reports.len();
-        let fast = match format {
-            Format::Asterix => asterix_reports(bytes, options, &mut out.reports),
-            Format::RemoteId => remoteid_reports(bytes, options, &mut out.reports),
-            _ => false,
-        };
+        let fast = crate::fast::reports(*format, bytes, options, &mut out.reports);
         if !fast {
             out.reports.truncate(start);
             for item in picket_formats::decode(*format, bytes, options) {
@@ -577,59 +573,4 @@ impl Core {
         }
         Ok(Some(event))
     }
-}
-
-/// Remote ID reports of a datagram holding one message, without the JSON view and summary
-/// [`picket_formats::decode`] also builds, assembled as it assembles them (a fresh assembler
-/// per frame). False for anything else (packs, errors): the general decoder then runs.
-fn remoteid_reports(bytes: &[u8], options: &Options, out: &mut Vec<Report>) -> bool {
-    use picket_formats::picket_remoteid::{MESSAGE_LEN, RemoteIdAssembler, decode_message};
-    /// The message-pack type nibble: packs take the general path.
-    const PACK_NIBBLE: u8 = 0xf;
-    if bytes.len() != MESSAGE_LEN || bytes[0] >> 4 == PACK_NIBBLE {
-        return false;
-    }
-    let Ok(envelope) = decode_message(bytes) else {
-        return false;
-    };
-    out.extend(RemoteIdAssembler::default().push_all(
-        options.sensor,
-        [0; 6],
-        options.received,
-        std::slice::from_ref(&envelope),
-    ));
-    true
-}
-
-/// ASTERIX reports without the JSON view [`picket_formats::decode`] also builds (the view is
-/// for `picket decode`; the live path needs only the reports). False when any block or record
-/// does not decode cleanly: the caller then decodes the frame the general way, which names
-/// the error, so both paths give the same reports.
-fn asterix_reports(bytes: &[u8], options: &Options, out: &mut Vec<Report>) -> bool {
-    use picket_formats::picket_asterix::{Reader, ReportContext, spec, to_report};
-    let ctx = ReportContext::new(options.sensor, options.received);
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let Some(&[cat, hi, lo]) = bytes[pos..].first_chunk::<3>() else {
-            return false;
-        };
-        let len = usize::from(u16::from_be_bytes([hi, lo]));
-        if len <= 3 || pos + len > bytes.len() || spec::lookup(cat, None).is_none() {
-            return false;
-        }
-        let mut reader = Reader::new(&bytes[pos..pos + len], &options.editions);
-        loop {
-            match reader.next_record() {
-                Ok(Some(record)) => {
-                    if let Ok(Some(r)) = to_report(&record, &ctx) {
-                        out.push(r);
-                    }
-                }
-                Ok(None) => break,
-                Err(_) => return false,
-            }
-        }
-        pos += len;
-    }
-    pos > 0
 }

@@ -44,11 +44,13 @@
 pub mod auth;
 pub mod config;
 pub mod core;
+mod fast;
 pub mod framing;
 pub mod health;
 pub mod ingest;
 pub mod outputs;
 pub mod queue;
+mod recorder;
 pub mod replay;
 pub mod senders;
 pub mod site;
