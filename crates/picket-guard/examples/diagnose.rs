@@ -12,7 +12,8 @@
 //! settings on one tracker run); `ALERTS=a.jsonl` writes the alert file for `picket eval`
 //! (with the track file `picket track` writes for the same scenario); `TRACE=SERIAL` prints
 //! the broadcasts and bound tracks of that identity; `SUPPORT=1` prints, per Remote ID
-//! broadcast, whether a radar track confirms it.
+//! broadcast, whether a radar track confirms it; `TRACKS_OUT=t.jsonl` writes the confirmed
+//! tracks as `picket track` does (to score a tracker change without rebuilding `picket`).
 
 use picket_core::{AlertState, Report, SensorId, Timestamp, Track, TrackId};
 use picket_guard::{Guard, GuardConfig};
@@ -81,6 +82,11 @@ fn main() {
         config.rule = GuardConfig::load(&text, &rules).expect("rules").rule;
     }
     let mut all_events = Vec::new();
+    let mut track_out = std::env::var("TRACKS_OUT").ok().map(|path| {
+        picket_scenario::Writer::new(std::io::BufWriter::new(
+            File::create(&path).expect("track file"),
+        ))
+    });
     let mut guard = Guard::new(&config, &site).expect("guard");
     let mut tracker = TrackerConfig::default().build(&site);
     let groups = groups(&scenario, reports);
@@ -142,6 +148,12 @@ fn main() {
         let events = guard.step(time, &tracks, &cooperative);
         cooperative.clear();
         all_events.extend(events.iter().cloned());
+        if let Some(w) = track_out.as_mut() {
+            for tr in tracks.iter().filter(|t| t.status.is_confirmed()) {
+                let r = picket_scenario::convert::track_record(*t, tr, false);
+                w.write(&picket_scenario::Record::Track(r)).expect("write");
+            }
+        }
         for e in events.iter().filter(|e| e.state == AlertState::Raised) {
             let rule = e.rule.as_str();
             if !only.is_empty() && !only.contains(&rule) {
@@ -173,6 +185,9 @@ fn main() {
                 tr.sensors.0,
             );
         }
+    }
+    if let Some(w) = track_out {
+        w.finish().expect("flush");
     }
     if let Ok(path) = std::env::var("ALERTS") {
         let mut w = picket_scenario::Writer::new(std::io::BufWriter::new(

@@ -95,6 +95,49 @@ impl Guard {
         }
     }
 
+    /// For each flagged identity with a presumed-genuine track, the other tracks bound to it
+    /// within `min_separation_m` of that track: the same drone tracked twice (a Remote ID-only
+    /// duplicate of the owner's radar track), not a second place. Spoofing preset seed 6: the
+    /// owner of a cloned serial was flagged on such a duplicate, 10 m from its trusted track.
+    pub(crate) fn find_twins(&mut self) {
+        let separation_m = self.min_separation_m();
+        let mut found: Vec<(Identity, Vec<TrackId>)> = Vec::new();
+        for (identity, trusted) in self.spoof.trusted_flags() {
+            let Some(genuine) = self.tracks.get(&trusted) else {
+                continue;
+            };
+            let twins = self
+                .bound
+                .get(identity)
+                .into_iter()
+                .flatten()
+                .filter(|id| **id != trusted)
+                .filter(|id| {
+                    self.tracks.get(id).is_some_and(|e| {
+                        e.track.position.distance_m(&genuine.track.position) < separation_m
+                    })
+                })
+                .copied()
+                .collect();
+            found.push((identity.clone(), twins));
+        }
+        for (identity, twins) in found {
+            self.spoof.set_twins(&identity, twins);
+        }
+    }
+
+    /// The spoofing rule's `min_separation_m` (its default without the rule).
+    pub(crate) fn min_separation_m(&self) -> f64 {
+        self.compiled
+            .rules
+            .iter()
+            .find_map(|r| match r.params {
+                crate::rules::RuleParams::SpoofSuspected(p) => Some(p.min_separation_m),
+                _ => None,
+            })
+            .unwrap_or(crate::rules::SpoofParams::default().min_separation_m)
+    }
+
     /// Remembers that `track` holds `identity` at `time`.
     pub(crate) fn note_holder(&mut self, identity: &Identity, track: TrackId, time: Timestamp) {
         let holders = self.holders.entry(identity.clone()).or_default();
@@ -134,12 +177,7 @@ impl Guard {
         if self.spoof.is_flagged(identity) {
             return None;
         }
-        let separation_m = self.compiled.rules.iter().find_map(|r| match r.params {
-            crate::rules::RuleParams::SpoofSuspected(p) => Some(p.min_separation_m),
-            _ => None,
-        });
-        let separation_m =
-            separation_m.unwrap_or(crate::rules::SpoofParams::default().min_separation_m);
+        let separation_m = self.min_separation_m();
         let ctx = Context {
             compiled: &self.compiled,
             gauss: &self.gauss,

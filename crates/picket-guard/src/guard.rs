@@ -237,6 +237,7 @@ impl Guard {
                 self.choose_trusted(time);
             }
         }
+        self.find_twins();
         for id in &updated {
             let inherited = self.inherited_authorization(*id);
             if let Some(entry) = self.tracks.get_mut(id) {

@@ -22,11 +22,11 @@
 //! - **Threat** ([`Guard::threats`]): a level 0–4 per track with the rules that fired, the
 //!   predicted time to breach, the distance to the nearest protected zone, class and identity.
 //! - **Alert life cycle** ([`lifecycle`]): one alert per (track, rule, zone); raised after the
-//!   cause has held `min_on_s`, resolved by the system after it has been over for `hold_s`
-//!   (with a hysteresis band in between so noise at a boundary does not flap), acknowledged or
-//!   resolved by a named operator, escalated when the track's threat rises (or an alert stays
-//!   open `escalate_after_s`). Deleted (or stale) tracks resolve their alerts. Every transition
-//!   is a `picket_core::AlertEvent` with time, actor and cause in words.
+//!   cause has held `min_on_s` without a break, resolved by the system after it has been over
+//!   for `hold_s` (with a hysteresis band in between so noise at a boundary does not flap),
+//!   acknowledged or resolved by a named operator, escalated when the track's threat rises (or
+//!   an alert stays open `escalate_after_s`). Deleted (or stale) tracks resolve their alerts.
+//!   Every transition is a `picket_core::AlertEvent` with time, actor and cause in words.
 //!
 //! ```
 //! use picket_core::{Geodetic, Site, Timestamp};

@@ -2,9 +2,11 @@
 //!
 //! Each step a rule gives a [`Verdict`] for each slot: `Fire` (its cause holds), `Clear` (its
 //! cause is over), or `Hold` (inside the hysteresis band: neither). An alert is raised once the
-//! cause has held for the rule's `min_on_s`; it resolves itself once the cause has been over for
-//! `hold_s` (a `Hold` restarts that count, so noise at a boundary cannot resolve and re-raise
-//! it). Levels only go up while an alert is open ([`picket_core::AlertState::Escalated`]). An operator who
+//! cause has held for the rule's `min_on_s` without a break (a `Hold` restarts that count too:
+//! the band keeps open alerts, it does not raise them; a bird fragment whose drone probability
+//! wandered 0.6, 0.45, 0.7 was raised at the end of the dwell as if it had been a drone all
+//! along); it resolves itself once the cause has been over for `hold_s` (a `Hold` restarts
+//! that count, so noise at a boundary cannot resolve and re-raise it). Levels only go up while an alert is open ([`picket_core::AlertState::Escalated`]). An operator who
 //! resolves an alert whose cause still holds suppresses the slot until the cause ends, so the
 //! same alert is not raised again a step later.
 
@@ -152,7 +154,13 @@ pub fn advance(
         }
         Verdict::Hold => {
             if let Some(pos) = pos {
-                slots[pos].clear_since = None;
+                let slot = &mut slots[pos];
+                slot.clear_since = None;
+                // Hysteresis keeps an open alert, not a pending one: the cause must hold
+                // without a break for `min_on_s` before raising.
+                if slot.alert.is_none() {
+                    slot.since = None;
+                }
             }
             Outcome::Quiet
         }

@@ -79,6 +79,9 @@ pub struct IdentityState {
     pub trusted: Option<TrackId>,
     /// Accumulated evidence that its broadcasts are forged: the CUSUM of [`crate::verify`].
     pub unconfirmed_llr: f64,
+    /// Other tracks on the presumed-genuine object this step (within `min_separation_m` of
+    /// the trusted track: one drone tracked twice), not suspects either.
+    pub twins: Vec<TrackId>,
 }
 
 /// What the site's sensors can say about broadcasts.
@@ -122,7 +125,22 @@ impl SpoofMonitor {
     pub fn is_suspect(&self, identity: &Identity, track: TrackId) -> bool {
         self.states
             .get(identity)
-            .is_some_and(|s| s.flagged && s.trusted != Some(track))
+            .is_some_and(|s| s.flagged && s.trusted != Some(track) && !s.twins.contains(&track))
+    }
+
+    /// Flagged identities with a presumed-genuine track, and that track.
+    pub fn trusted_flags(&self) -> impl Iterator<Item = (&Identity, TrackId)> {
+        self.states
+            .iter()
+            .filter(|(_, s)| s.flagged)
+            .filter_map(|(i, s)| s.trusted.map(|t| (i, t)))
+    }
+
+    /// Sets the twins of the trusted track of `identity` (see [`IdentityState::twins`]).
+    pub fn set_twins(&mut self, identity: &Identity, twins: Vec<TrackId>) {
+        if let Some(s) = self.states.get_mut(identity) {
+            s.twins = twins;
+        }
     }
 
     /// Flagged identities without a presumed-genuine track yet.
@@ -233,6 +251,7 @@ impl IdentityState {
                     if self.clean >= params.clean_to_clear {
                         self.flagged = false;
                         self.trusted = None;
+                        self.twins.clear();
                         self.clean = 0;
                     }
                 }

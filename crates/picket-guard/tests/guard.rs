@@ -38,14 +38,19 @@ fn guard() -> Guard {
 #[test]
 fn bad_reload_keeps_the_last_good_configuration() {
     let mut g = guard();
-    let events = g.step(
-        t(0.0),
-        &[testing::track(1, 0.0, [0.0, 0.0, 50.0], [0.0; 3])],
-        &[],
-    );
+    // Entry into hq raises after the protected rules' 3 s dwell.
+    let mut events = Vec::new();
+    for k in 0..=3 {
+        let now = f64::from(k);
+        events = g.step(
+            t(now),
+            &[testing::track(1, now, [0.0, 0.0, 50.0], [0.0; 3])],
+            &[],
+        );
+    }
     assert!(events.iter().any(|e| e.zone.as_deref() == Some("hq")));
     // The perimeter's early-warning entry raises after its 10 s dwell.
-    for k in 1..=10 {
+    for k in 4..=10 {
         let now = f64::from(k);
         g.step(
             t(now),
@@ -113,21 +118,28 @@ fn threat_picture_explains_itself() {
     let mut friendly = testing::track(2, 0.0, [1000.0, 1000.0, 50.0], [0.0; 3]);
     friendly.class = picket_core::ClassProbs([0.05, 0.9, 0.03, 0.02]);
     friendly.pilot = Some(Geodetic::new(51.48, -0.44, 30.0));
-    let inbound = testing::track(1, 0.0, [-600.0, 0.0, 50.0], [20.0, 0.0, 0.0]);
-    g.step(t(0.0), &[inbound, friendly], &[]);
+    // Predicted entry waits 3 s (the default rules' dwell): four seconds of flight.
+    for k in 0..=3 {
+        let time = f64::from(k);
+        let inbound = testing::track(1, time, [-600.0 + 20.0 * time, 0.0, 50.0], [20.0, 0.0, 0.0]);
+        let mut friendly = friendly.clone();
+        friendly.time = t(time);
+        friendly.last_update = t(time);
+        g.step(t(time), &[inbound, friendly], &[]);
+    }
     let threats: HashMap<TrackId, _> = g.threats().map(|th| (th.track, th)).collect();
     let k1 = &threats[&TrackId(1)];
     assert!(k1.level.get() >= 3, "{}", k1.explain());
     let breach = k1.time_to_breach_s.expect("predicted breach");
-    assert!((18.0..=22.0).contains(&breach), "{breach}");
+    assert!((15.0..=19.0).contains(&breach), "{breach}");
     let (zone, distance_m) = k1.nearest_protected.clone().unwrap();
-    assert_eq!((zone.as_str(), distance_m.round()), ("hq", 400.0));
+    assert_eq!((zone.as_str(), distance_m.round()), ("hq", 340.0));
     let text = k1.explain();
     for want in [
         "K1 level",
         "predicted_entry hq",
         "breach in",
-        "400 m from hq",
+        "340 m from hq",
         "class drone 0.80",
         "no identity",
     ] {
@@ -168,7 +180,7 @@ fn offline_run_uses_the_scenarios_zones_and_whitelist() {
     assert_eq!(config.guard.coverage.len(), 1);
     assert_eq!(config.guard.coverage[0].sensor, "radar-1");
     assert_eq!(config.guard.coverage[0].range_m, 4800.0);
-    let steps = (0..10).map(|k| {
+    let steps = (0..12).map(|k| {
         let time = f64::from(k);
         let mut hostile =
             testing::track(1, time, [-300.0 + 30.0 * time, 0.0, 50.0], [30.0, 0.0, 0.0]);
@@ -211,7 +223,7 @@ fn offline_run_uses_the_scenarios_zones_and_whitelist() {
     assert!(predicted.t < entry.t, "warned before entry");
     let line = serde_json::to_string(&picket_scenario::Record::Alert(first.clone())).unwrap();
     assert!(
-        line.starts_with(r#"{"type":"alert","t":0.0,"id":"A1","track":"K1""#),
+        line.starts_with(r#"{"type":"alert","t":3.0,"id":"A1","track":"K1""#),
         "{line}"
     );
 
@@ -336,12 +348,15 @@ fn seeded_runs_are_deterministic_and_keep_the_life_cycle() {
 #[test]
 fn deleted_ids_end_tracks() {
     let mut g = guard();
-    g.step(
-        t(0.0),
-        &[testing::track(4, 0.0, [0.0, 0.0, 50.0], [0.0; 3])],
-        &[],
-    );
-    let events = g.end_tracks(t(1.0), &[TrackId(4), TrackId(99)]);
+    for k in 0..=3 {
+        let now = f64::from(k);
+        g.step(
+            t(now),
+            &[testing::track(4, now, [0.0, 0.0, 50.0], [0.0; 3])],
+            &[],
+        );
+    }
+    let events = g.end_tracks(t(4.0), &[TrackId(4), TrackId(99)]);
     assert!(!events.is_empty() && events.iter().all(|e| e.state == AlertState::Resolved));
     assert_eq!(g.open_alerts().count(), 0);
     assert!(g.threat(TrackId(4)).is_none());
