@@ -40,8 +40,10 @@
 //!   - `token = "NAME"`: an `[auth]` token of role `sensor`. TCP stream sensors send
 //!     `PICKET-TOKEN <token>` as their first line; SAPIENT sensors put
 //!     `picket-token=<token>` in the Registration's `additional_information` (refused: a
-//!     RegistrationAck with acceptance false). (JSON detections over HTTP are the API's: it
-//!     takes any token of role `sensor`.)
+//!     RegistrationAck with acceptance false). JSON detections over HTTP come with a token
+//!     of role `sensor` named after the sensor (and, when the sensor names a `token`, that
+//!     one only); over any transport, detections naming another sensor are refused
+//!     (`wrong_sensor`).
 //!   - `allow_from = ["127.0.0.1", "10.1.2.0/24"]`: source addresses accepted (TCP and UDP).
 //!     UDP formats (ASTERIX, Remote ID, JSON over UDP) cannot carry a token, so a UDP sensor
 //!     with a token must have an `allow_from`.
