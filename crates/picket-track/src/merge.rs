@@ -11,8 +11,9 @@
 //! strict (χ²₃ ≈ 3, about the median of a true duplicate's spread): members of a flock or a
 //! swarm 15 m apart, each tracked, stay apart.
 //!
-//! The search sorts a compact copy of the tracks (position, horizontal velocity) by east
-//! coordinate and compares only those within `reach_m` of each other: O(n log n) per step.
+//! The search sorts a compact copy of the tracks (position, horizontal velocity, sigma) by east
+//! coordinate and compares only those near enough east to be twins: O(n log n) per step, and
+//! a handful of comparisons per track however dense the picture (see `Merger::candidates`).
 
 use crate::fast::inverse_spd3;
 use crate::gaussian::{Gaussian, Matrix3};
@@ -50,9 +51,14 @@ pub struct Merger {
     config: MergeConfig,
     /// (east, north, east speed, north speed, index) of each track, sorted by east: the sweep
     /// reads this compact copy, not the tracks' kilobyte beliefs.
-    order: Vec<([f32; 4], u32)>,
+    order: Vec<([f32; 5], u32)>,
+    /// Positions in `order` of the pairs to test exactly, ascending.
+    pairs: Vec<(u32, u32)>,
     twin: Vec<bool>,
 }
+
+/// Horizontal position sigma of a *tight* track, metres: most tracks under regular updates.
+const TIGHT_SIGMA_M: f64 = 20.0;
 
 impl Merger {
     /// A merger with `config`.
@@ -60,13 +66,16 @@ impl Merger {
         Self {
             config,
             order: Vec::new(),
+            pairs: Vec::new(),
             twin: Vec::new(),
         }
     }
 
     /// Bytes held between steps.
     pub fn memory_bytes(&self) -> usize {
-        self.order.capacity() * std::mem::size_of::<([f32; 4], u32)>() + self.twin.capacity()
+        self.order.capacity() * std::mem::size_of::<([f32; 5], u32)>()
+            + self.pairs.capacity() * std::mem::size_of::<(u32, u32)>()
+            + self.twin.capacity()
     }
 
     /// Counts each track's steps as a twin and writes the `(keep, drop)` pairs to merge now
@@ -78,61 +87,36 @@ impl Merger {
         out: &mut Vec<(u32, u32)>,
     ) {
         out.clear();
-        self.order.clear();
-        self.order.extend(beliefs.iter().enumerate().map(|(i, b)| {
-            let m = &b.estimate().mean;
-            ([m[0], m[1], m[3], m[4]].map(|v| v as f32), i as u32)
-        }));
-        // By east, then index: one integer key (f32::total_cmp's order on the bits), which
-        // sorts several times faster than comparing the pair.
-        self.order.sort_unstable_by_key(|&(p, i)| {
-            let bits = p[0].to_bits();
-            let ordered = if bits >> 31 == 1 {
-                !bits
-            } else {
-                bits | 1 << 31
-            };
-            (u64::from(ordered) << 32) | u64::from(i)
-        });
+        self.sort(beliefs);
+        self.candidates();
         self.twin.clear();
         self.twin.resize(beliefs.len(), false);
-        // f32 keeps the sweep's copy small (memory per track is budgeted); it only pre-selects
-        // (a millimetre at 10 km), the test itself is on the f64 estimates.
-        let (reach, dv_max) = (
-            self.config.reach_m as f32,
-            self.config.max_velocity_diff_mps as f32,
-        );
-        for (k, &(p, i)) in self.order.iter().enumerate() {
-            for &(q, j) in &self.order[k + 1..] {
-                if q[0] - p[0] > reach {
-                    break;
-                }
-                // Cheap rejections on the compact copy first.
-                if (q[1] - p[1]).abs() > reach || (q[2] - p[2]).hypot(q[3] - p[3]) > dv_max {
-                    continue;
-                }
-                let (a, b) = (i as usize, j as usize);
-                if !self.twins(
-                    beliefs[a].estimate(),
-                    beliefs[b].estimate(),
-                    &meta[a],
-                    &meta[b],
-                ) {
-                    continue;
-                }
-                self.twin[a] = true;
-                self.twin[b] = true;
-                let (keep, drop) = if rank(&meta[a]) >= rank(&meta[b]) {
-                    (a, b)
-                } else {
-                    (b, a)
-                };
-                let ready = meta[drop].status == TrackStatus::Tentative
-                    || meta[a].twin_steps.min(meta[b].twin_steps) + 1 >= self.config.steps_together;
-                let free = |t: usize| out.iter().all(|&(k, d)| k as usize != t && d as usize != t);
-                if ready && free(keep) && free(drop) {
-                    out.push((keep as u32, drop as u32));
-                }
+        for c in 0..self.pairs.len() {
+            let (k1, k2) = self.pairs[c];
+            let (a, b) = (
+                self.order[k1 as usize].1 as usize,
+                self.order[k2 as usize].1 as usize,
+            );
+            if !self.twins(
+                beliefs[a].estimate(),
+                beliefs[b].estimate(),
+                &meta[a],
+                &meta[b],
+            ) {
+                continue;
+            }
+            self.twin[a] = true;
+            self.twin[b] = true;
+            let (keep, drop) = if rank(&meta[a]) >= rank(&meta[b]) {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            let ready = meta[drop].status == TrackStatus::Tentative
+                || meta[a].twin_steps.min(meta[b].twin_steps) + 1 >= self.config.steps_together;
+            let free = |t: usize| out.iter().all(|&(k, d)| k as usize != t && d as usize != t);
+            if ready && free(keep) && free(drop) {
+                out.push((keep as u32, drop as u32));
             }
         }
         for (m, &twin) in meta.iter_mut().zip(&self.twin) {
@@ -142,6 +126,80 @@ impl Merger {
                 0
             };
         }
+    }
+
+    /// Fills `order` with the compact copy of the tracks, sorted by east, then index.
+    fn sort<B: Belief>(&mut self, beliefs: &[B]) {
+        self.order.clear();
+        self.order.extend(beliefs.iter().enumerate().map(|(i, b)| {
+            let g = b.estimate();
+            let (m, c) = (&g.mean, &g.cov);
+            let sigma = c[(0, 0)].max(c[(1, 1)]).max(0.0).sqrt();
+            ([m[0], m[1], m[3], m[4], sigma].map(|v| v as f32), i as u32)
+        }));
+        // One integer key (f32::total_cmp's order on the bits) sorts several times faster
+        // than comparing the pair.
+        self.order.sort_unstable_by_key(|&(p, i)| {
+            let bits = p[0].to_bits();
+            let ordered = if bits >> 31 == 1 {
+                !bits
+            } else {
+                bits | 1 << 31
+            };
+            (u64::from(ordered) << 32) | u64::from(i)
+        });
+    }
+
+    /// The pairs of positions in `order` worth the exact test, ascending, as the plain sweep
+    /// over `reach_m` would meet them (so the merges do not depend on how they were found).
+    /// Two *tight* tracks (horizontal sigma at most [`TIGHT_SIGMA_M`]) can only be twins
+    /// within `√(2χ²)·TIGHT_SIGMA_M` of each other on each axis (for any unit vector e,
+    /// (eᵀd)² ≤ (dᵀS⁻¹d)(eᵀSe)), so they are swept over that short reach; the few loose tracks
+    /// (coasting, bearing-only) are swept over the whole `reach_m`. In a dense picture this
+    /// compares each track with a handful of neighbours instead of a band of hundreds.
+    fn candidates(&mut self) {
+        let c = &self.config;
+        let reach = c.reach_m as f32;
+        // 1 % over the bound: the sigmas and positions here are rounded to f32.
+        let tight_reach =
+            ((2.0 * c.position_chi2).sqrt() * TIGHT_SIGMA_M * 1.01).min(c.reach_m) as f32;
+        let dv_max_sq = (c.max_velocity_diff_mps as f32).powi(2);
+        let order = &self.order;
+        let tight = |k: usize| order[k].0[4] <= TIGHT_SIGMA_M as f32;
+        // f32 keeps the sweep's copy small (memory per track is budgeted); it only pre-selects
+        // (a millimetre at 10 km), the test itself is on the f64 estimates.
+        let near = |k1: usize, k2: usize| {
+            let (p, q) = (&order[k1].0, &order[k2].0);
+            let (dve, dvn) = (q[2] - p[2], q[3] - p[3]);
+            (q[1] - p[1]).abs() <= reach && dve * dve + dvn * dvn <= dv_max_sq
+        };
+        self.pairs.clear();
+        for k in 0..order.len() {
+            let east = order[k].0[0];
+            let own_reach = if tight(k) { tight_reach } else { reach };
+            for (k2, (q, _)) in order.iter().enumerate().skip(k + 1) {
+                if q[0] - east > own_reach {
+                    break;
+                }
+                // A tight track pairs here with tight partners only: a loose track finds all
+                // of its partners itself, east here and west below.
+                if (!tight(k) || tight(k2)) && near(k, k2) {
+                    self.pairs.push((k as u32, k2 as u32));
+                }
+            }
+            if !tight(k) {
+                // Tight tracks to the west within the full reach: their own sweep stopped short.
+                for k1 in (0..k).rev() {
+                    if east - order[k1].0[0] > reach {
+                        break;
+                    }
+                    if tight(k1) && near(k1, k) {
+                        self.pairs.push((k1 as u32, k as u32));
+                    }
+                }
+            }
+        }
+        self.pairs.sort_unstable();
     }
 
     fn twins(&self, a: &Gaussian, b: &Gaussian, ma: &TrackMeta, mb: &TrackMeta) -> bool {
@@ -172,4 +230,104 @@ fn rank(m: &TrackMeta) -> (bool, bool, u32, std::cmp::Reverse<u64>) {
         m.hits,
         std::cmp::Reverse(m.id.0),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gaussian::{StateCovariance, StateVector};
+    use crate::manage::Reporting;
+    use picket_core::{SensorId, Timestamp, TrackId};
+
+    /// A small deterministic generator (no dependency for one test).
+    struct Lcg(u64);
+    impl Lcg {
+        fn unit(&mut self) -> f64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// The two-tier sweep offers every pair the exact test accepts: compared with testing all
+    /// pairs, on clusters of tight and loose tracks.
+    #[test]
+    fn candidates_include_every_twin_pair() {
+        for seed in 1..=20u64 {
+            let mut rng = Lcg(seed);
+            let n = 300;
+            let beliefs: Vec<Gaussian> = (0..n)
+                .map(|_| {
+                    // Clusters 0-2 km wide, so many pairs are close; a third of tracks loose.
+                    let c = (rng.unit() * 5.0).floor() * 400.0;
+                    let sigma: f64 = if rng.unit() < 0.33 {
+                        25.0 + rng.unit() * 100.0
+                    } else {
+                        1.0 + rng.unit() * 19.0
+                    };
+                    let mean = StateVector::from([
+                        c + rng.unit() * 150.0,
+                        c + rng.unit() * 150.0,
+                        100.0,
+                        rng.unit() * 2.0,
+                        rng.unit() * 2.0,
+                        0.0,
+                    ]);
+                    let mut cov = StateCovariance::identity();
+                    for i in 0..3 {
+                        cov[(i, i)] = sigma * sigma;
+                    }
+                    Gaussian::new(mean, cov)
+                })
+                .collect();
+            let meta: Vec<TrackMeta> = (0..n)
+                .map(|i| {
+                    TrackMeta::born(
+                        TrackId(i as u64),
+                        Timestamp::ZERO,
+                        SensorId(0),
+                        Reporting::Scanning,
+                    )
+                })
+                .collect();
+            let mut merger = Merger::new(MergeConfig::default());
+            merger.sort(&beliefs);
+            merger.candidates();
+            let offered: std::collections::BTreeSet<(u32, u32)> = merger
+                .pairs
+                .iter()
+                .map(|&(k1, k2)| {
+                    let (a, b) = (merger.order[k1 as usize].1, merger.order[k2 as usize].1);
+                    (a.min(b), a.max(b))
+                })
+                .collect();
+            assert_eq!(
+                offered.len(),
+                merger.pairs.len(),
+                "seed {seed}: a pair offered twice"
+            );
+            assert!(
+                merger.pairs.windows(2).all(|w| w[0] < w[1]),
+                "seed {seed}: not ascending"
+            );
+            let mut twins = 0;
+            for a in 0..n {
+                for b in a + 1..n {
+                    if merger.twins(&beliefs[a], &beliefs[b], &meta[a], &meta[b]) {
+                        twins += 1;
+                        assert!(
+                            offered.contains(&(a as u32, b as u32)),
+                            "seed {seed}: {a}, {b} missed"
+                        );
+                    }
+                }
+            }
+            assert!(
+                twins > 10,
+                "seed {seed}: the case must have twins ({twins})"
+            );
+        }
+    }
 }
