@@ -338,3 +338,91 @@ impl Hypothesiser for GridGater {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gaussian::{Gaussian, Matrix3, StateCovariance, StateVector};
+    use crate::update::distance;
+
+    /// A small deterministic generator (no dependency for one test).
+    struct Lcg(u64);
+    impl Lcg {
+        fn unit(&mut self) -> f64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// The grid finds exactly the pairs that testing every track against every detection
+    /// finds: tight and wide tracks (a coasting track's box covers too many cells), Cartesian
+    /// detections near them, and bearings (tested against everything).
+    #[test]
+    fn grid_finds_the_same_pairs_as_testing_all() {
+        for seed in 1..=10u64 {
+            let mut rng = Lcg(seed);
+            let tracks: Vec<Gaussian> = (0..400)
+                .map(|i| {
+                    let sigma = if i % 25 == 0 {
+                        2_000.0
+                    } else {
+                        2.0 + rng.unit() * 60.0
+                    };
+                    let mean = StateVector::from([
+                        rng.unit() * 3_000.0 - 1_500.0,
+                        rng.unit() * 3_000.0 - 1_500.0,
+                        rng.unit() * 600.0,
+                        0.0,
+                        0.0,
+                        0.0,
+                    ]);
+                    Gaussian::new(mean, StateCovariance::identity() * sigma * sigma)
+                })
+                .collect();
+            let mut detections: Vec<Detection> = (0..300)
+                .map(|d| {
+                    let near = &tracks[(rng.unit() * 400.0) as usize].mean;
+                    let z = Vector3::new(
+                        near[0] + rng.unit() * 120.0 - 60.0,
+                        near[1] + rng.unit() * 120.0 - 60.0,
+                        near[2] + rng.unit() * 60.0 - 30.0,
+                    );
+                    let noise = Matrix3::identity() * (1.0 + rng.unit() * 400.0);
+                    Detection::new(MeasurementModel::Cartesian { z, noise }, d)
+                })
+                .collect();
+            detections.push(Detection::new(
+                MeasurementModel::Bearing {
+                    sensor: Vector3::new(0.0, -2_000.0, 0.0),
+                    az: (0.1, 0.02),
+                    el: None,
+                },
+                300,
+            ));
+            let mut found = Vec::new();
+            GridGater::new(200.0).hypothesise(&tracks, &detections, &mut found);
+            let grid: std::collections::BTreeSet<(u32, u32)> =
+                found.iter().map(|h| (h.track, h.detection)).collect();
+            assert_eq!(grid.len(), found.len(), "seed {seed}: a pair found twice");
+            let mut all = std::collections::BTreeSet::new();
+            for (t, g) in tracks.iter().enumerate() {
+                for (d, det) in detections.iter().enumerate() {
+                    if distance(g, &det.model)
+                        .is_some_and(|x| x.squared < gate_threshold(x.dimension))
+                    {
+                        all.insert((t as u32, d as u32));
+                    }
+                }
+            }
+            assert!(
+                all.len() > 100,
+                "seed {seed}: the case must gate pairs ({})",
+                all.len()
+            );
+            assert_eq!(grid, all, "seed {seed}");
+        }
+    }
+}
