@@ -162,29 +162,29 @@ const MIN_PROBABILITY: f64 = 1e-4;
 
 impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
     fn update(&self, belief: &mut ImmBelief<K>, measurement: &MeasurementModel) -> bool {
-        if let MeasurementModel::Cartesian { z, noise } = measurement {
-            // The hot path: update the packed modes directly, once every mode's gain exists.
-            let mut gains = [Gain::default(); K];
-            if !Packed::cartesian_gains(&belief.modes, z, noise, &mut gains) {
-                return false;
+        // The hot paths (Cartesian positions, radar plots without Doppler) update the packed
+        // modes directly, once every mode's gain exists.
+        let mut gains = [Gain::default(); K];
+        let fast = match measurement {
+            MeasurementModel::Cartesian { z, noise } => {
+                Some(Packed::cartesian_gains(&belief.modes, z, noise, &mut gains))
             }
-            // Likelihoods relative to the best fit: exp(−(d²_j − d²_min)/2) / √det S_j.
-            let best = gains
-                .iter()
-                .map(|g| g.fit.squared)
-                .fold(f64::INFINITY, f64::min);
-            let relative: [f64; K] = std::array::from_fn(|j| {
-                let fit = &gains[j].fit;
-                (-0.5 * (fit.squared - best)).exp() / fit.sqrt_det
-            });
-            if !belief.reweigh(&relative) {
-                return false;
-            }
-            for (mode, gain) in belief.modes.iter_mut().zip(&gains) {
-                mode.apply(gain);
-            }
-            belief.combine();
-            return true;
+            MeasurementModel::Polar {
+                sensor,
+                z,
+                sigma,
+                radial: None,
+            } => Some(Packed::polar_gains(
+                &belief.modes,
+                sensor,
+                z,
+                sigma,
+                &mut gains,
+            )),
+            _ => None,
+        };
+        if let Some(ok) = fast {
+            return ok && belief.apply_gains(&gains);
         }
         let mut modes = [Gaussian::new(StateVector::zeros(), StateCovariance::zeros()); K];
         belief.unpack_modes(&mut modes);
@@ -205,6 +205,28 @@ impl<const K: usize> Updater<ImmBelief<K>> for KalmanUpdater {
 }
 
 impl<const K: usize> ImmBelief<K> {
+    /// Reweighs the models by their fits and applies every mode's gain; false, changing
+    /// nothing, when the weights cannot be normalised.
+    fn apply_gains(&mut self, gains: &[Gain; K]) -> bool {
+        // Likelihoods relative to the best fit: exp(−(d²_j − d²_min)/2) / √det S_j.
+        let best = gains
+            .iter()
+            .map(|g| g.fit.squared)
+            .fold(f64::INFINITY, f64::min);
+        let relative: [f64; K] = std::array::from_fn(|j| {
+            let fit = &gains[j].fit;
+            (-0.5 * (fit.squared - best)).exp() / fit.sqrt_det
+        });
+        if !self.reweigh(&relative) {
+            return false;
+        }
+        for (mode, gain) in self.modes.iter_mut().zip(gains) {
+            mode.apply(gain);
+        }
+        self.combine();
+        true
+    }
+
     /// Bayes on the model probabilities with each model's measurement likelihood, up to a
     /// common factor (floored at [`MIN_PROBABILITY`]); false, changing nothing, when they
     /// cannot be normalised.

@@ -71,7 +71,7 @@ pub fn wrap_angle(a: f64) -> f64 {
 }
 
 /// Range, azimuth (clockwise from north) and elevation of `d` (target minus sensor).
-fn polar_of(d: &Vector3) -> (f64, f64, f64, f64) {
+pub(crate) fn polar_of(d: &Vector3) -> (f64, f64, f64, f64) {
     let rho = d.x.hypot(d.y).max(1e-6);
     let range = d.norm().max(1e-6);
     (range, d.x.atan2(d.y), d.z.atan2(rho), rho)

@@ -9,6 +9,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::gaussian::{Gaussian, Matrix3, StateCovariance, StateVector, Vector3};
+use crate::measurement::{polar_of, wrap_angle};
 use crate::motion::{LinearMotion, Prepared};
 
 /// Index of `(i, j)`, `i ≤ j`, in a row-major upper triangle of a 6×6 matrix.
@@ -261,49 +262,53 @@ impl Packed {
         r: &Matrix3,
         gains: &mut [Gain; K],
     ) -> bool {
-        let at = |k: usize, r: f64| -> [f64; K] { std::array::from_fn(|j| modes[j].upper[k] + r) };
-        let (s00, s10, s11) = (at(0, r[(0, 0)]), at(1, r[(0, 1)]), at(6, r[(1, 1)]));
-        let (s20, s21, s22) = (at(2, r[(0, 2)]), at(7, r[(1, 2)]), at(11, r[(2, 2)]));
-        let each = |f: &dyn Fn(usize) -> f64| -> [f64; K] { std::array::from_fn(f) };
-        let l00 = s00.map(f64::sqrt);
-        let i00 = l00.map(f64::recip);
-        let l10 = each(&|j| s10[j] * i00[j]);
-        let l20 = each(&|j| s20[j] * i00[j]);
-        let d1 = each(&|j| s11[j] - l10[j] * l10[j]);
-        let l11 = d1.map(f64::sqrt);
-        let i11 = l11.map(f64::recip);
-        let l21 = each(&|j| (s21[j] - l20[j] * l10[j]) * i11[j]);
-        let d2 = each(&|j| s22[j] - l20[j] * l20[j] - l21[j] * l21[j]);
-        let l22 = d2.map(f64::sqrt);
-        let i22 = l22.map(f64::recip);
-        // Positive definite S (`!(x > 0)` also rejects NaN).
-        if !(0..K).all(|j| s00[j] > 0.0 && d1[j] > 0.0 && d2[j] > 0.0 && i22[j].is_finite()) {
+        let s: [[f64; 6]; K] = std::array::from_fn(|j| {
+            let u = &modes[j].upper;
+            [
+                u[0] + r[(0, 0)],
+                u[1] + r[(0, 1)],
+                u[6] + r[(1, 1)],
+                u[2] + r[(0, 2)],
+                u[7] + r[(1, 2)],
+                u[11] + r[(2, 2)],
+            ]
+        });
+        let Some(l) = Factors::of(&s) else {
             return false;
-        }
+        };
         let mut ok = true;
         for (j, (mode, gain)) in modes.iter().zip(gains.iter_mut()).enumerate() {
-            // Rows of W solve L wᵀ = uᵀ (forward substitution), for each row u of [Ppp; Pvp].
-            let forward = |v: [f64; 3]| -> [f64; 3] {
-                let a = v[0] * i00[j];
-                let b = (v[1] - l10[j] * a) * i11[j];
-                let c = (v[2] - l20[j] * a - l21[j] * b) * i22[j];
-                [a, b, c]
-            };
-            let u = &mode.upper;
-            for (i, w) in gain.w.iter_mut().enumerate() {
-                *w = forward([u[idx_any(i, 0)], u[idx_any(i, 1)], u[idx_any(i, 2)]]);
-            }
-            let m = &mode.mean;
-            let y = forward([z.x - m[0], z.y - m[1], z.z - m[2]]);
-            // Finite W and y make every result finite; the variances must stay positive.
-            let w = &gain.w;
-            let check = w.iter().map(|r| r[0] + r[1] + r[2]).sum::<f64>() + y[0] + y[1] + y[2];
-            ok &= check.is_finite() && (0..6).all(|i| u[idx(i, i)] - dot3(&w[i], &w[i]) > 0.0);
-            gain.y = y;
-            gain.fit = Fit {
-                squared: dot3(&y, &y),
-                sqrt_det: l00[j] * l11[j] * l22[j],
-            };
+            let (u, m) = (&mode.upper, &mode.mean);
+            // H = [I 0]: the rows of P Hᵀ are the position columns of P.
+            let rows = |i: usize| [u[idx_any(i, 0)], u[idx_any(i, 1)], u[idx_any(i, 2)]];
+            let nu = [z.x - m[0], z.y - m[1], z.z - m[2]];
+            ok &= l.fill(j, rows, nu, mode, gain);
+        }
+        ok
+    }
+
+    /// [`Packed::cartesian_gains`] for a radar's range, azimuth and elevation from `sensor`
+    /// (`sigma` per component), linearised at each mode's own mean (the EKF): with `J` the
+    /// Jacobian of the polar coordinates by position, the rows of `P Hᵀ` are `P[:, pos] Jᵀ` and
+    /// `S = J Ppp Jᵀ + R`; the azimuth residual is wrapped into [−π, π).
+    #[inline]
+    pub fn polar_gains<const K: usize>(
+        modes: &[Packed; K],
+        sensor: &Vector3,
+        z: &Vector3,
+        sigma: &Vector3,
+        gains: &mut [Gain; K],
+    ) -> bool {
+        let projections: [Projection; K] =
+            std::array::from_fn(|j| Projection::polar(&modes[j], sensor, z, sigma));
+        let s: [[f64; 6]; K] = std::array::from_fn(|j| projections[j].s);
+        let Some(l) = Factors::of(&s) else {
+            return false;
+        };
+        let mut ok = true;
+        for (j, (mode, gain)) in modes.iter().zip(gains.iter_mut()).enumerate() {
+            let p = &projections[j];
+            ok &= l.fill(j, |i| p.u[i], p.nu, mode, gain);
         }
         ok
     }
@@ -342,6 +347,131 @@ pub(crate) struct Gain {
     pub fit: Fit,
 }
 
+/// The Cholesky factors `S = L Lᵀ` of `K` modes' innovation covariances, computed stage by
+/// stage across the modes: their square roots and divisions are independent, so the
+/// processor overlaps them instead of waiting on one mode's chain at a time.
+struct Factors<const K: usize> {
+    l10: [f64; K],
+    l20: [f64; K],
+    l21: [f64; K],
+    /// Reciprocals of the diagonal.
+    i00: [f64; K],
+    i11: [f64; K],
+    i22: [f64; K],
+    /// `√det S = l00 l11 l22`.
+    sqrt_det: [f64; K],
+}
+
+impl<const K: usize> Factors<K> {
+    /// From each `S` packed as `[s00, s10, s11, s20, s21, s22]`; `None` unless every one is
+    /// positive definite (`!(x > 0)` also rejects NaN).
+    #[inline]
+    fn of(s: &[[f64; 6]; K]) -> Option<Self> {
+        let each = |f: &dyn Fn(usize) -> f64| -> [f64; K] { std::array::from_fn(f) };
+        let l00 = each(&|j| s[j][0].sqrt());
+        let i00 = l00.map(f64::recip);
+        let l10 = each(&|j| s[j][1] * i00[j]);
+        let l20 = each(&|j| s[j][3] * i00[j]);
+        let d1 = each(&|j| s[j][2] - l10[j] * l10[j]);
+        let l11 = d1.map(f64::sqrt);
+        let i11 = l11.map(f64::recip);
+        let l21 = each(&|j| (s[j][4] - l20[j] * l10[j]) * i11[j]);
+        let d2 = each(&|j| s[j][5] - l20[j] * l20[j] - l21[j] * l21[j]);
+        let l22 = d2.map(f64::sqrt);
+        let i22 = l22.map(f64::recip);
+        (0..K)
+            .all(|j| s[j][0] > 0.0 && d1[j] > 0.0 && d2[j] > 0.0 && i22[j].is_finite())
+            .then(|| Self {
+                l10,
+                l20,
+                l21,
+                i00,
+                i11,
+                i22,
+                sqrt_det: each(&|j| l00[j] * l11[j] * l22[j]),
+            })
+    }
+
+    /// Mode `j`'s gain: the rows of `W` solve `L wᵀ = uᵀ` (forward substitution) for each
+    /// row `u` of `P Hᵀ` (`rows(i)`), and `y = L⁻¹ ν`. False when the result would not be
+    /// finite or a variance would not stay positive.
+    #[inline]
+    fn fill(
+        &self,
+        j: usize,
+        rows: impl Fn(usize) -> [f64; 3],
+        nu: [f64; 3],
+        mode: &Packed,
+        gain: &mut Gain,
+    ) -> bool {
+        let forward = |v: [f64; 3]| -> [f64; 3] {
+            let a = v[0] * self.i00[j];
+            let b = (v[1] - self.l10[j] * a) * self.i11[j];
+            let c = (v[2] - self.l20[j] * a - self.l21[j] * b) * self.i22[j];
+            [a, b, c]
+        };
+        for (i, w) in gain.w.iter_mut().enumerate() {
+            *w = forward(rows(i));
+        }
+        let y = forward(nu);
+        // Finite W and y make every result finite; the variances must stay positive.
+        let (w, u) = (&gain.w, &mode.upper);
+        let check = w.iter().map(|r| r[0] + r[1] + r[2]).sum::<f64>() + y[0] + y[1] + y[2];
+        gain.y = y;
+        gain.fit = Fit {
+            squared: dot3(&y, &y),
+            sqrt_det: self.sqrt_det[j],
+        };
+        check.is_finite() && (0..6).all(|i| u[idx(i, i)] - dot3(&w[i], &w[i]) > 0.0)
+    }
+}
+
+/// A position-only measurement linearised at one mode: the rows of `P Hᵀ`, `S = H P Hᵀ + R`
+/// packed as `[s00, s10, s11, s20, s21, s22]`, and the residual `ν`.
+struct Projection {
+    u: [[f64; 3]; 6],
+    s: [f64; 6],
+    nu: [f64; 3],
+}
+
+impl Projection {
+    /// Range, azimuth (clockwise from north) and elevation from `sensor`; see
+    /// [`crate::MeasurementModel::Polar`], whose EKF this matches.
+    #[inline]
+    fn polar(mode: &Packed, sensor: &Vector3, z: &Vector3, sigma: &Vector3) -> Self {
+        let m = &mode.mean;
+        let d = Vector3::new(m[0] - sensor.x, m[1] - sensor.y, m[2] - sensor.z);
+        let (range, az, el, rho) = polar_of(&d);
+        let (r2, rho2) = (range * range, rho * rho);
+        let jac = [
+            [d.x / range, d.y / range, d.z / range],
+            [d.y / rho2, -d.x / rho2, 0.0],
+            [-d.x * d.z / (r2 * rho), -d.y * d.z / (r2 * rho), rho / r2],
+        ];
+        let up = &mode.upper;
+        let u: [[f64; 3]; 6] = std::array::from_fn(|i| {
+            let row = [up[idx_any(i, 0)], up[idx_any(i, 1)], up[idx_any(i, 2)]];
+            jac.map(|h| dot3(&row, &h))
+        });
+        // S = J (Ppp Jᵀ) + R: the first three rows of U are Ppp Jᵀ.
+        let sm =
+            |a: usize, b: usize| jac[a][0] * u[0][b] + jac[a][1] * u[1][b] + jac[a][2] * u[2][b];
+        let var = sigma.component_mul(sigma);
+        Self {
+            u,
+            s: [
+                sm(0, 0) + var.x,
+                sm(1, 0),
+                sm(1, 1) + var.y,
+                sm(2, 0),
+                sm(2, 1),
+                sm(2, 2) + var.z,
+            ],
+            nu: [z.x - range, wrap_angle(z.y - az), z.z - el],
+        }
+    }
+}
+
 #[inline]
 fn dot3(a: &[f64; 3], b: &[f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
@@ -374,6 +504,8 @@ const fn idx_any(i: usize, j: usize) -> usize {
 mod tests {
     use super::*;
     use crate::fast::cartesian_update;
+    use crate::measurement::MeasurementModel;
+    use crate::update::kalman_update;
 
     fn sample() -> Gaussian {
         let mut a = StateCovariance::zeros();
@@ -437,6 +569,41 @@ mod tests {
         let nu = z - sample().position();
         let d2 = nu.dot(&(s.try_inverse().unwrap() * nu));
         assert!((fit.squared - d2).abs() < 1e-9 * d2);
+    }
+
+    #[test]
+    fn polar_update_matches_the_ekf() {
+        let sensor = Vector3::new(-300.0, 200.0, 10.0);
+        // Range, azimuth and elevation; the last two azimuths straddle ±π.
+        for az in [0.3, -3.1, 3.1] {
+            let z = Vector3::new(480.0, az, 0.15);
+            let sigma = Vector3::new(15.0, 0.01, 0.02);
+            let model = MeasurementModel::Polar {
+                sensor,
+                z,
+                sigma,
+                radial: None,
+            };
+            let mut ekf = sample();
+            if az.abs() > 3.0 {
+                // South of the sensor the azimuth is near ±π: the residual must wrap.
+                ekf.mean[0] = sensor.x + 5.0;
+                ekf.mean[1] = sensor.y - 400.0;
+            }
+            let prior = Packed::pack(&ekf);
+            kalman_update(&mut ekf, &model).unwrap();
+            let mut gain = [Gain::default()];
+            assert!(Packed::polar_gains(
+                &[prior],
+                &sensor,
+                &z,
+                &sigma,
+                &mut gain
+            ));
+            let mut packed = prior;
+            packed.apply(&gain[0]);
+            close(&packed.unpack(), &ekf);
+        }
     }
 
     #[test]
