@@ -70,8 +70,9 @@ pub enum ControlCommand {
 pub struct StepOut {
     /// Event time.
     pub time: Timestamp,
-    /// The sensor whose reports made the step (none for an idle step).
-    pub sensor: Option<SensorId>,
+    /// The sensors whose reports made the step (none for an idle step; several only when
+    /// they are self-reporting).
+    pub sensors: Vec<SensorId>,
     /// Confirmed tracks updated at this step.
     pub tracks: Vec<Track>,
     /// Tracks that ended.
@@ -115,6 +116,8 @@ pub struct Core {
     decoders: Vec<(Format, Options)>,
     /// Per sensor id: its frames hold whole scans (`frame_is_scan`).
     whole_scans: Vec<bool>,
+    /// Per sensor id: its objects report themselves (Remote ID, ADS-B).
+    self_reporting: Vec<bool>,
     window_s: f64,
     quantum_s: f64,
     late_window_s: f64,
@@ -165,6 +168,16 @@ impl Core {
         let site = build_site(config);
         let guard = Guard::new(&config.guard, &site).map_err(|e| e.to_string())?;
         let tracker = TrackerConfig::default().build(&site);
+        let self_reporting = site
+            .sensors()
+            .iter()
+            .map(|s| {
+                matches!(
+                    s.kind,
+                    picket_core::SensorKind::RemoteId | picket_core::SensorKind::Adsb
+                )
+            })
+            .collect();
         let decoders = config
             .server
             .sensor
@@ -193,6 +206,7 @@ impl Core {
                 .iter()
                 .map(|c| c.frame_is_scan)
                 .collect(),
+            self_reporting,
             window_s: config.server.site.reorder_window_s,
             quantum_s: config.server.site.step_quantum_s,
             late_window_s: config.server.site.late_window_s,
@@ -346,7 +360,7 @@ impl Core {
             .last_step
             .is_some_and(|t| watermark.since_s(t) >= IDLE_STEP_S);
         if out.steps.len() == before && idle && !self.tracker.is_empty() {
-            self.step(watermark, None, &[], out);
+            self.step(watermark, Vec::new(), &[], out);
         }
     }
 
@@ -388,6 +402,13 @@ impl Core {
         [first, scans, idle].into_iter().flatten().min()
     }
 
+    fn is_self_reporting(&self, sensor: SensorId) -> bool {
+        self.self_reporting
+            .get(usize::from(sensor.0))
+            .copied()
+            .unwrap_or(false)
+    }
+
     fn is_whole_scan(&self, sensor: SensorId) -> bool {
         self.whole_scans
             .get(usize::from(sensor.0))
@@ -417,17 +438,31 @@ impl Core {
             if !complete && self.held <= MAX_PENDING {
                 break;
             }
-            let ((_, sensor), reports) = self.pending.pop_first().expect("checked");
+            let ((_, sensor), mut reports) = self.pending.pop_first().expect("checked");
+            let mut sensors = vec![sensor];
+            // Self-reporting sensors' reports of one slot share a step: each message is about
+            // one object and none counts a miss, so one step serves them all, and every step
+            // costs the site thread time for every track (prediction, gating grid).
+            if self.is_self_reporting(sensor) {
+                while let Some((&(t, s), _)) = self.pending.first_key_value() {
+                    if t != time || !self.is_self_reporting(s) {
+                        break;
+                    }
+                    let (_, more) = self.pending.pop_first().expect("checked");
+                    reports.extend(more);
+                    sensors.push(s);
+                }
+            }
             self.held -= reports.len();
             self.released_until = Some(time);
-            self.step(time, Some(sensor), &reports, out);
+            self.step(time, sensors, &reports, out);
         }
     }
 
     fn step(
         &mut self,
         time: Timestamp,
-        sensor: Option<SensorId>,
+        sensors: Vec<SensorId>,
         reports: &[Report],
         out: &mut Output,
     ) {
@@ -476,7 +511,7 @@ impl Core {
         });
         out.steps.push(StepOut {
             time,
-            sensor,
+            sensors,
             tracks,
             deleted,
         });

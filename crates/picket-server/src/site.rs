@@ -436,9 +436,11 @@ impl SiteThread {
     fn publish_tracks(&mut self, out: &Output) -> Option<Instant> {
         let mut arrived = None;
         for step in &out.steps {
-            let at = step
-                .sensor
-                .and_then(|s| self.arrivals.remove(&(step.time, s)));
+            let arrivals: Vec<(SensorId, Instant)> = step
+                .sensors
+                .iter()
+                .filter_map(|&s| Some((s, self.arrivals.remove(&(step.time, s))?)))
+                .collect();
             for id in &step.deleted {
                 self.shown.forget(*id);
             }
@@ -454,13 +456,14 @@ impl SiteThread {
                     tracks: shown,
                     deleted: step.deleted.clone(),
                 });
-                if let (Some(at), Some(s)) = (at, step.sensor) {
+                for &(s, at) in &arrivals {
                     let ms = at.elapsed().as_secs_f64() * 1e3;
                     self.stats.track_sample(s, ms);
                     self.counters.latency(s, ms);
                 }
             }
-            arrived = arrived.or(at);
+            let first = arrivals.iter().map(|&(_, at)| at).min();
+            arrived = arrived.or(first);
         }
         arrived
     }
