@@ -1,0 +1,135 @@
+//! The packed kernels against the dense definitions they replace.
+
+use super::*;
+use crate::fast::cartesian_update;
+use crate::measurement::MeasurementModel;
+use crate::update::kalman_update;
+
+fn sample() -> Gaussian {
+    let mut a = StateCovariance::zeros();
+    for i in 0..6 {
+        for j in 0..6 {
+            a[(i, j)] = ((i * 7 + j * 3) % 5) as f64 * 0.3 + if i == j { 2.0 } else { 0.0 };
+        }
+    }
+    let cov = a * a.transpose() * 10.0;
+    Gaussian::new(
+        StateVector::from([120.0, -40.0, 80.0, 12.0, -3.0, 0.5]),
+        cov,
+    )
+}
+
+fn close(a: &Gaussian, b: &Gaussian) {
+    for (x, y) in a.mean.iter().zip(&b.mean).chain(a.cov.iter().zip(&b.cov)) {
+        assert!((x - y).abs() <= 1e-9 * (1.0 + y.abs()), "{a:?}\n{b:?}");
+    }
+}
+
+#[test]
+fn indices_cover_the_triangle_in_order() {
+    for (k, &(i, j)) in UNPACK.iter().enumerate() {
+        assert_eq!(idx(i, j), k);
+    }
+    let g = sample();
+    close(&Packed::pack(&g).unpack(), &g);
+}
+
+#[test]
+fn prediction_matches_the_dense_model() {
+    for turn in [0.0, 0.07, -0.07] {
+        let model = LinearMotion {
+            turn_rate_rad_s: turn,
+            q_horizontal: 0.5,
+            q_vertical: 0.2,
+        };
+        for dt in [0.1, 1.0, 4.0] {
+            let prepared = model.prepare(dt);
+            let mut dense = sample();
+            model.predict_prepared(&mut dense, &prepared);
+            let mut packed = Packed::pack(&sample());
+            packed.predict(&model, &prepared);
+            close(&packed.unpack(), &dense);
+        }
+    }
+}
+
+#[test]
+fn update_matches_the_joseph_form() {
+    let z = Vector3::new(125.0, -38.0, 79.0);
+    let r = Matrix3::new(9.0, 1.0, 0.5, 1.0, 16.0, -0.3, 0.5, -0.3, 4.0);
+    let mut joseph = sample();
+    cartesian_update(&mut joseph, &z, &r).unwrap();
+    let mut packed = Packed::pack(&sample());
+    let fit = packed.cartesian_update(&z, &r).unwrap();
+    close(&packed.unpack(), &joseph);
+    let s = sample().cov.fixed_view::<3, 3>(0, 0) + r;
+    assert!((fit.sqrt_det - s.determinant().sqrt()).abs() < 1e-9 * fit.sqrt_det);
+    let nu = z - sample().position();
+    let d2 = nu.dot(&(s.try_inverse().unwrap() * nu));
+    assert!((fit.squared - d2).abs() < 1e-9 * d2);
+}
+
+#[test]
+fn polar_update_matches_the_ekf() {
+    let sensor = Vector3::new(-300.0, 200.0, 10.0);
+    // Range, azimuth and elevation; the last two azimuths straddle ±π.
+    for az in [0.3, -3.1, 3.1] {
+        let z = Vector3::new(480.0, az, 0.15);
+        let sigma = Vector3::new(15.0, 0.01, 0.02);
+        let model = MeasurementModel::Polar {
+            sensor,
+            z,
+            sigma,
+            radial: None,
+        };
+        let mut ekf = sample();
+        if az.abs() > 3.0 {
+            // South of the sensor the azimuth is near ±π: the residual must wrap.
+            ekf.mean[0] = sensor.x + 5.0;
+            ekf.mean[1] = sensor.y - 400.0;
+        }
+        let prior = Packed::pack(&ekf);
+        kalman_update(&mut ekf, &model).unwrap();
+        let mut gain = [Gain::default()];
+        assert!(Packed::polar_gains(
+            &[prior],
+            &sensor,
+            &z,
+            &sigma,
+            &mut gain
+        ));
+        let mut packed = prior;
+        packed.apply(&gain[0]);
+        close(&packed.unpack(), &ekf);
+    }
+}
+
+#[test]
+fn impossible_update_changes_nothing() {
+    let mut packed = Packed::pack(&sample());
+    let before = packed;
+    let z = Vector3::new(f64::NAN, 0.0, 0.0);
+    assert!(packed.cartesian_update(&z, &Matrix3::identity()).is_none());
+    assert_eq!(packed, before);
+}
+
+#[test]
+fn mixture_matches_the_definition() {
+    let a = sample();
+    let mut b = sample();
+    b.mean[0] += 30.0;
+    b.mean[4] -= 2.0;
+    b.cov *= 2.0;
+    let w = [0.3, 0.7];
+    let modes = [Packed::pack(&a), Packed::pack(&b)];
+    let mut mixed = sample();
+    Packed::mix_into_gaussian(&modes, &w, &mut mixed);
+    let mut each = modes;
+    Packed::mix_each(&mut each, &[w, [1.0, 0.0]]);
+    close(&each[0].unpack(), &mixed);
+    close(&each[1].unpack(), &a);
+    let mean = a.mean * w[0] + b.mean * w[1];
+    let (da, db) = (a.mean - mean, b.mean - mean);
+    let cov = (a.cov + da * da.transpose()) * w[0] + (b.cov + db * db.transpose()) * w[1];
+    close(&mixed, &Gaussian::new(mean, cov));
+}
