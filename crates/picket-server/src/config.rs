@@ -197,7 +197,9 @@ pub struct SensorConfig {
     /// first. Another frame of the sensor in the same slot then makes a step of its own.
     #[serde(default)]
     pub frame_is_scan: bool,
-    /// What the sensor covers, drawn by the console (`picket-api`'s layout reads and checks it).
+    /// What the sensor covers: drawn by the console (`picket-api`'s layout reads and checks it)
+    /// and given to the guard, which verifies Remote ID broadcasts inside a radar's coverage
+    /// (unless `[[guard.coverage]]` names the sensor itself).
     #[serde(default)]
     pub coverage: Option<CoverageConfig>,
     /// Quiet longer than this: flagged stale.
@@ -428,6 +430,8 @@ impl SiteConfig {
             reason: e.reason,
         })?;
         validate(&server, file)?;
+        let mut guard = guard;
+        add_sensor_coverage(&mut guard, &server.sensor);
         Ok(Self {
             file: PathBuf::from(file),
             text: text.to_owned(),
@@ -448,6 +452,27 @@ impl SiteConfig {
     /// The site id.
     pub fn id(&self) -> &str {
         &self.server.site.id
+    }
+}
+
+/// Gives the guard each sensor's stated coverage (`[[sensor]] coverage`), so it knows where a
+/// radar should see a Remote ID broadcaster (the spoofing rule's verification), unless the
+/// guard's own `[[guard.coverage]]` already names that sensor.
+pub fn add_sensor_coverage(guard: &mut picket_guard::GuardConfig, sensors: &[SensorConfig]) {
+    for sensor in sensors {
+        let Some(c) = &sensor.coverage else {
+            continue;
+        };
+        let coverage = &mut guard.guard.coverage;
+        if coverage.iter().any(|g| g.sensor == sensor.name) {
+            continue;
+        }
+        coverage.push(picket_guard::config::CoverageConfig {
+            sensor: sensor.name.clone(),
+            range_m: c.range_m,
+            boresight_deg: c.boresight_deg,
+            fov_deg: c.fov_deg,
+        });
     }
 }
 

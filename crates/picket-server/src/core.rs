@@ -118,6 +118,8 @@ pub struct Core {
     whole_scans: Vec<bool>,
     /// Per sensor id: its objects report themselves (Remote ID, ADS-B).
     self_reporting: Vec<bool>,
+    /// The sensors' sections (their coverage goes to the guard again on a reload).
+    sensors: Vec<crate::config::SensorConfig>,
     window_s: f64,
     quantum_s: f64,
     late_window_s: f64,
@@ -207,6 +209,7 @@ impl Core {
                 .map(|c| c.frame_is_scan)
                 .collect(),
             self_reporting,
+            sensors: config.server.sensor.clone(),
             window_s: config.server.site.reorder_window_s,
             quantum_s: config.server.site.step_quantum_s,
             late_window_s: config.server.site.late_window_s,
@@ -559,9 +562,10 @@ impl Core {
                 Ok(())
             }
             ControlCommand::Reload { config_toml, .. } => {
-                let config = GuardConfig::load(config_toml, "reload").map_err(|e| {
+                let mut config = GuardConfig::load(config_toml, "reload").map_err(|e| {
                     format!("configuration refused, the last good one stays in force: {e}")
                 })?;
+                crate::config::add_sensor_coverage(&mut config, &self.sensors);
                 let events = self
                     .guard
                     .reload(&config, time)

@@ -98,3 +98,57 @@ fn a_whole_scan_steps_without_waiting_for_its_slot() {
     assert_eq!(a.steps.len(), 1);
     assert_eq!(scans.too_late(), 0);
 }
+
+/// The sensors' stated coverage reaches the guard (where a radar should see a Remote ID
+/// broadcaster), unless the guard's own `[[guard.coverage]]` already names the sensor.
+#[test]
+fn sensor_coverage_reaches_the_guard() {
+    let text = r#"
+[site]
+id = "coverage"
+origin = { lat_deg = 51.47, lon_deg = -0.45, alt_m = 0.0 }
+
+[[sensor]]
+name = "radar-1"
+kind = "radar"
+format = "asterix"
+listen = { protocol = "udp", bind = "127.0.0.1:0" }
+coverage = { range_m = 4000.0, boresight_deg = 90.0, fov_deg = 120.0 }
+
+[[sensor]]
+name = "radar-2"
+kind = "radar"
+format = "asterix"
+listen = { protocol = "udp", bind = "127.0.0.1:0" }
+coverage = { range_m = 9000.0 }
+
+[[sensor]]
+name = "rid"
+kind = "remoteid"
+format = "remoteid"
+listen = { protocol = "udp", bind = "127.0.0.1:0" }
+
+[[guard.coverage]]
+sensor = "radar-2"
+range_m = 2500.0
+
+[storage]
+path = "unused.db"
+"#;
+    let config = SiteConfig::parse(text, "coverage.toml").expect("valid");
+    let mut coverage: Vec<(String, f64, Option<f64>)> = config
+        .guard
+        .guard
+        .coverage
+        .iter()
+        .map(|c| (c.sensor.clone(), c.range_m, c.fov_deg))
+        .collect();
+    coverage.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        coverage,
+        vec![
+            ("radar-1".to_owned(), 4000.0, Some(120.0)),
+            ("radar-2".to_owned(), 2500.0, None),
+        ]
+    );
+}
