@@ -88,22 +88,53 @@ pub fn gate_threshold(dimension: usize) -> f64 {
     CHI2_999[dimension.clamp(1, 4) - 1]
 }
 
-const EMPTY: u64 = u64::MAX;
+const EMPTY: u32 = u32::MAX;
 /// End of a cell's chain of entries.
 const NIL: u32 = u32::MAX;
 /// Largest number of cells a track's box may cover before it is checked against every
 /// detection instead (a coasting track with a huge covariance).
 const MAX_CELLS_PER_BOX: i64 = 64;
+/// Cell coordinates are clamped to ±`CELL_LIMIT` (10 bits each in a 32-bit key): hundreds of
+/// kilometres at the usual cell sizes. Anything beyond shares the edge cells, which only
+/// costs box tests, never a pair (the cells of a box and of a detection clamp alike).
+const CELL_LIMIT: i32 = 511;
 
 /// One occupied cell of the open-addressing table: its key and the head of its entry chain.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    key: u64,
+    key: u32,
     head: u32,
 }
 
-/// Cells a box covers: inclusive lower and upper cell coordinates (within ±2²⁰, see
-/// [`GridGater::cell_range`]).
+/// A track's gate box in single precision, widened by more than its rounding, so it never
+/// rejects a pair the double-precision box would keep (half the memory of f64 boxes: memory
+/// per live track is budgeted).
+#[derive(Debug, Clone, Copy)]
+struct GateBox {
+    centre: [f32; 3],
+    half: [f32; 3],
+}
+
+impl GateBox {
+    fn new(centre: &Vector3, half: &Vector3) -> Self {
+        Self {
+            centre: [0, 1, 2].map(|i| centre[i] as f32),
+            // f32 keeps 24 bits: a relative 1e-6 plus a millimetre covers both roundings.
+            half: [0, 1, 2].map(|i| (half[i] + 1e-6 * centre[i].abs() + 1e-3) as f32),
+        }
+    }
+
+    fn centre(&self) -> Vector3 {
+        Vector3::from(self.centre.map(f64::from))
+    }
+
+    fn half(&self) -> Vector3 {
+        Vector3::from(self.half.map(f64::from))
+    }
+}
+
+/// Cells a box covers: inclusive lower and upper cell coordinates (within ±[`CELL_LIMIT`],
+/// see [`GridGater::cell_range`]).
 type CellRange = ([i32; 3], [i32; 3]);
 
 /// The spatial-hash gater.
@@ -116,8 +147,7 @@ pub struct GridGater {
     entries: Vec<(u32, u32)>,
     table: Vec<Slot>,
     wide: Vec<u32>,
-    boxes: Vec<(Vector3, Vector3)>,
-    ranges: Vec<Option<CellRange>>,
+    boxes: Vec<GateBox>,
     seen: Vec<u32>,
     generation: u32,
 }
@@ -142,7 +172,6 @@ impl GridGater {
             table: Vec::new(),
             wide: Vec::new(),
             boxes: Vec::new(),
-            ranges: Vec::new(),
             seen: Vec::new(),
             generation: 0,
         }
@@ -153,10 +182,10 @@ impl GridGater {
         let mut hi = [0i32; 3];
         let mut count = 1i64;
         let inv = self.cell_m.recip();
+        let limit = f64::from(CELL_LIMIT);
         for i in 0..3 {
-            // Clamped so absurd coordinates cannot overflow the 21-bit key fields.
-            let a = ((centre[i] - half[i]) * inv).clamp(-1e6, 1e6);
-            let b = ((centre[i] + half[i]) * inv).clamp(-1e6, 1e6);
+            let a = ((centre[i] - half[i]) * inv).clamp(-limit, limit);
+            let b = ((centre[i] + half[i]) * inv).clamp(-limit, limit);
             lo[i] = floor_i64(a) as i32;
             hi[i] = floor_i64(b) as i32;
             count = count.saturating_mul(i64::from(hi[i] - lo[i]) + 1);
@@ -164,19 +193,20 @@ impl GridGater {
         (count <= MAX_CELLS_PER_BOX).then_some((lo, hi))
     }
 
+    /// Enters every track in the cells its box covers: the boxes first (counting the
+    /// entries, to size the table), then the entries, from the stored boxes (no per-track
+    /// ranges are kept).
     fn build<B: Belief>(&mut self, tracks: &[B]) {
         self.wide.clear();
         self.boxes.clear();
-        self.ranges.clear();
         let mut total = 0;
         for (index, belief) in tracks.iter().enumerate() {
             let g = belief.estimate();
-            let centre = g.position();
             let half = Vector3::new(g.cov[(0, 0)], g.cov[(1, 1)], g.cov[(2, 2)])
                 .map(|v| v.max(0.0).sqrt() * self.box_sigmas);
-            self.boxes.push((centre, half));
-            let range = self.cell_range(&centre, &half);
-            match range {
+            let gate_box = GateBox::new(&g.position(), &half);
+            self.boxes.push(gate_box);
+            match self.cell_range(&gate_box.centre(), &gate_box.half()) {
                 Some((lo, hi)) => {
                     total += (0..3)
                         .map(|i| (hi[i] - lo[i] + 1) as usize)
@@ -184,7 +214,6 @@ impl GridGater {
                 }
                 None => self.wide.push(index as u32),
             }
-            self.ranges.push(range);
         }
         // Load factor between 1/3 and 2/3: short probes, bounded memory.
         let capacity = (total + total / 2).next_power_of_two().max(16);
@@ -197,8 +226,9 @@ impl GridGater {
             },
         );
         self.entries.clear();
-        for index in 0..self.ranges.len() {
-            let Some((lo, hi)) = self.ranges[index] else {
+        for index in 0..self.boxes.len() {
+            let b = self.boxes[index];
+            let Some((lo, hi)) = self.cell_range(&b.centre(), &b.half()) else {
                 continue;
             };
             for ix in lo[0]..=hi[0] {
@@ -220,7 +250,7 @@ impl GridGater {
     }
 
     /// The slot holding `key`, or the empty slot where it belongs.
-    fn slot_of(&self, key: u64) -> usize {
+    fn slot_of(&self, key: u32) -> usize {
         let capacity = self.table.len();
         let mut slot = hash_slot(key, capacity);
         loop {
@@ -236,7 +266,7 @@ impl GridGater {
     fn test_cell<B: Belief>(
         &mut self,
         tracks: &[B],
-        key: u64,
+        key: u32,
         detection: (u32, &Detection, &Vector3),
         out: &mut Vec<Hypothesis>,
     ) {
@@ -261,9 +291,9 @@ impl GridGater {
             return;
         }
         self.seen[track as usize] = self.generation;
-        let (centre, half) = &self.boxes[track as usize];
-        let apart = (centre - det.position).abs();
-        if (0..3).any(|i| apart[i] > half[i] + det_half[i]) {
+        let b = &self.boxes[track as usize];
+        let apart = |i: usize| (f64::from(b.centre[i]) - det.position[i]).abs();
+        if (0..3).any(|i| apart(i) > f64::from(b.half[i]) + det_half[i]) {
             return;
         }
         let g = tracks[track as usize].estimate();
@@ -280,26 +310,27 @@ impl GridGater {
     }
 }
 
-fn cell_key(ix: i32, iy: i32, iz: i32) -> u64 {
-    const MASK: u64 = (1 << 21) - 1;
-    ((ix as u64 & MASK) << 42) | ((iy as u64 & MASK) << 21) | (iz as u64 & MASK)
+/// The 32-bit key of a cell: each coordinate offset into 0..1023 (see [`CELL_LIMIT`]); never
+/// [`EMPTY`].
+fn cell_key(ix: i32, iy: i32, iz: i32) -> u32 {
+    let field = |c: i32| (c + CELL_LIMIT + 1) as u32;
+    (field(ix) << 20) | (field(iy) << 10) | field(iz)
 }
 
 /// Fibonacci hashing: the top bits of the product depend on every bit of the key (the low
 /// bits would ignore the x cell, which sits in the key's top bits).
-fn hash_slot(key: u64, capacity: usize) -> usize {
+fn hash_slot(key: u32, capacity: usize) -> usize {
     let bits = capacity.trailing_zeros();
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    (u64::from(key).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
 }
 
 impl Hypothesiser for GridGater {
     fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
         self.entries.capacity() * size_of::<(u32, u32)>()
-            + self.ranges.capacity() * size_of::<Option<CellRange>>()
             + self.table.capacity() * size_of::<Slot>()
             + self.wide.capacity() * 4
-            + self.boxes.capacity() * size_of::<(Vector3, Vector3)>()
+            + self.boxes.capacity() * size_of::<GateBox>()
             + self.seen.capacity() * 4
     }
 
@@ -394,6 +425,26 @@ mod tests {
                     Detection::new(MeasurementModel::Cartesian { z, noise }, d)
                 })
                 .collect();
+            // Far beyond the clamped cell coordinates (±102 km at 200 m cells): the edge cells
+            // alias, pairs are still found.
+            let mut tracks = tracks;
+            for k in 0..5 {
+                let far = StateVector::from([
+                    400_000.0 + 50.0 * k as f64,
+                    -300_000.0,
+                    100.0,
+                    0.0,
+                    0.0,
+                    0.0,
+                ]);
+                tracks.push(Gaussian::new(far, StateCovariance::identity() * 100.0));
+                let z = Vector3::new(400_000.0 + 50.0 * k as f64 + 5.0, -300_000.0, 100.0);
+                let noise = Matrix3::identity() * 25.0;
+                detections.push(Detection::new(
+                    MeasurementModel::Cartesian { z, noise },
+                    301 + k,
+                ));
+            }
             detections.push(Detection::new(
                 MeasurementModel::Bearing {
                     sensor: Vector3::new(0.0, -2_000.0, 0.0),
