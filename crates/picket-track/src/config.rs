@@ -55,7 +55,8 @@ pub struct TrackerConfig {
     pub initiator: MofNInitiator,
     /// Deletion.
     pub deleter: MissDeleter,
-    /// Cell size of the gating grid, metres (about a typical gate's width).
+    /// Largest cell size of the gating grid, metres (about a typical gate's width); dense
+    /// pictures use cells down to half of it (three times the tracks' mean spacing).
     pub grid_cell_m: f64,
     /// Starting tracks where bearings of two sensors cross.
     pub triangulation: TriangulationConfig,

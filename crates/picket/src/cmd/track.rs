@@ -84,7 +84,7 @@ pub struct TrackerArgs {
     /// Consecutive misses that end a tentative track.
     #[arg(long)]
     pub tentative_misses: Option<u32>,
-    /// Cell size of the gating grid, metres.
+    /// Largest cell size of the gating grid, metres (dense pictures use down to half).
     #[arg(long)]
     pub grid_cell_m: Option<f64>,
 }
