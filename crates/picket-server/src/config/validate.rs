@@ -2,8 +2,9 @@
 
 use super::*;
 
-/// Checks what the types cannot: unique names, sensible addresses, formats that fit kinds,
-/// and sensor authentication that names configured tokens.
+/// Checks what the types cannot: the site's id, origin and time windows, each sensor (unique
+/// names, listeners, formats that fit kinds, authentication by configured tokens), storage,
+/// outputs and token roles. The first problem is returned with its section and reason.
 pub(super) fn validate(f: &SiteFile, file: &str) -> Result<(), ConfigError> {
     let error = |section: String, reason: String| ConfigError {
         file: file.to_owned(),
