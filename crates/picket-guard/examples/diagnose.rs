@@ -15,7 +15,7 @@
 //! broadcast, whether a radar track confirms it; `TRACKS_OUT=t.jsonl` writes the confirmed
 //! tracks as `picket track` does (to score a tracker change without rebuilding `picket`).
 
-use picket_core::{AlertState, Report, SensorId, Timestamp, Track, TrackId};
+use picket_core::{AlertState, Report, Timestamp, Track, TrackId};
 use picket_guard::{Guard, GuardConfig};
 use picket_scenario::{Scenario, Truth};
 use picket_track::TrackerConfig;
@@ -26,35 +26,6 @@ use std::io::BufReader;
 fn read(path: &str) -> Scenario {
     let file = File::open(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     Scenario::read(BufReader::new(file), path).unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// Reports grouped by (t, sensor) in file order, as `picket track` feeds them.
-fn groups(s: &Scenario, reports: Vec<Report>) -> Vec<(f64, Vec<Report>)> {
-    let mut out: Vec<(f64, Vec<Report>)> = Vec::new();
-    let mut start = 0;
-    while start < reports.len() {
-        let t = s.detections[start].t;
-        let mut end = start;
-        while end < reports.len() && s.detections[end].t.to_bits() == t.to_bits() {
-            end += 1;
-        }
-        let mut sensors: Vec<SensorId> = Vec::new();
-        for r in &reports[start..end] {
-            if !sensors.contains(&r.sensor) {
-                sensors.push(r.sensor);
-            }
-        }
-        for sensor in sensors {
-            let g = reports[start..end]
-                .iter()
-                .filter(|r| r.sensor == sensor)
-                .cloned()
-                .collect();
-            out.push((t, g));
-        }
-        start = end;
-    }
-    out
 }
 
 fn nearest<'a>(truth: &'a [Truth], t: f64, track: &Track) -> Option<(&'a Truth, f64)> {
@@ -89,7 +60,7 @@ fn main() {
     });
     let mut guard = Guard::new(&config, &site).expect("guard");
     let mut tracker = TrackerConfig::default().build(&site);
-    let groups = groups(&scenario, reports);
+    let groups = scenario.groups(&reports);
     let mut first_seen: BTreeMap<TrackId, f64> = BTreeMap::new();
     let mut cooperative = Vec::new();
     let trace = std::env::var("TRACE").ok();

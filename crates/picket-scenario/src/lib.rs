@@ -30,7 +30,7 @@ pub use record::*;
 pub use validate::ValueError;
 pub use write::{WriteError, Writer};
 
-use picket_core::{Enu, Geodetic, Report, SensorKind, Site};
+use picket_core::{Enu, Geodetic, Report, SensorId, SensorKind, Site};
 use std::io::BufRead;
 
 /// Everything a scenario file holds, in file order per record type.
@@ -136,6 +136,38 @@ impl Scenario {
             reports.push(convert::report(d, sensor));
         }
         Ok((site, reports))
+    }
+
+    /// `reports` (one per detection, in file order, as [`Scenario::site_and_reports`] gives
+    /// them) grouped as a tracker takes them: one group per (time, sensor), the time exactly as
+    /// read, the sensors of one time in order of first appearance.
+    pub fn groups(&self, reports: &[Report]) -> Vec<(f64, Vec<Report>)> {
+        let mut groups = Vec::new();
+        let mut start = 0;
+        while start < reports.len().min(self.detections.len()) {
+            let t = self.detections[start].t;
+            let end = start
+                + self.detections[start..reports.len()]
+                    .iter()
+                    .take_while(|d| d.t.to_bits() == t.to_bits())
+                    .count();
+            let mut sensors: Vec<SensorId> = Vec::new();
+            for r in &reports[start..end] {
+                if !sensors.contains(&r.sensor) {
+                    sensors.push(r.sensor);
+                }
+            }
+            for sensor in sensors {
+                let group = reports[start..end]
+                    .iter()
+                    .filter(|r| r.sensor == sensor)
+                    .cloned()
+                    .collect();
+                groups.push((t, group));
+            }
+            start = end;
+        }
+        groups
     }
 
     fn error(&self, line: usize, reason: String) -> ScenarioError {

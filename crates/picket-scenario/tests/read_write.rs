@@ -190,3 +190,41 @@ proptest! {
         prop_assert_eq!(back, records);
     }
 }
+
+#[test]
+fn groups_are_per_exact_time_and_sensor_in_order_of_appearance() {
+    let d = |t: &str, sensor: &str, x: u32| {
+        format!(
+            "{{\"type\":\"detection\",\"t\":{t},\"sensor\":\"{sensor}\",\"x\":{x},\"y\":0,\"z\":0,\"sigma\":1}}\n"
+        )
+    };
+    let text = [
+        d("1.0", "B", 0),
+        d("1.0", "A", 1),
+        d("1.0", "B", 2),
+        d("1.5", "A", 3),
+        d("1.5000000000000002", "A", 4),
+    ]
+    .concat();
+    let s = read(&text).unwrap();
+    let (site, reports) = s.site_and_reports().unwrap();
+    let groups = s.groups(&reports);
+    let name = |r: &picket_core::Report| site.sensor(r.sensor).unwrap().name.clone();
+    let east = |r: &picket_core::Report| match r.measurement {
+        picket_core::Measurement::Position { position, .. } => position.x,
+        _ => f64::NAN,
+    };
+    let shape: Vec<(f64, String, Vec<f64>)> = groups
+        .iter()
+        .map(|(t, g)| (*t, name(&g[0]), g.iter().map(east).collect()))
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            (1.0, "B".to_owned(), vec![0.0, 2.0]),
+            (1.0, "A".to_owned(), vec![1.0]),
+            (1.5, "A".to_owned(), vec![3.0]),
+            (1.5000000000000002, "A".to_owned(), vec![4.0]),
+        ]
+    );
+}

@@ -7,7 +7,7 @@
 
 use super::io::{create_output, read_scenario};
 use anyhow::{Context, Result, bail};
-use picket_core::{AlertEvent, Report, SensorId, Site};
+use picket_core::{AlertEvent, Report, Site};
 use picket_guard::{Guard, GuardConfig};
 use picket_scenario::{Record, Scenario, Writer, convert::track_record};
 use picket_track::{
@@ -144,32 +144,11 @@ pub fn prepare(scenario: &Scenario) -> Result<(Site, Vec<Group>)> {
             bail!("{}:{line}: unknown sensor {}", scenario.file, report.sensor);
         }
     }
-    let mut groups: Vec<Group> = Vec::new();
-    let mut start = 0;
-    let ts: Vec<f64> = scenario.detections.iter().map(|d| d.t).collect();
-    while start < reports.len() {
-        let t = ts[start];
-        let mut end = start;
-        while end < reports.len() && ts[end].to_bits() == t.to_bits() {
-            end += 1;
-        }
-        // One group per sensor, in order of first appearance at this time.
-        let mut sensors: Vec<SensorId> = Vec::new();
-        for r in &reports[start..end] {
-            if !sensors.contains(&r.sensor) {
-                sensors.push(r.sensor);
-            }
-        }
-        for s in sensors {
-            let group = reports[start..end]
-                .iter()
-                .filter(|r| r.sensor == s)
-                .cloned()
-                .collect();
-            groups.push(Group { t, reports: group });
-        }
-        start = end;
-    }
+    let groups = scenario
+        .groups(&reports)
+        .into_iter()
+        .map(|(t, reports)| Group { t, reports })
+        .collect();
     Ok((site, groups))
 }
 
