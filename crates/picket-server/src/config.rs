@@ -434,7 +434,7 @@ impl SiteConfig {
         })?;
         validate(&server, file)?;
         let mut guard = guard;
-        add_sensor_coverage(&mut guard, &server.sensor);
+        add_coverage(&mut guard, &stated_coverage(&server.sensor));
         Ok(Self {
             file: PathBuf::from(file),
             text: text.to_owned(),
@@ -458,24 +458,35 @@ impl SiteConfig {
     }
 }
 
-/// Gives the guard each sensor's stated coverage (`[[sensor]] coverage`), so it knows where a
-/// radar should see a Remote ID broadcaster (the spoofing rule's verification), unless the
-/// guard's own `[[guard.coverage]]` already names that sensor.
-pub fn add_sensor_coverage(guard: &mut picket_guard::GuardConfig, sensors: &[SensorConfig]) {
-    for sensor in sensors {
-        let Some(c) = &sensor.coverage else {
-            continue;
-        };
-        let coverage = &mut guard.guard.coverage;
-        if coverage.iter().any(|g| g.sensor == sensor.name) {
-            continue;
+/// The coverage the sensors' sections state (`[[sensor]] coverage`), in the guard's terms.
+pub fn stated_coverage(sensors: &[SensorConfig]) -> Vec<picket_guard::config::CoverageConfig> {
+    sensors
+        .iter()
+        .filter_map(|s| {
+            let c = s.coverage.as_ref()?;
+            Some(picket_guard::config::CoverageConfig {
+                sensor: s.name.clone(),
+                range_m: c.range_m,
+                boresight_deg: c.boresight_deg,
+                fov_deg: c.fov_deg,
+            })
+        })
+        .collect()
+}
+
+/// Gives the guard the sensors' stated coverage, so it knows where a radar should see a
+/// Remote ID broadcaster (the spoofing rule's verification), except for sensors the guard's
+/// own `[[guard.coverage]]` already names.
+pub fn add_coverage(
+    guard: &mut picket_guard::GuardConfig,
+    stated: &[picket_guard::config::CoverageConfig],
+) {
+    let coverage = &mut guard.guard.coverage;
+    let named = coverage.len();
+    for c in stated {
+        if !coverage[..named].iter().any(|g| g.sensor == c.sensor) {
+            coverage.push(c.clone());
         }
-        coverage.push(picket_guard::config::CoverageConfig {
-            sensor: sensor.name.clone(),
-            range_m: c.range_m,
-            boresight_deg: c.boresight_deg,
-            fov_deg: c.fov_deg,
-        });
     }
 }
 

@@ -14,7 +14,7 @@ use picket_core::{
 };
 use picket_formats::{Format, Options};
 use picket_guard::{Guard, GuardConfig};
-use picket_track::{DefaultTracker, TrackerConfig};
+use picket_track::{DefaultTracker, Reporting, TrackerConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -116,10 +116,8 @@ pub struct Core {
     decoders: Vec<(Format, Options)>,
     /// Per sensor id: its frames hold whole scans (`frame_is_scan`).
     whole_scans: Vec<bool>,
-    /// Per sensor id: its objects report themselves (Remote ID, ADS-B).
-    self_reporting: Vec<bool>,
-    /// The sensors' sections (their coverage goes to the guard again on a reload).
-    sensors: Vec<crate::config::SensorConfig>,
+    /// The coverage the sensors' sections state, for the guard again on a reload.
+    stated_coverage: Vec<picket_guard::config::CoverageConfig>,
     window_s: f64,
     quantum_s: f64,
     late_window_s: f64,
@@ -170,16 +168,6 @@ impl Core {
         let site = build_site(config);
         let guard = Guard::new(&config.guard, &site).map_err(|e| e.to_string())?;
         let tracker = TrackerConfig::default().build(&site);
-        let self_reporting = site
-            .sensors()
-            .iter()
-            .map(|s| {
-                matches!(
-                    s.kind,
-                    picket_core::SensorKind::RemoteId | picket_core::SensorKind::Adsb
-                )
-            })
-            .collect();
         let decoders = config
             .server
             .sensor
@@ -208,8 +196,7 @@ impl Core {
                 .iter()
                 .map(|c| c.frame_is_scan)
                 .collect(),
-            self_reporting,
-            sensors: config.server.sensor.clone(),
+            stated_coverage: crate::config::stated_coverage(&config.server.sensor),
             window_s: config.server.site.reorder_window_s,
             quantum_s: config.server.site.step_quantum_s,
             late_window_s: config.server.site.late_window_s,
@@ -406,10 +393,10 @@ impl Core {
     }
 
     fn is_self_reporting(&self, sensor: SensorId) -> bool {
-        self.self_reporting
+        self.site
+            .sensors()
             .get(usize::from(sensor.0))
-            .copied()
-            .unwrap_or(false)
+            .is_some_and(|s| Reporting::of(s.kind) == Reporting::SelfReporting)
     }
 
     fn is_whole_scan(&self, sensor: SensorId) -> bool {
@@ -565,7 +552,7 @@ impl Core {
                 let mut config = GuardConfig::load(config_toml, "reload").map_err(|e| {
                     format!("configuration refused, the last good one stays in force: {e}")
                 })?;
-                crate::config::add_sensor_coverage(&mut config, &self.sensors);
+                crate::config::add_coverage(&mut config, &self.stated_coverage);
                 let events = self
                     .guard
                     .reload(&config, time)

@@ -371,12 +371,22 @@ impl Deleter for MissDeleter {
     }
 }
 
+impl Reporting {
+    /// How a sensor of `kind` reports: Remote ID and ADS-B receivers relay objects that report
+    /// themselves; every other kind scans.
+    pub fn of(kind: SensorKind) -> Self {
+        match kind {
+            SensorKind::RemoteId | SensorKind::Adsb => Reporting::SelfReporting,
+            _ => Reporting::Scanning,
+        }
+    }
+}
+
 /// How a sensor of the site reports (unknown sensors are read as scanning).
 pub(crate) fn reporting_of(kinds: &[SensorKind], sensor: SensorId) -> Reporting {
-    match kinds.get(usize::from(sensor.0)) {
-        Some(SensorKind::RemoteId | SensorKind::Adsb) => Reporting::SelfReporting,
-        _ => Reporting::Scanning,
-    }
+    kinds
+        .get(usize::from(sensor.0))
+        .map_or(Reporting::Scanning, |&kind| Reporting::of(kind))
 }
 
 /// What a report that updated (or started) a track teaches its bookkeeping: the contributing
