@@ -1,7 +1,7 @@
 //! Unit tests of the spoofing checks (`spoof.rs`).
 
 use super::*;
-use picket_core::{ClassProbs, SensorId, TrackId, TrackStatus};
+use picket_core::{ClassProbs, SensorId};
 
 struct Tracks(Vec<Track>);
 impl TrackView for Tracks {
@@ -33,27 +33,13 @@ fn broadcast(time: f64, x: f64) -> Broadcast {
     }
 }
 
+/// A radar (sensor 0) track at `x` bound to [`rid`].
 fn radar_track(x: f64) -> Track {
-    let mut cov = [[0.0; 6]; 6];
-    for i in 0..3 {
-        cov[i][i] = 25.0;
-        cov[i + 3][i + 3] = 1.0;
-    }
-    let mut sensors = SensorSet::default();
-    sensors.insert(SensorId(0));
     Track {
-        id: TrackId(7),
-        time: t(0.0),
-        position: Enu::new(x, 0.0, 50.0),
-        velocity: Enu::default(),
-        cov,
-        status: TrackStatus::Confirmed,
         class: ClassProbs::default(),
         identity: Some(rid()),
-        pilot: None,
-        sensors,
-        last_update: t(0.0),
         update_count: 5,
+        ..crate::testing::track(7, 0.0, [x, 0.0, 50.0], [0.0; 3])
     }
 }
 

@@ -390,18 +390,8 @@ mod tests {
     use super::*;
     use crate::gaussian::{Gaussian, Matrix3, StateCovariance, StateVector};
     use crate::update::distance;
-
-    /// A small deterministic generator (no dependency for one test).
-    struct Lcg(u64);
-    impl Lcg {
-        fn unit(&mut self) -> f64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
 
     /// The grid finds exactly the pairs that testing every track against every detection
     /// finds: tight and wide tracks (a coasting track's box covers too many cells), Cartesian
@@ -409,18 +399,18 @@ mod tests {
     #[test]
     fn grid_finds_the_same_pairs_as_testing_all() {
         for seed in 1..=10u64 {
-            let mut rng = Lcg(seed);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let tracks: Vec<Gaussian> = (0..400)
                 .map(|i| {
                     let sigma = if i % 25 == 0 {
                         2_000.0
                     } else {
-                        2.0 + rng.unit() * 60.0
+                        2.0 + rng.random::<f64>() * 60.0
                     };
                     let mean = StateVector::from([
-                        rng.unit() * 3_000.0 - 1_500.0,
-                        rng.unit() * 3_000.0 - 1_500.0,
-                        rng.unit() * 600.0,
+                        rng.random::<f64>() * 3_000.0 - 1_500.0,
+                        rng.random::<f64>() * 3_000.0 - 1_500.0,
+                        rng.random::<f64>() * 600.0,
                         0.0,
                         0.0,
                         0.0,
@@ -430,13 +420,13 @@ mod tests {
                 .collect();
             let mut detections: Vec<Detection> = (0..300)
                 .map(|d| {
-                    let near = &tracks[(rng.unit() * 400.0) as usize].mean;
+                    let near = &tracks[(rng.random::<f64>() * 400.0) as usize].mean;
                     let z = Vector3::new(
-                        near[0] + rng.unit() * 120.0 - 60.0,
-                        near[1] + rng.unit() * 120.0 - 60.0,
-                        near[2] + rng.unit() * 60.0 - 30.0,
+                        near[0] + rng.random::<f64>() * 120.0 - 60.0,
+                        near[1] + rng.random::<f64>() * 120.0 - 60.0,
+                        near[2] + rng.random::<f64>() * 60.0 - 30.0,
                     );
-                    let noise = Matrix3::identity() * (1.0 + rng.unit() * 400.0);
+                    let noise = Matrix3::identity() * (1.0 + rng.random::<f64>() * 400.0);
                     Detection::new(MeasurementModel::Cartesian { z, noise }, d)
                 })
                 .collect();

@@ -238,41 +238,31 @@ mod tests {
     use crate::gaussian::{StateCovariance, StateVector};
     use crate::manage::Reporting;
     use picket_core::{SensorId, Timestamp, TrackId};
-
-    /// A small deterministic generator (no dependency for one test).
-    struct Lcg(u64);
-    impl Lcg {
-        fn unit(&mut self) -> f64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
 
     /// The two-tier sweep offers every pair the exact test accepts: compared with testing all
     /// pairs, on clusters of tight and loose tracks.
     #[test]
     fn candidates_include_every_twin_pair() {
         for seed in 1..=20u64 {
-            let mut rng = Lcg(seed);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let n = 300;
             let beliefs: Vec<Gaussian> = (0..n)
                 .map(|_| {
                     // Clusters 0-2 km wide, so many pairs are close; a third of tracks loose.
-                    let c = (rng.unit() * 5.0).floor() * 400.0;
-                    let sigma: f64 = if rng.unit() < 0.33 {
-                        25.0 + rng.unit() * 100.0
+                    let c = (rng.random::<f64>() * 5.0).floor() * 400.0;
+                    let sigma: f64 = if rng.random::<f64>() < 0.33 {
+                        25.0 + rng.random::<f64>() * 100.0
                     } else {
-                        1.0 + rng.unit() * 19.0
+                        1.0 + rng.random::<f64>() * 19.0
                     };
                     let mean = StateVector::from([
-                        c + rng.unit() * 150.0,
-                        c + rng.unit() * 150.0,
+                        c + rng.random::<f64>() * 150.0,
+                        c + rng.random::<f64>() * 150.0,
                         100.0,
-                        rng.unit() * 2.0,
-                        rng.unit() * 2.0,
+                        rng.random::<f64>() * 2.0,
+                        rng.random::<f64>() * 2.0,
                         0.0,
                     ]);
                     let mut cov = StateCovariance::identity();
