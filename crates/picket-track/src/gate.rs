@@ -106,11 +106,15 @@ struct Slot {
     head: u32,
 }
 
-/// A track's gate box: centre and half-widths.
+/// A track's gate box (centre and half-widths) and what the Cartesian gate reads of its
+/// prediction: a compact copy made while the grid is built, so that testing a pair reads one
+/// record instead of the track's kilobyte belief (in a large picture, misses in the cache).
 #[derive(Debug, Clone, Copy)]
 struct GateBox {
-    centre: Vector3,
-    half: Vector3,
+    centre: [f64; 3],
+    half: [f64; 3],
+    /// Upper triangle of the position covariance, `[p00, p01, p02, p11, p12, p22]`.
+    upper: [f64; 6],
 }
 
 /// Cells a box covers: inclusive lower and upper cell coordinates (within ±[`CELL_LIMIT`],
@@ -186,17 +190,29 @@ impl GridGater {
         self.step_cell_m = self.cell_size(tracks);
         self.wide.clear();
         self.boxes.clear();
+        // Exact capacities: scratch counts against the memory per live track, and doubling
+        // would leave up to half of it unused.
+        self.boxes.reserve_exact(tracks.len());
         let mut total = 0;
         for (index, belief) in tracks.iter().enumerate() {
             let g = belief.estimate();
             let half = Vector3::new(g.cov[(0, 0)], g.cov[(1, 1)], g.cov[(2, 2)])
                 .map(|v| v.max(0.0).sqrt() * self.box_sigmas);
+            let c = &g.cov;
             let gate_box = GateBox {
-                centre: g.position(),
-                half,
+                centre: [g.mean[0], g.mean[1], g.mean[2]],
+                half: half.into(),
+                upper: [
+                    c[(0, 0)],
+                    c[(0, 1)],
+                    c[(0, 2)],
+                    c[(1, 1)],
+                    c[(1, 2)],
+                    c[(2, 2)],
+                ],
             };
             self.boxes.push(gate_box);
-            match self.cell_range(&gate_box.centre, &gate_box.half) {
+            match self.cell_range(&gate_box.centre.into(), &half) {
                 Some((lo, hi)) => {
                     total += (0..3)
                         .map(|i| (hi[i] - lo[i] + 1) as usize)
@@ -216,9 +232,10 @@ impl GridGater {
             },
         );
         self.entries.clear();
+        self.entries.reserve_exact(total);
         for index in 0..self.boxes.len() {
             let b = self.boxes[index];
-            let Some((lo, hi)) = self.cell_range(&b.centre, &b.half) else {
+            let Some((lo, hi)) = self.cell_range(&b.centre.into(), &b.half.into()) else {
                 continue;
             };
             for ix in lo[0]..=hi[0] {
@@ -235,6 +252,7 @@ impl GridGater {
             }
         }
         self.seen.clear();
+        self.seen.reserve_exact(tracks.len());
         self.seen.resize(tracks.len(), 0);
         self.generation = 0;
     }
@@ -307,15 +325,17 @@ impl GridGater {
         }
         self.seen[track as usize] = self.generation;
         let b = &self.boxes[track as usize];
-        let apart = (b.centre - det.position).abs();
-        if (0..3).any(|i| apart[i] > b.half[i] + det_half[i]) {
+        if (0..3).any(|i| (b.centre[i] - det.position[i]).abs() > b.half[i] + det_half[i]) {
             return;
         }
-        let g = tracks[track as usize].estimate();
-        let Some(distance) = crate::update::distance(g, &det.model) else {
-            return;
+        let distance = match &det.model {
+            MeasurementModel::Cartesian { z, noise } => {
+                crate::fast::gated_cartesian_distance(&b.centre, &b.upper, z, noise, CHI2_999[2])
+            }
+            model => crate::update::distance(tracks[track as usize].estimate(), model)
+                .filter(|d| d.squared < gate_threshold(d.dimension)),
         };
-        if distance.squared < gate_threshold(distance.dimension) {
+        if let Some(distance) = distance {
             out.push(Hypothesis {
                 track,
                 detection: det_index,

@@ -100,6 +100,7 @@ impl Merger {
         self.sort(beliefs);
         self.candidates();
         self.twin.clear();
+        self.twin.reserve_exact(beliefs.len());
         self.twin.resize(beliefs.len(), false);
         for c in 0..self.pairs.len() {
             let (k1, k2) = self.pairs[c];
@@ -141,6 +142,8 @@ impl Merger {
     /// Fills `order` with the compact copy of the tracks, sorted by east, then index.
     fn sort<B: Belief>(&mut self, beliefs: &[B]) {
         self.order.clear();
+        // Exact capacity: scratch counts against the memory per live track.
+        self.order.reserve_exact(beliefs.len());
         self.order.extend(beliefs.iter().enumerate().map(|(i, b)| {
             let g = b.estimate();
             let (m, c) = (&g.mean, &g.cov);
@@ -279,6 +282,7 @@ impl Merger {
         let strip_of = |k: usize| strip_of_value(f64::from(order[k].0[1]), lo, width);
         let strips = strip_of_value(hi, lo, width) + 1;
         self.strip_start.clear();
+        self.strip_start.reserve_exact(strips + 1);
         self.strip_start.resize(strips + 1, 0);
         for k in (0..order.len()).filter(|&k| tight(k)) {
             self.strip_start[strip_of(k) + 1] += 1;
@@ -287,6 +291,7 @@ impl Merger {
             self.strip_start[s + 1] += self.strip_start[s];
         }
         self.by_strip.clear();
+        self.by_strip.reserve_exact(count);
         self.by_strip.resize(count, 0);
         for k in (0..order.len()).filter(|&k| tight(k)) {
             let s = strip_of(k);
