@@ -128,6 +128,8 @@ pub struct GridGater {
     cell_m: f64,
     /// This step's cell size: smaller in a dense picture (see [`GridGater::build`]).
     step_cell_m: f64,
+    /// Its reciprocal.
+    inv_cell_m: f64,
     /// Multiplier of the one-sigma boxes: √χ²₄(0.999) with a margin for linearisation.
     box_sigmas: f64,
     /// `(track, next entry of the same cell)`: chains built without sorting.
@@ -139,10 +141,20 @@ pub struct GridGater {
     generation: u32,
 }
 
-/// `floor` without a libm call (the baseline x86-64 target has no rounding instruction).
-fn floor_i64(x: f64) -> i64 {
-    let i = x as i64;
-    if (i as f64) > x { i - 1 } else { i }
+/// Cell coordinates are offset by this before truncation, so that truncation (toward zero)
+/// is the floor for every coordinate within the clamp.
+const CELL_OFFSET: i32 = 1024;
+
+/// The cell coordinate of `x` (in cells), clamped to ±[`CELL_LIMIT`]: the floor, computed as
+/// the truncation of `x + 1024` (one conversion, no libm call, no branch). The sum may round
+/// up to the next integer a hair below it; that only moves a cell boundary by a rounding,
+/// the same for tracks and detections (the mapping is monotonic, so two boxes that overlap
+/// still share a cell: the pairs found do not change, see the exhaustive test). NaN maps to
+/// the lowest cell.
+#[inline]
+fn cell_of(x: f64) -> i32 {
+    let shifted = (x + f64::from(CELL_OFFSET)) as i32;
+    shifted.clamp(CELL_OFFSET - CELL_LIMIT, CELL_OFFSET + CELL_LIMIT) - CELL_OFFSET
 }
 
 impl GridGater {
@@ -157,6 +169,7 @@ impl GridGater {
         Self {
             cell_m,
             step_cell_m: cell_m,
+            inv_cell_m: cell_m.recip(),
             box_sigmas: gate_threshold(4).sqrt() * 1.05,
             entries: Vec::new(),
             table: Vec::new(),
@@ -168,18 +181,11 @@ impl GridGater {
     }
 
     fn cell_range(&self, centre: &Vector3, half: &Vector3) -> Option<CellRange> {
-        let mut lo = [0i32; 3];
-        let mut hi = [0i32; 3];
-        let mut count = 1i64;
-        let inv = self.step_cell_m.recip();
-        let limit = f64::from(CELL_LIMIT);
-        for i in 0..3 {
-            let a = ((centre[i] - half[i]) * inv).clamp(-limit, limit);
-            let b = ((centre[i] + half[i]) * inv).clamp(-limit, limit);
-            lo[i] = floor_i64(a) as i32;
-            hi[i] = floor_i64(b) as i32;
-            count = count.saturating_mul(i64::from(hi[i] - lo[i]) + 1);
-        }
+        let inv = self.inv_cell_m;
+        let lo: [i32; 3] = std::array::from_fn(|i| cell_of((centre[i] - half[i]) * inv));
+        let hi: [i32; 3] = std::array::from_fn(|i| cell_of((centre[i] + half[i]) * inv));
+        // At most 1023 cells per axis: the product fits easily.
+        let count: i64 = (0..3).map(|i| i64::from(hi[i] - lo[i]) + 1).product();
         (count <= MAX_CELLS_PER_BOX).then_some((lo, hi))
     }
 
@@ -188,6 +194,7 @@ impl GridGater {
     /// ranges are kept).
     fn build<B: Belief>(&mut self, tracks: &[B]) {
         self.step_cell_m = self.cell_size(tracks);
+        self.inv_cell_m = self.step_cell_m.recip();
         self.wide.clear();
         self.boxes.clear();
         // Exact capacities: scratch counts against the memory per live track, and doubling
