@@ -55,7 +55,7 @@ pub struct Merger {
     /// Positions in `order` of the pairs to test exactly, ascending.
     pairs: Vec<(u32, u32)>,
     /// Positions in `order` of the tight tracks, grouped by north strip (see
-    /// [`Merger::tight_pairs`]), and where each strip starts.
+    /// [`Merger::strip_pairs`]), and where each strip starts.
     by_strip: Vec<u32>,
     strip_start: Vec<u32>,
     twin: Vec<bool>,
@@ -168,7 +168,7 @@ impl Merger {
     /// Two *tight* tracks (horizontal sigma at most [`TIGHT_SIGMA_M`]) can only be twins
     /// within `√(2χ²)·TIGHT_SIGMA_M` of each other on each axis (for any unit vector e,
     /// (eᵀd)² ≤ (dᵀS⁻¹d)(eᵀSe)), so they are compared over that short reach east (and the
-    /// full reach north), in north strips (see [`Merger::tight_pairs`]); the few loose tracks
+    /// full reach north), in north strips (see [`Merger::strip_pairs`]); the few loose tracks
     /// (coasting, bearing-only) are swept over the whole `reach_m`. In a dense picture this
     /// compares each track with a handful of neighbours instead of a band of hundreds.
     fn candidates(&mut self) {
@@ -178,33 +178,36 @@ impl Merger {
     /// [`Merger::candidates`], with the tight pairs found in north strips or by the plain
     /// sweep (the same pairs: tested).
     fn candidates_with(&mut self, strips: bool) {
-        let reach = self.config.reach_m as f32;
         self.pairs.clear();
         if strips {
-            self.tight_pairs();
+            self.strip_pairs();
+        } else {
+            self.swept_pairs();
         }
+        self.pairs.sort_unstable();
+    }
+
+    /// The plain sweep east: tight tracks over the short reach, tight partners only; loose
+    /// tracks over the full reach, any partner east and tight partners west (a loose track
+    /// finds all of its partners itself: their own sweep stopped short).
+    fn swept_pairs(&mut self) {
+        let reach = self.config.reach_m as f32;
         let order = &self.order;
         let tight = |k: usize| order[k].0[4] <= TIGHT_SIGMA_M as f32;
         let tight_reach = self.tight_reach();
         for k in 0..order.len() {
+            let east = order[k].0[0];
             if tight(k) {
-                if !strips {
-                    // The plain sweep east over the short reach, tight partners only.
-                    let east = order[k].0[0];
-                    for (k2, (q, _)) in order.iter().enumerate().skip(k + 1) {
-                        if q[0] - east > tight_reach {
-                            break;
-                        }
-                        if tight(k2) && self.near(k, k2) {
-                            self.pairs.push((k as u32, k2 as u32));
-                        }
+                for (k2, (q, _)) in order.iter().enumerate().skip(k + 1) {
+                    if q[0] - east > tight_reach {
+                        break;
+                    }
+                    if tight(k2) && self.near(k, k2) {
+                        self.pairs.push((k as u32, k2 as u32));
                     }
                 }
                 continue;
             }
-            // A loose track finds all of its partners itself: any track east within the full
-            // reach, and tight tracks west within it (their own search stopped short).
-            let east = order[k].0[0];
             for (k2, (q, _)) in order.iter().enumerate().skip(k + 1) {
                 if q[0] - east > reach {
                     break;
@@ -222,11 +225,10 @@ impl Merger {
                 }
             }
         }
-        self.pairs.sort_unstable();
     }
 
     /// True when a tight track's east band holds more than a few tracks (on average):
-    /// then the north strips of [`Merger::tight_pairs`] pay for their sorting.
+    /// then the north strips of [`Merger::strip_pairs`] pay for their sorting.
     fn band_is_crowded(&self) -> bool {
         let (Some(first), Some(last)) = (self.order.first(), self.order.last()) else {
             return false;
@@ -254,26 +256,24 @@ impl Merger {
         (q[1] - p[1]).abs() <= self.config.reach_m as f32 && dve * dve + dvn * dvn <= dv_max_sq
     }
 
-    /// Appends the pairs of tight tracks `k1 < k2` with `east(k2) − east(k1) ≤ tight_reach`
-    /// that are [`Merger::near`]: exactly the pairs the plain east sweep finds, without
-    /// walking the hundreds of tracks in a dense picture's east band. The tight tracks are
-    /// put in north strips at least `reach_m` wide (counting sort, so each strip stays in east
-    /// order); a pair near enough north lies in one strip or two adjacent ones, and each
-    /// strip, or pair of strips, is swept east.
-    fn tight_pairs(&mut self) {
+    /// Appends the pairs of [`Merger::swept_pairs`] without walking the hundreds of tracks in
+    /// a dense picture's east band. The tracks are put in north strips at least `reach_m`
+    /// wide (counting sort, so each strip stays in east order); a pair near enough north lies
+    /// in one strip or two adjacent ones. Tight pairs come from sweeping each strip, and each
+    /// pair of adjacent strips, east over the short reach; each loose track looks in its own
+    /// and the two adjacent strips, over the full reach east and west.
+    fn strip_pairs(&mut self) {
         let reach = self.config.reach_m;
         let tight_reach = self.tight_reach();
         let order = &self.order;
-        let tight = |k: usize| order[k].0[4] <= TIGHT_SIGMA_M as f32;
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        let mut count = 0usize;
-        for (p, _) in order.iter().filter(|(p, _)| p[4] <= TIGHT_SIGMA_M as f32) {
-            lo = lo.min(f64::from(p[1]));
-            hi = hi.max(f64::from(p[1]));
-            count += 1;
-        }
+        let count = order.len();
         if count < 2 {
             return;
+        }
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for (p, _) in order {
+            lo = lo.min(f64::from(p[1]));
+            hi = hi.max(f64::from(p[1]));
         }
         // Wider than the reach with a margin for rounding, and no more strips than a quarter
         // of the tracks (scratch memory is budgeted per track; wider strips only cost tests).
@@ -284,7 +284,7 @@ impl Merger {
         self.strip_start.clear();
         self.strip_start.reserve_exact(strips + 1);
         self.strip_start.resize(strips + 1, 0);
-        for k in (0..order.len()).filter(|&k| tight(k)) {
+        for k in 0..count {
             self.strip_start[strip_of(k) + 1] += 1;
         }
         for s in 0..strips {
@@ -293,7 +293,7 @@ impl Merger {
         self.by_strip.clear();
         self.by_strip.reserve_exact(count);
         self.by_strip.resize(count, 0);
-        for k in (0..order.len()).filter(|&k| tight(k)) {
+        for k in 0..count {
             let s = strip_of(k);
             // strip_start[s] is the next free place of strip s while filling, and the start
             // of strip s + 1 afterwards: shift back below.
@@ -314,19 +314,67 @@ impl Merger {
                 self.sweep_strips(a0..a1, a1..b1, tight_reach);
             }
         }
+        for s in 0..strips {
+            for i in self.strip_start[s] as usize..self.strip_start[s + 1] as usize {
+                let k = self.by_strip[i] as usize;
+                if !self.tight(k) {
+                    for near_strip in s.saturating_sub(1)..(s + 2).min(strips) {
+                        self.loose_pairs(k, near_strip);
+                    }
+                }
+            }
+        }
+    }
+
+    fn tight(&self, k: usize) -> bool {
+        self.order[k].0[4] <= TIGHT_SIGMA_M as f32
+    }
+
+    /// The pairs of loose track `k` with the members of `strip`: any partner east of it
+    /// within the reach, tight partners west of it within the reach (as the plain sweep).
+    fn loose_pairs(&mut self, k: usize, strip: usize) {
+        let reach = self.config.reach_m as f32;
+        let east = self.order[k].0[0];
+        // The window is only a search bound, a little wider than the reach (f32 rounding of
+        // the differences); the plain sweep's tests decide.
+        let margin = 1.0 + east.abs() * 1e-6;
+        let (start, end) = (
+            self.strip_start[strip] as usize,
+            self.strip_start[strip + 1] as usize,
+        );
+        let members = &self.by_strip[start..end];
+        let first =
+            members.partition_point(|&j| self.order[j as usize].0[0] < east - reach - margin);
+        for &j in &members[first..] {
+            let j = j as usize;
+            let other = self.order[j].0[0];
+            if other > east + reach + margin {
+                break;
+            }
+            if j > k {
+                if other - east <= reach && self.near(k, j) {
+                    self.pairs.push((k as u32, j as u32));
+                }
+            } else if j < k && self.tight(j) && east - other <= reach && self.near(j, k) {
+                self.pairs.push((j as u32, k as u32));
+            }
+        }
     }
 
     /// Pairs within one strip (`by_strip[members]`, east order).
     fn sweep_strip(&mut self, members: std::ops::Range<usize>, tight_reach: f32) {
         for i in members.clone() {
             let k1 = self.by_strip[i] as usize;
+            if !self.tight(k1) {
+                continue;
+            }
             let east = self.order[k1].0[0];
             for j in i + 1..members.end {
                 let k2 = self.by_strip[j] as usize;
                 if self.order[k2].0[0] - east > tight_reach {
                     break;
                 }
-                if self.near(k1, k2) {
+                if self.tight(k2) && self.near(k1, k2) {
                     self.pairs.push((k1 as u32, k2 as u32));
                 }
             }
@@ -343,6 +391,9 @@ impl Merger {
         let mut start = second.start;
         for i in first {
             let ka = self.by_strip[i] as usize;
+            if !self.tight(ka) {
+                continue;
+            }
             let east = self.order[ka].0[0];
             // Partners west of `ka` too far east of it stay too far for every later `ka`.
             while start < second.end {
@@ -359,7 +410,10 @@ impl Merger {
                     break;
                 }
                 let (k1, k2) = (ka.min(kb), ka.max(kb));
-                if self.order[k2].0[0] - self.order[k1].0[0] <= tight_reach && self.near(k1, k2) {
+                if self.tight(kb)
+                    && self.order[k2].0[0] - self.order[k1].0[0] <= tight_reach
+                    && self.near(k1, k2)
+                {
                     self.pairs.push((k1 as u32, k2 as u32));
                 }
             }
@@ -385,7 +439,7 @@ impl Merger {
     }
 }
 
-/// The strip of north coordinate `north` (see [`Merger::tight_pairs`]).
+/// The strip of north coordinate `north` (see [`Merger::strip_pairs`]).
 fn strip_of_value(north: f64, lo: f64, width: f64) -> usize {
     ((north - lo) / width) as usize
 }
