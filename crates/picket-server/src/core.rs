@@ -470,13 +470,13 @@ impl Core {
         let tracks: Vec<Track> = self
             .tracker
             .states()
-            .filter(|(m, _)| {
+            .filter(|(m, _, _)| {
                 m.status.is_confirmed()
                     && (m.last_update == time || self.tracker.unbound().contains(&m.id))
             })
-            .map(|(m, g)| Track {
+            .map(|(m, g, estimated)| Track {
                 id: m.id,
-                time,
+                time: estimated,
                 position: Enu::new(g.mean[0], g.mean[1], g.mean[2]),
                 velocity: Enu::new(g.mean[3], g.mean[4], g.mean[5]),
                 cov: std::array::from_fn(|i| std::array::from_fn(|j| g.cov[(i, j)])),
