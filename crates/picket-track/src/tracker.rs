@@ -218,12 +218,15 @@ where
         self.associate_confirmed_then_tentative();
         self.rebound.clear();
         self.unbound.clear();
-        self.update(time, reports); // tracks without a detection keep their prediction (coast)
+        self.update(time, reports, narrow); // tracks without a detection coast
         self.unbind_previous_holders();
+        self.deleted.clear();
         if !narrow {
-            self.merge_duplicates(); // compares tracks at one time
+            // Both look at every track: duplicates are compared at one time, and covariance
+            // growth is read from predicted estimates.
+            self.merge_duplicates();
+            self.delete(time);
         }
-        self.delete(time);
         self.rebound.clear();
         self.initiate(time, reports); // from the detections no track took
         self.unbind_previous_holders();
@@ -358,8 +361,22 @@ where
         }
     }
 
-    fn update(&mut self, time: Timestamp, reports: &[Report]) {
-        for (track, &det) in self.assignment.iter().enumerate() {
+    /// Updates the assigned tracks and records the scanning sensors' misses. A narrow step
+    /// visits only the tracks it predicted: it has no scanning sensor, and a track without a
+    /// detection changes nothing there.
+    fn update(&mut self, time: Timestamp, reports: &[Report], narrow: bool) {
+        let visits = if narrow {
+            self.near.len()
+        } else {
+            self.assignment.len()
+        };
+        for visit in 0..visits {
+            let track = if narrow {
+                self.near[visit] as usize
+            } else {
+                visit
+            };
+            let det = self.assignment[track];
             let mut hit_by = None;
             let meta = &mut self.meta[track];
             if det != UNASSIGNED {

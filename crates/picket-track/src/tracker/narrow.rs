@@ -6,8 +6,9 @@
 //! ADS-B positions) predicts and gates only the tracks whose gate could hold one of its
 //! reports; the others wait, unchanged, at their own time until a step concerns them. A Remote
 //! ID message then costs one cheap bound test per track and the filter work of the tracks it
-//! can reach, instead of a prediction of the whole picture. Duplicates are compared at wide
-//! steps only (all tracks at one time).
+//! can reach, instead of a prediction of the whole picture. Duplicates are compared, and
+//! tracks deleted, at wide steps only (all tracks at one time; a deletion comes at most
+//! [`WIDE_EVERY_S`] late).
 //!
 //! The bound, for a track whose estimate (mean `c`, velocity `v`, covariance `P`) is `dt`
 //! seconds old, and a Cartesian report `z` with noise `R`: in the root-mean-square norm over
