@@ -76,7 +76,7 @@ impl Gnn {
         self.rows.clear();
         self.cols.clear();
         for k in members.clone() {
-            let h = &hypotheses[self.order[k].1 as usize];
+            let h = &hypotheses[self.eligible[k] as usize];
             self.rows.push(h.track);
             self.cols.push(h.detection);
         }
@@ -94,7 +94,7 @@ impl Gnn {
             weights[(r, m + r)] = MISS_COST;
         }
         for k in members {
-            let h = &hypotheses[self.order[k].1 as usize];
+            let h = &hypotheses[self.eligible[k] as usize];
             let r = self.rows.binary_search(&h.track).unwrap_or(0);
             let c = self.cols.binary_search(&h.detection).unwrap_or(0);
             weights[(r, c)] = (h.cost() * SCALE).round() as i64;
@@ -140,22 +140,45 @@ impl DataAssociator for Gnn {
             let root = find(&mut self.parent, hypotheses[k as usize].track);
             self.order.push((root, k));
         }
-        self.order.sort_unstable();
+        self.group_by_root();
+        // Each cluster is a run of `eligible` (grouped by root ascending, hypotheses ascending
+        // within); `parent[r]` is now the end of root r's run.
         let mut start = 0;
-        while start < self.order.len() {
-            let root = self.order[start].0;
-            let mut end = start + 1;
-            while end < self.order.len() && self.order[end].0 == root {
-                end += 1;
-            }
-            if end - start == 1 {
-                let h = &hypotheses[self.order[start].1 as usize];
+        for r in 0..self.parent.len() {
+            let end = self.parent[r] as usize;
+            if end == start + 1 {
+                let h = &hypotheses[self.eligible[start] as usize];
                 assignment[h.track as usize] = h.detection;
                 used[h.detection as usize] = true;
-            } else {
+            } else if end > start {
                 self.solve_cluster(hypotheses, start..end, assignment, used);
             }
             start = end;
+        }
+    }
+}
+
+impl Gnn {
+    /// Rewrites `eligible` as the hypotheses of `order` (`(root, hypothesis)`, hypotheses
+    /// ascending) grouped by root ascending, keeping their order within a root: what sorting
+    /// `order` would give, by a counting sort in O(hypotheses + tracks + detections) instead
+    /// of a comparison sort. The union-find's `parent` is done with and becomes the counts,
+    /// then each root's end in `eligible`.
+    fn group_by_root(&mut self) {
+        self.parent.fill(0);
+        for &(root, _) in &self.order {
+            self.parent[root as usize] += 1;
+        }
+        let mut next = 0;
+        for slot in self.parent.iter_mut() {
+            let count = *slot;
+            *slot = next;
+            next += count;
+        }
+        for &(root, k) in &self.order {
+            let at = &mut self.parent[root as usize];
+            self.eligible[*at as usize] = k;
+            *at += 1;
         }
     }
 }
@@ -220,6 +243,30 @@ mod tests {
         let mut used = vec![true, false];
         Gnn::default().associate(&hyps, &mut assignment, &mut used);
         assert_eq!(assignment, vec![UNASSIGNED, 1]);
+    }
+
+    /// The counting sort groups the hypotheses as sorting `(root, hypothesis)` would.
+    #[test]
+    fn grouping_by_root_is_the_sorted_order() {
+        let mut gnn = Gnn::default();
+        for n in [0u32, 1, 7, 300] {
+            let roots = 2 * n + 5;
+            gnn.parent = (0..roots).collect();
+            gnn.order = (0..n)
+                .map(|k| (k.wrapping_mul(2_654_435_761) % roots, 3 * k))
+                .collect();
+            gnn.eligible = gnn.order.iter().map(|&(_, k)| k).collect();
+            let mut want = gnn.order.clone();
+            want.sort_unstable();
+            gnn.group_by_root();
+            let got: Vec<u32> = gnn.eligible.clone();
+            assert_eq!(got, want.iter().map(|&(_, k)| k).collect::<Vec<_>>());
+            // parent[r] ends root r's run.
+            for (r, &end) in gnn.parent.iter().enumerate() {
+                let before = want.iter().filter(|&&(root, _)| root <= r as u32).count();
+                assert_eq!(end as usize, before, "n {n}, root {r}");
+            }
+        }
     }
 
     #[test]

@@ -55,6 +55,42 @@ pub fn cartesian_distance(g: &Gaussian, z: &Vector3, r: &Matrix3) -> Option<Dist
     })
 }
 
+/// [`cartesian_distance`] from a prediction's position and the upper triangle of its position
+/// covariance (`[p00, p01, p02, p11, p12, p22]`: all that the inverse reads), with the gate
+/// applied first: `None` also when the squared distance is not below `gate`, and the
+/// logarithm is only taken for a pair inside it. The same operations on the same numbers as
+/// [`cartesian_distance`], so the same result to the bit (tested).
+#[inline]
+pub(crate) fn gated_cartesian_distance(
+    position: &[f64; 3],
+    upper: &[f64; 6],
+    z: &Vector3,
+    r: &Matrix3,
+    gate: f64,
+) -> Option<Distance> {
+    let u = upper;
+    // The lower triangle is never read by the inverse.
+    let s = Matrix3::new(
+        u[0] + r[(0, 0)],
+        u[1] + r[(0, 1)],
+        u[2] + r[(0, 2)],
+        0.0,
+        u[3] + r[(1, 1)],
+        u[4] + r[(1, 2)],
+        0.0,
+        0.0,
+        u[5] + r[(2, 2)],
+    );
+    let (s_inv, det) = inverse_spd3(&s)?;
+    let nu = z - Vector3::new(position[0], position[1], position[2]);
+    let squared = nu.dot(&(s_inv * nu));
+    (squared < gate).then(|| Distance {
+        squared,
+        ln_det_s: det.ln(),
+        dimension: 3,
+    })
+}
+
 /// The result of one Cartesian Kalman update, in 3×3 blocks (before symmetrisation).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CartesianStep {
@@ -133,4 +169,63 @@ pub fn cartesian_update(g: &mut Gaussian, z: &Vector3, r: &Matrix3) -> Option<f6
     g.cov.fixed_view_mut::<3, 3>(3, 3).copy_from(&step.vv);
     g.symmetrise();
     Some(step.log_likelihood)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::gate_threshold;
+    use crate::gaussian::{StateCovariance, StateVector};
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// The gate's compact distance is [`cartesian_distance`] to the bit inside the gate and
+    /// `None` outside it, for random predictions and noises (full noise matrices included,
+    /// and covariances whose lower triangle differs: only the upper one is read).
+    #[test]
+    fn gated_distance_is_the_plain_distance_to_the_bit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let (mut inside, mut outside) = (0, 0);
+        for case in 0..20_000 {
+            let a = Matrix3::from_fn(|_, _| rng.random::<f64>() - 0.5) * 30.0;
+            let mut cov = StateCovariance::identity() * 4.0;
+            let block = a * a.transpose() + Matrix3::identity() * rng.random::<f64>();
+            cov.fixed_view_mut::<3, 3>(0, 0).copy_from(&block);
+            if case % 7 == 0 {
+                cov[(1, 0)] += 1e-9; // an asymmetric rounding in the unread lower triangle
+            }
+            let mean = StateVector::from_fn(|_, _| rng.random::<f64>() * 1_000.0);
+            let g = Gaussian::new(mean, cov);
+            let b = Matrix3::from_fn(|_, _| rng.random::<f64>() - 0.5) * 10.0;
+            let r = match case % 3 {
+                0 => Matrix3::identity() * (1.0 + rng.random::<f64>() * 100.0),
+                _ => b * b.transpose() + Matrix3::identity(),
+            };
+            let z = g.position() + Vector3::from_fn(|_, _| rng.random::<f64>() - 0.5) * 200.0;
+            let c = &g.cov;
+            let upper = [
+                c[(0, 0)],
+                c[(0, 1)],
+                c[(0, 2)],
+                c[(1, 1)],
+                c[(1, 2)],
+                c[(2, 2)],
+            ];
+            let position = [mean[0], mean[1], mean[2]];
+            let gate = gate_threshold(3);
+            let plain = cartesian_distance(&g, &z, &r).filter(|d| d.squared < gate);
+            let gated = gated_cartesian_distance(&position, &upper, &z, &r, gate);
+            match (plain, gated) {
+                (Some(p), Some(q)) => {
+                    inside += 1;
+                    assert_eq!(p.squared.to_bits(), q.squared.to_bits(), "case {case}");
+                    assert_eq!(p.ln_det_s.to_bits(), q.ln_det_s.to_bits(), "case {case}");
+                    assert_eq!(q.dimension, 3);
+                }
+                (None, None) => outside += 1,
+                other => panic!("case {case}: {other:?}"),
+            }
+        }
+        assert!(inside > 1_000 && outside > 1_000, "{inside} / {outside}");
+    }
 }

@@ -114,11 +114,15 @@ struct Slot {
     head: u32,
 }
 
-/// A track's gate box: centre and half-widths.
+/// A track's gate box (centre and half-widths) and what the Cartesian gate reads of its
+/// prediction: a compact copy made while the grid is built, so that testing a pair reads one
+/// record instead of the track's kilobyte belief (in a large picture, misses in the cache).
 #[derive(Debug, Clone, Copy)]
 struct GateBox {
-    centre: Vector3,
-    half: Vector3,
+    centre: [f64; 3],
+    half: [f64; 3],
+    /// Upper triangle of the position covariance, `[p00, p01, p02, p11, p12, p22]`.
+    upper: [f64; 6],
 }
 
 /// Cells a box covers: inclusive lower and upper cell coordinates (within ±[`CELL_LIMIT`],
@@ -132,6 +136,8 @@ pub struct GridGater {
     cell_m: f64,
     /// This step's cell size: smaller in a dense picture (see [`GridGater::build`]).
     step_cell_m: f64,
+    /// Its reciprocal.
+    inv_cell_m: f64,
     /// Multiplier of the one-sigma boxes: √χ²₄(0.999) with a margin for linearisation.
     box_sigmas: f64,
     /// `(track, next entry of the same cell)`: chains built without sorting.
@@ -143,10 +149,20 @@ pub struct GridGater {
     generation: u32,
 }
 
-/// `floor` without a libm call (the baseline x86-64 target has no rounding instruction).
-fn floor_i64(x: f64) -> i64 {
-    let i = x as i64;
-    if (i as f64) > x { i - 1 } else { i }
+/// Cell coordinates are offset by this before truncation, so that truncation (toward zero)
+/// is the floor for every coordinate within the clamp.
+const CELL_OFFSET: i32 = 1024;
+
+/// The cell coordinate of `x` (in cells), clamped to ±[`CELL_LIMIT`]: the floor, computed as
+/// the truncation of `x + 1024` (one conversion, no libm call, no branch). The sum may round
+/// up to the next integer a hair below it; that only moves a cell boundary by a rounding,
+/// the same for tracks and detections (the mapping is monotonic, so two boxes that overlap
+/// still share a cell: the pairs found do not change, see the exhaustive test). NaN maps to
+/// the lowest cell.
+#[inline]
+fn cell_of(x: f64) -> i32 {
+    let shifted = (x + f64::from(CELL_OFFSET)) as i32;
+    shifted.clamp(CELL_OFFSET - CELL_LIMIT, CELL_OFFSET + CELL_LIMIT) - CELL_OFFSET
 }
 
 impl GridGater {
@@ -161,6 +177,7 @@ impl GridGater {
         Self {
             cell_m,
             step_cell_m: cell_m,
+            inv_cell_m: cell_m.recip(),
             box_sigmas: gate_threshold(4).sqrt() * 1.05,
             entries: Vec::new(),
             table: Vec::new(),
@@ -172,18 +189,11 @@ impl GridGater {
     }
 
     fn cell_range(&self, centre: &Vector3, half: &Vector3) -> Option<CellRange> {
-        let mut lo = [0i32; 3];
-        let mut hi = [0i32; 3];
-        let mut count = 1i64;
-        let inv = self.step_cell_m.recip();
-        let limit = f64::from(CELL_LIMIT);
-        for i in 0..3 {
-            let a = ((centre[i] - half[i]) * inv).clamp(-limit, limit);
-            let b = ((centre[i] + half[i]) * inv).clamp(-limit, limit);
-            lo[i] = floor_i64(a) as i32;
-            hi[i] = floor_i64(b) as i32;
-            count = count.saturating_mul(i64::from(hi[i] - lo[i]) + 1);
-        }
+        let inv = self.inv_cell_m;
+        let lo: [i32; 3] = std::array::from_fn(|i| cell_of((centre[i] - half[i]) * inv));
+        let hi: [i32; 3] = std::array::from_fn(|i| cell_of((centre[i] + half[i]) * inv));
+        // At most 1023 cells per axis: the product fits easily.
+        let count: i64 = (0..3).map(|i| i64::from(hi[i] - lo[i]) + 1).product();
         (count <= MAX_CELLS_PER_BOX).then_some((lo, hi))
     }
 
@@ -192,19 +202,32 @@ impl GridGater {
     /// ranges are kept).
     fn build<B: Belief>(&mut self, tracks: &[B]) {
         self.step_cell_m = self.cell_size(tracks);
+        self.inv_cell_m = self.step_cell_m.recip();
         self.wide.clear();
         self.boxes.clear();
+        // Exact capacities: scratch counts against the memory per live track, and doubling
+        // would leave up to half of it unused.
+        self.boxes.reserve_exact(tracks.len());
         let mut total = 0;
         for (index, belief) in tracks.iter().enumerate() {
             let g = belief.estimate();
             let half = Vector3::new(g.cov[(0, 0)], g.cov[(1, 1)], g.cov[(2, 2)])
                 .map(|v| v.max(0.0).sqrt() * self.box_sigmas);
+            let c = &g.cov;
             let gate_box = GateBox {
-                centre: g.position(),
-                half,
+                centre: [g.mean[0], g.mean[1], g.mean[2]],
+                half: half.into(),
+                upper: [
+                    c[(0, 0)],
+                    c[(0, 1)],
+                    c[(0, 2)],
+                    c[(1, 1)],
+                    c[(1, 2)],
+                    c[(2, 2)],
+                ],
             };
             self.boxes.push(gate_box);
-            match self.cell_range(&gate_box.centre, &gate_box.half) {
+            match self.cell_range(&gate_box.centre.into(), &half) {
                 Some((lo, hi)) => {
                     total += (0..3)
                         .map(|i| (hi[i] - lo[i] + 1) as usize)
@@ -224,9 +247,10 @@ impl GridGater {
             },
         );
         self.entries.clear();
+        self.entries.reserve_exact(total);
         for index in 0..self.boxes.len() {
             let b = self.boxes[index];
-            let Some((lo, hi)) = self.cell_range(&b.centre, &b.half) else {
+            let Some((lo, hi)) = self.cell_range(&b.centre.into(), &b.half.into()) else {
                 continue;
             };
             for ix in lo[0]..=hi[0] {
@@ -243,6 +267,7 @@ impl GridGater {
             }
         }
         self.seen.clear();
+        self.seen.reserve_exact(tracks.len());
         self.seen.resize(tracks.len(), 0);
         self.generation = 0;
     }
@@ -315,15 +340,17 @@ impl GridGater {
         }
         self.seen[track as usize] = self.generation;
         let b = &self.boxes[track as usize];
-        let apart = (b.centre - det.position).abs();
-        if (0..3).any(|i| apart[i] > b.half[i] + det_half[i]) {
+        if (0..3).any(|i| (b.centre[i] - det.position[i]).abs() > b.half[i] + det_half[i]) {
             return;
         }
-        let g = tracks[track as usize].estimate();
-        let Some(distance) = crate::update::distance(g, &det.model) else {
-            return;
+        let distance = match &det.model {
+            MeasurementModel::Cartesian { z, noise } => {
+                crate::fast::gated_cartesian_distance(&b.centre, &b.upper, z, noise, CHI2_999[2])
+            }
+            model => crate::update::distance(tracks[track as usize].estimate(), model)
+                .filter(|d| d.squared < gate_threshold(d.dimension)),
         };
-        if distance.squared < gate_threshold(distance.dimension) {
+        if let Some(distance) = distance {
             out.push(Hypothesis {
                 track,
                 detection: det_index,

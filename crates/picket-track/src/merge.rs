@@ -54,11 +54,18 @@ pub struct Merger {
     order: Vec<([f32; 5], u32)>,
     /// Positions in `order` of the pairs to test exactly, ascending.
     pairs: Vec<(u32, u32)>,
+    /// Positions in `order` of the tight tracks, grouped by north strip (see
+    /// [`Merger::tight_pairs`]), and where each strip starts.
+    by_strip: Vec<u32>,
+    strip_start: Vec<u32>,
     twin: Vec<bool>,
 }
 
 /// Horizontal position sigma of a *tight* track, metres: most tracks under regular updates.
 const TIGHT_SIGMA_M: f64 = 20.0;
+/// Mean number of tracks in a tight track's east band above which the north strips are
+/// used (below it the plain sweep is cheaper than sorting into strips).
+const CROWDED_BAND: f64 = 8.0;
 
 impl Merger {
     /// A merger with `config`.
@@ -67,6 +74,8 @@ impl Merger {
             config,
             order: Vec::new(),
             pairs: Vec::new(),
+            by_strip: Vec::new(),
+            strip_start: Vec::new(),
             twin: Vec::new(),
         }
     }
@@ -75,6 +84,7 @@ impl Merger {
     pub fn memory_bytes(&self) -> usize {
         self.order.capacity() * std::mem::size_of::<([f32; 5], u32)>()
             + self.pairs.capacity() * std::mem::size_of::<(u32, u32)>()
+            + (self.by_strip.capacity() + self.strip_start.capacity()) * 4
             + self.twin.capacity()
     }
 
@@ -90,6 +100,7 @@ impl Merger {
         self.sort(beliefs);
         self.candidates();
         self.twin.clear();
+        self.twin.reserve_exact(beliefs.len());
         self.twin.resize(beliefs.len(), false);
         for c in 0..self.pairs.len() {
             let (k1, k2) = self.pairs[c];
@@ -131,6 +142,8 @@ impl Merger {
     /// Fills `order` with the compact copy of the tracks, sorted by east, then index.
     fn sort<B: Belief>(&mut self, beliefs: &[B]) {
         self.order.clear();
+        // Exact capacity: scratch counts against the memory per live track.
+        self.order.reserve_exact(beliefs.len());
         self.order.extend(beliefs.iter().enumerate().map(|(i, b)| {
             let g = b.estimate();
             let (m, c) = (&g.mean, &g.cov);
@@ -154,52 +167,203 @@ impl Merger {
     /// over `reach_m` would meet them (so the merges do not depend on how they were found).
     /// Two *tight* tracks (horizontal sigma at most [`TIGHT_SIGMA_M`]) can only be twins
     /// within `√(2χ²)·TIGHT_SIGMA_M` of each other on each axis (for any unit vector e,
-    /// (eᵀd)² ≤ (dᵀS⁻¹d)(eᵀSe)), so they are swept over that short reach; the few loose tracks
+    /// (eᵀd)² ≤ (dᵀS⁻¹d)(eᵀSe)), so they are compared over that short reach east (and the
+    /// full reach north), in north strips (see [`Merger::tight_pairs`]); the few loose tracks
     /// (coasting, bearing-only) are swept over the whole `reach_m`. In a dense picture this
     /// compares each track with a handful of neighbours instead of a band of hundreds.
     fn candidates(&mut self) {
-        let c = &self.config;
-        let reach = c.reach_m as f32;
-        // 1 % over the bound: the sigmas and positions here are rounded to f32.
-        let tight_reach =
-            ((2.0 * c.position_chi2).sqrt() * TIGHT_SIGMA_M * 1.01).min(c.reach_m) as f32;
-        let dv_max_sq = (c.max_velocity_diff_mps as f32).powi(2);
+        self.candidates_with(self.band_is_crowded());
+    }
+
+    /// [`Merger::candidates`], with the tight pairs found in north strips or by the plain
+    /// sweep (the same pairs: tested).
+    fn candidates_with(&mut self, strips: bool) {
+        let reach = self.config.reach_m as f32;
+        self.pairs.clear();
+        if strips {
+            self.tight_pairs();
+        }
         let order = &self.order;
         let tight = |k: usize| order[k].0[4] <= TIGHT_SIGMA_M as f32;
-        // f32 keeps the sweep's copy small (memory per track is budgeted); it only pre-selects
-        // (a millimetre at 10 km), the test itself is on the f64 estimates.
-        let near = |k1: usize, k2: usize| {
-            let (p, q) = (&order[k1].0, &order[k2].0);
-            let (dve, dvn) = (q[2] - p[2], q[3] - p[3]);
-            (q[1] - p[1]).abs() <= reach && dve * dve + dvn * dvn <= dv_max_sq
-        };
-        self.pairs.clear();
+        let tight_reach = self.tight_reach();
         for k in 0..order.len() {
+            if tight(k) {
+                if !strips {
+                    // The plain sweep east over the short reach, tight partners only.
+                    let east = order[k].0[0];
+                    for (k2, (q, _)) in order.iter().enumerate().skip(k + 1) {
+                        if q[0] - east > tight_reach {
+                            break;
+                        }
+                        if tight(k2) && self.near(k, k2) {
+                            self.pairs.push((k as u32, k2 as u32));
+                        }
+                    }
+                }
+                continue;
+            }
+            // A loose track finds all of its partners itself: any track east within the full
+            // reach, and tight tracks west within it (their own search stopped short).
             let east = order[k].0[0];
-            let own_reach = if tight(k) { tight_reach } else { reach };
             for (k2, (q, _)) in order.iter().enumerate().skip(k + 1) {
-                if q[0] - east > own_reach {
+                if q[0] - east > reach {
                     break;
                 }
-                // A tight track pairs here with tight partners only: a loose track finds all
-                // of its partners itself, east here and west below.
-                if (!tight(k) || tight(k2)) && near(k, k2) {
+                if self.near(k, k2) {
                     self.pairs.push((k as u32, k2 as u32));
                 }
             }
-            if !tight(k) {
-                // Tight tracks to the west within the full reach: their own sweep stopped short.
-                for k1 in (0..k).rev() {
-                    if east - order[k1].0[0] > reach {
-                        break;
-                    }
-                    if tight(k1) && near(k1, k) {
-                        self.pairs.push((k1 as u32, k as u32));
-                    }
+            for k1 in (0..k).rev() {
+                if east - order[k1].0[0] > reach {
+                    break;
+                }
+                if tight(k1) && self.near(k1, k) {
+                    self.pairs.push((k1 as u32, k as u32));
                 }
             }
         }
         self.pairs.sort_unstable();
+    }
+
+    /// True when a tight track's east band holds more than a few tracks (on average):
+    /// then the north strips of [`Merger::tight_pairs`] pay for their sorting.
+    fn band_is_crowded(&self) -> bool {
+        let (Some(first), Some(last)) = (self.order.first(), self.order.last()) else {
+            return false;
+        };
+        let span_m = f64::from(last.0[0] - first.0[0]);
+        self.order.len() as f64 * f64::from(self.tight_reach()) > CROWDED_BAND * span_m
+    }
+
+    /// The reach east of two tight tracks: `√(2χ²)·TIGHT_SIGMA_M`, 1 % over the bound (the
+    /// sigmas and positions here are rounded to f32).
+    fn tight_reach(&self) -> f32 {
+        let c = &self.config;
+        ((2.0 * c.position_chi2).sqrt() * TIGHT_SIGMA_M * 1.01).min(c.reach_m) as f32
+    }
+
+    /// The pre-selection of the positions `k1 < k2` in `order`: north within the reach and
+    /// horizontal velocities within the limit. f32 keeps the sweep's copy small (memory per
+    /// track is budgeted); it only pre-selects (a millimetre at 10 km), the test itself is on
+    /// the f64 estimates.
+    #[inline]
+    fn near(&self, k1: usize, k2: usize) -> bool {
+        let (p, q) = (&self.order[k1].0, &self.order[k2].0);
+        let (dve, dvn) = (q[2] - p[2], q[3] - p[3]);
+        let dv_max_sq = (self.config.max_velocity_diff_mps as f32).powi(2);
+        (q[1] - p[1]).abs() <= self.config.reach_m as f32 && dve * dve + dvn * dvn <= dv_max_sq
+    }
+
+    /// Appends the pairs of tight tracks `k1 < k2` with `east(k2) − east(k1) ≤ tight_reach`
+    /// that are [`Merger::near`]: exactly the pairs the plain east sweep finds, without
+    /// walking the hundreds of tracks in a dense picture's east band. The tight tracks are
+    /// put in north strips at least `reach_m` wide (counting sort, so each strip stays in east
+    /// order); a pair near enough north lies in one strip or two adjacent ones, and each
+    /// strip, or pair of strips, is swept east.
+    fn tight_pairs(&mut self) {
+        let reach = self.config.reach_m;
+        let tight_reach = self.tight_reach();
+        let order = &self.order;
+        let tight = |k: usize| order[k].0[4] <= TIGHT_SIGMA_M as f32;
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut count = 0usize;
+        for (p, _) in order.iter().filter(|(p, _)| p[4] <= TIGHT_SIGMA_M as f32) {
+            lo = lo.min(f64::from(p[1]));
+            hi = hi.max(f64::from(p[1]));
+            count += 1;
+        }
+        if count < 2 {
+            return;
+        }
+        // Wider than the reach with a margin for rounding, and no more strips than a quarter
+        // of the tracks (scratch memory is budgeted per track; wider strips only cost tests).
+        let most = (count / 4).max(1) as f64;
+        let width = (reach * 1.01 + 1e-3).max((hi - lo) / most);
+        let strip_of = |k: usize| strip_of_value(f64::from(order[k].0[1]), lo, width);
+        let strips = strip_of_value(hi, lo, width) + 1;
+        self.strip_start.clear();
+        self.strip_start.reserve_exact(strips + 1);
+        self.strip_start.resize(strips + 1, 0);
+        for k in (0..order.len()).filter(|&k| tight(k)) {
+            self.strip_start[strip_of(k) + 1] += 1;
+        }
+        for s in 0..strips {
+            self.strip_start[s + 1] += self.strip_start[s];
+        }
+        self.by_strip.clear();
+        self.by_strip.reserve_exact(count);
+        self.by_strip.resize(count, 0);
+        for k in (0..order.len()).filter(|&k| tight(k)) {
+            let s = strip_of(k);
+            // strip_start[s] is the next free place of strip s while filling, and the start
+            // of strip s + 1 afterwards: shift back below.
+            let at = &mut self.strip_start[s];
+            self.by_strip[*at as usize] = k as u32;
+            *at += 1;
+        }
+        self.strip_start.copy_within(0..strips, 1);
+        self.strip_start[0] = 0;
+        for s in 0..strips {
+            let (a0, a1) = (
+                self.strip_start[s] as usize,
+                self.strip_start[s + 1] as usize,
+            );
+            self.sweep_strip(a0..a1, tight_reach);
+            if s + 1 < strips {
+                let b1 = self.strip_start[s + 2] as usize;
+                self.sweep_strips(a0..a1, a1..b1, tight_reach);
+            }
+        }
+    }
+
+    /// Pairs within one strip (`by_strip[members]`, east order).
+    fn sweep_strip(&mut self, members: std::ops::Range<usize>, tight_reach: f32) {
+        for i in members.clone() {
+            let k1 = self.by_strip[i] as usize;
+            let east = self.order[k1].0[0];
+            for j in i + 1..members.end {
+                let k2 = self.by_strip[j] as usize;
+                if self.order[k2].0[0] - east > tight_reach {
+                    break;
+                }
+                if self.near(k1, k2) {
+                    self.pairs.push((k1 as u32, k2 as u32));
+                }
+            }
+        }
+    }
+
+    /// Pairs of one member of each of two adjacent strips (both in east order).
+    fn sweep_strips(
+        &mut self,
+        first: std::ops::Range<usize>,
+        second: std::ops::Range<usize>,
+        tight_reach: f32,
+    ) {
+        let mut start = second.start;
+        for i in first {
+            let ka = self.by_strip[i] as usize;
+            let east = self.order[ka].0[0];
+            // Partners west of `ka` too far east of it stay too far for every later `ka`.
+            while start < second.end {
+                let kb = self.by_strip[start] as usize;
+                if kb < ka && east - self.order[kb].0[0] > tight_reach {
+                    start += 1;
+                } else {
+                    break;
+                }
+            }
+            for j in start..second.end {
+                let kb = self.by_strip[j] as usize;
+                if kb > ka && self.order[kb].0[0] - east > tight_reach {
+                    break;
+                }
+                let (k1, k2) = (ka.min(kb), ka.max(kb));
+                if self.order[k2].0[0] - self.order[k1].0[0] <= tight_reach && self.near(k1, k2) {
+                    self.pairs.push((k1 as u32, k2 as u32));
+                }
+            }
+        }
     }
 
     fn twins(&self, a: &Gaussian, b: &Gaussian, ma: &TrackMeta, mb: &TrackMeta) -> bool {
@@ -221,6 +385,11 @@ impl Merger {
     }
 }
 
+/// The strip of north coordinate `north` (see [`Merger::tight_pairs`]).
+fn strip_of_value(north: f64, lo: f64, width: f64) -> usize {
+    ((north - lo) / width) as usize
+}
+
 /// Which of two twins lives on: the one with an identity, then a confirmed one, then the one
 /// with more updates, then the older.
 fn rank(m: &TrackMeta) -> (bool, bool, u32, std::cmp::Reverse<u64>) {
@@ -240,6 +409,97 @@ mod tests {
     use picket_core::{SensorId, Timestamp, TrackId};
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
+
+    /// The plain sweep the strips replace: every track against the tracks east of it within
+    /// its reach (tight: the short reach, tight partners only), loose tracks also west.
+    fn plain_sweep(merger: &Merger) -> Vec<(u32, u32)> {
+        let reach = merger.config.reach_m as f32;
+        let tight_reach = merger.tight_reach();
+        let order = &merger.order;
+        let tight = |k: usize| order[k].0[4] <= TIGHT_SIGMA_M as f32;
+        let mut pairs = Vec::new();
+        for k in 0..order.len() {
+            let east = order[k].0[0];
+            let own_reach = if tight(k) { tight_reach } else { reach };
+            for (k2, (q, _)) in order.iter().enumerate().skip(k + 1) {
+                if q[0] - east > own_reach {
+                    break;
+                }
+                if (!tight(k) || tight(k2)) && merger.near(k, k2) {
+                    pairs.push((k as u32, k2 as u32));
+                }
+            }
+            if !tight(k) {
+                for k1 in (0..k).rev() {
+                    if east - order[k1].0[0] > reach {
+                        break;
+                    }
+                    if tight(k1) && merger.near(k1, k) {
+                        pairs.push((k1 as u32, k as u32));
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs
+    }
+
+    /// The strips find exactly the plain sweep's pairs: dense and sparse pictures, tracks on
+    /// strip borders, a far outlier (wide strips), velocities at the limit.
+    #[test]
+    fn strips_find_the_plain_sweeps_pairs() {
+        for seed in 1..=30u64 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let n = 20 + (seed as usize * 37) % 700;
+            let side = [300.0, 3_000.0, 30_000.0][seed as usize % 3];
+            let beliefs: Vec<Gaussian> = (0..n)
+                .map(|i| {
+                    let sigma: f64 = match i % 7 {
+                        0 => 30.0 + rng.random::<f64>() * 100.0,
+                        1 => 20.0,
+                        _ => 1.0 + rng.random::<f64>() * 19.0,
+                    };
+                    // Some norths on exact multiples of the reach (strip borders).
+                    let north = if i % 5 == 0 {
+                        (rng.random::<f64>() * 20.0).floor() * 151.5
+                    } else {
+                        rng.random::<f64>() * side
+                    };
+                    let east = if i == 3 && seed % 2 == 0 {
+                        1e6
+                    } else {
+                        rng.random::<f64>() * side
+                    };
+                    let north = if i == 4 && seed % 4 == 0 { -2e6 } else { north };
+                    let mean = StateVector::from([
+                        east,
+                        north,
+                        100.0,
+                        (rng.random::<f64>() * 4.0).floor(),
+                        rng.random::<f64>() * 3.0,
+                        0.0,
+                    ]);
+                    let mut cov = StateCovariance::identity();
+                    for i in 0..3 {
+                        cov[(i, i)] = sigma * sigma;
+                    }
+                    Gaussian::new(mean, cov)
+                })
+                .collect();
+            let mut merger = Merger::new(MergeConfig::default());
+            merger.sort(&beliefs);
+            let want = plain_sweep(&merger);
+            assert!(
+                want.len() > 3 || side > 10_000.0,
+                "seed {seed}: {}",
+                want.len()
+            );
+            for strips in [true, false] {
+                merger.candidates_with(strips);
+                assert_eq!(merger.pairs, want, "seed {seed}, strips {strips}");
+            }
+        }
+    }
 
     /// The two-tier sweep offers every pair the exact test accepts: compared with testing all
     /// pairs, on clusters of tight and loose tracks.

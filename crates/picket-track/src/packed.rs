@@ -316,14 +316,17 @@ impl Packed {
     /// The second half of the update: `x += W y`, `P −= W Wᵀ`.
     #[inline]
     pub fn apply(&mut self, gain: &Gain) {
-        let w = &gain.w;
-        let mut k = 0;
-        for i in 0..6 {
-            for j in i..6 {
-                self.upper[k] -= dot3(&w[i], &w[j]);
-                k += 1;
+        let [w0, w1, w2] = &gain.w;
+        // upper(i, j) −= W_i · W_j, row by row on W's columns (see `by_rows`).
+        by_rows(&mut self.upper, |i, row, _| {
+            let (a, b, c) = (w0[i], w1[i], w2[i]);
+            for (t, u) in row.iter_mut().enumerate() {
+                *u -= a * w0[i + t] + b * w1[i + t] + c * w2[i + t];
             }
-            self.mean[i] += dot3(&w[i], &gain.y);
+        });
+        let y = &gain.y;
+        for i in 0..6 {
+            self.mean[i] += w0[i] * y[0] + w1[i] * y[1] + w2[i] * y[2];
         }
     }
 
@@ -342,7 +345,9 @@ impl Packed {
 /// A Cartesian update's gain factor `W`, whitened innovation `y` and fit.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Gain {
-    w: [[f64; 3]; 6],
+    /// `W` by columns, `w[c][i] = W[i][c]`: the downdate `P −= W Wᵀ` then runs along the
+    /// rows of the triangle on contiguous numbers (two at a time in SSE2).
+    w: [[f64; 6]; 3],
     y: [f64; 3],
     pub fit: Fit,
 }
@@ -410,19 +415,23 @@ impl<const K: usize> Factors<K> {
             let c = (v[2] - self.l20[j] * a - self.l21[j] * b) * self.i22[j];
             [a, b, c]
         };
-        for (i, w) in gain.w.iter_mut().enumerate() {
-            *w = forward(rows(i));
+        for i in 0..6 {
+            let [a, b, c] = forward(rows(i));
+            gain.w[0][i] = a;
+            gain.w[1][i] = b;
+            gain.w[2][i] = c;
         }
         let y = forward(nu);
         // Finite W and y make every result finite; the variances must stay positive.
-        let (w, u) = (&gain.w, &mode.upper);
-        let check = w.iter().map(|r| r[0] + r[1] + r[2]).sum::<f64>() + y[0] + y[1] + y[2];
+        let ([w0, w1, w2], u) = (&gain.w, &mode.upper);
+        let check = (0..6).map(|i| w0[i] + w1[i] + w2[i]).sum::<f64>() + y[0] + y[1] + y[2];
         gain.y = y;
         gain.fit = Fit {
             squared: dot3(&y, &y),
             sqrt_det: self.sqrt_det[j],
         };
-        check.is_finite() && (0..6).all(|i| u[idx(i, i)] - dot3(&w[i], &w[i]) > 0.0)
+        check.is_finite()
+            && (0..6).all(|i| u[idx(i, i)] - (w0[i] * w0[i] + w1[i] * w1[i] + w2[i] * w2[i]) > 0.0)
     }
 }
 
@@ -470,6 +479,26 @@ impl Projection {
             nu: [z.x - range, wrap_angle(z.y - az), z.z - el],
         }
     }
+}
+
+/// Calls `f(a, row, at)` for each row `a` of a packed triangle, `row` being its entries
+/// `(a, a..6)` (which start at `at`), as arrays of fixed length: the compiler then knows
+/// each row's length, drops the bounds checks and pairs the entries into SSE2 operations.
+/// Each entry is still computed by the same operations in the same order as a loop over
+/// `(a, b)` would (the kernels are checked bit for bit against such loops).
+#[inline(always)]
+fn by_rows(upper: &mut [f64; 21], mut f: impl FnMut(usize, &mut [f64], usize)) {
+    let (r0, rest) = upper.split_first_chunk_mut::<6>().expect("21 = 6 + 15");
+    let (r1, rest) = rest.split_first_chunk_mut::<5>().expect("15 = 5 + 10");
+    let (r2, rest) = rest.split_first_chunk_mut::<4>().expect("10 = 4 + 6");
+    let (r3, rest) = rest.split_first_chunk_mut::<3>().expect("6 = 3 + 3");
+    let (r4, r5) = rest.split_first_chunk_mut::<2>().expect("3 = 2 + 1");
+    f(0, r0, 0);
+    f(1, r1, 6);
+    f(2, r2, 11);
+    f(3, r3, 15);
+    f(4, r4, 18);
+    f(5, r5, 20);
 }
 
 #[inline]

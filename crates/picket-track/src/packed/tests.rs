@@ -133,3 +133,60 @@ fn mixture_matches_the_definition() {
     let cov = (a.cov + da * da.transpose()) * w[0] + (b.cov + db * db.transpose()) * w[1];
     close(&mixed, &Gaussian::new(mean, cov));
 }
+
+/// The row-by-row downdate `P −= W Wᵀ`, `x += W y` (on `W`'s columns) is, to the bit, the
+/// entry-by-entry loop with three-term dot products of `W`'s rows that it replaces; the gain
+/// itself passes the same positivity check.
+#[test]
+fn apply_is_the_entrywise_downdate_to_the_bit() {
+    let dot3 = |a: &[f64; 3], b: &[f64; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    let base = sample();
+    for case in 0..200 {
+        let t = case as f64;
+        let z = Vector3::new(
+            125.0 + (t * 0.7).sin() * 30.0,
+            -38.0 + t.cos() * 20.0,
+            79.0 + t * 0.1,
+        );
+        let r = Matrix3::new(
+            9.0 + t,
+            1.0,
+            0.5,
+            1.0,
+            16.0,
+            -0.3 * (t * 0.3).sin(),
+            0.5,
+            -0.3 * (t * 0.3).sin(),
+            4.0 + 0.5 * t,
+        );
+        let mut prior = Packed::pack(&base);
+        prior.mean[3] += t;
+        prior.upper[20] *= 1.0 + t / 50.0;
+        let mut gain = [Gain::default()];
+        assert!(Packed::cartesian_gains(&[prior], &z, &r, &mut gain));
+        let g = &gain[0];
+        let rows: [[f64; 3]; 6] = std::array::from_fn(|i| [g.w[0][i], g.w[1][i], g.w[2][i]]);
+        let mut want = prior;
+        let mut k = 0;
+        for i in 0..6 {
+            for j in i..6 {
+                want.upper[k] -= dot3(&rows[i], &rows[j]);
+                k += 1;
+            }
+            want.mean[i] += dot3(&rows[i], &g.y);
+        }
+        let mut got = prior;
+        got.apply(g);
+        assert_eq!(
+            got.mean.map(f64::to_bits),
+            want.mean.map(f64::to_bits),
+            "case {case}"
+        );
+        assert_eq!(
+            got.upper.map(f64::to_bits),
+            want.upper.map(f64::to_bits),
+            "case {case}"
+        );
+        assert!(got != prior);
+    }
+}
