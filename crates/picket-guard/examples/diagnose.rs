@@ -81,7 +81,7 @@ fn main() {
         {
             continue;
         }
-        let mut tracks: Vec<Track> = tracker.tracks().collect();
+        let mut tracks: Vec<Track> = tracker.tracks_at(time).collect();
         tracks.sort_unstable_by_key(|t| t.id);
         for tr in tracks.iter().filter(|t| t.status.is_confirmed()) {
             first_seen.entry(tr.id).or_insert(*t);

@@ -7,7 +7,9 @@ use crate::geojson::polygon_from_geojson;
 use crate::rules::{self, Rule, RuleParams, SpoofParams};
 use crate::schedule::{self, Schedule, Window};
 use crate::zones::GuardZone;
-use picket_core::{Geodetic, Identity, LocalFrame, RuleKind, ThreatLevel, Zone, ZoneShape};
+use picket_core::{
+    Geodetic, Identity, LocalFrame, RuleKind, ThreatLevel, Track, Zone, ZoneKind, ZoneShape,
+};
 
 /// A whitelist entry, ready to match.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +44,27 @@ pub struct Compiled {
     pub rules: Vec<Rule>,
     /// The whitelist.
     pub whitelist: Vec<Authorization>,
+}
+
+impl Compiled {
+    /// The nearest protected zone and the horizontal distance to it; the exact distance is
+    /// only computed for zones whose cheap lower bound could beat the best so far.
+    pub fn nearest_protected(&self, track: &Track) -> Option<(u16, f64)> {
+        let (x, y) = (track.position.x, track.position.y);
+        let mut best: Option<(u16, f64)> = None;
+        for (i, z) in self.zones.iter().enumerate() {
+            if z.zone.kind != ZoneKind::Protected
+                || best.is_some_and(|(_, d)| z.distance_lower_bound_m(x, y) >= d)
+            {
+                continue;
+            }
+            let d = z.distance_xy_m(x, y);
+            if best.is_none_or(|(_, b)| d < b) {
+                best = Some((i as u16, d));
+            }
+        }
+        best
+    }
 }
 
 /// Validates without a site frame: GeoJSON rings are checked in a frame at their own first

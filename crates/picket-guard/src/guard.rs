@@ -547,7 +547,7 @@ impl Guard {
                 ));
             }
         }
-        let nearest_protected = nearest_protected(&self.compiled, track);
+        let nearest_protected = self.compiled.nearest_protected(track);
         entry.assessment = Assessment {
             time,
             level,
@@ -558,25 +558,6 @@ impl Guard {
             spoof_suspected: facts.spoofed,
         };
     }
-}
-
-/// The nearest protected zone and the horizontal distance to it; the exact distance is only
-/// computed for zones whose cheap lower bound could beat the best so far.
-fn nearest_protected(compiled: &Compiled, track: &Track) -> Option<(u16, f64)> {
-    let (x, y) = (track.position.x, track.position.y);
-    let mut best: Option<(u16, f64)> = None;
-    for (i, z) in compiled.zones.iter().enumerate() {
-        if z.zone.kind != ZoneKind::Protected
-            || best.is_some_and(|(_, d)| z.distance_lower_bound_m(x, y) >= d)
-        {
-            continue;
-        }
-        let d = z.distance_xy_m(x, y);
-        if best.is_none_or(|(_, b)| d < b) {
-            best = Some((i as u16, d));
-        }
-    }
-    best
 }
 
 /// Alerts raised or escalated this step start at the track's new threat level, so they are

@@ -12,7 +12,7 @@
 //! cargo run --release -p picket-server --example load -- [RATE] [SECONDS] [STEP_QUANTUM_S] [REORDER_WINDOW_S]
 //! ```
 //!
-//! Defaults: 50,000 reports/s for 10 s, `step_quantum_s` 0.002 (the site default),
+//! Defaults: 50,000 reports/s for 10 s, `step_quantum_s` 0.0005 (the site default),
 //! `reorder_window_s` 0.001; the radar is `frame_is_scan` (one data block per scan).
 
 use picket_formats::picket_asterix::{builders::Plot048, spec};
@@ -253,7 +253,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let rate: usize = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(50_000);
     let seconds: f64 = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(10.0);
-    let quantum_s: f64 = args.get(3).and_then(|v| v.parse().ok()).unwrap_or(0.002);
+    let quantum_s: f64 = args.get(3).and_then(|v| v.parse().ok()).unwrap_or(0.0005);
     let window_s: f64 = args.get(4).and_then(|v| v.parse().ok()).unwrap_or(0.001);
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(vec![config(dir.path(), quantum_s, window_s)]).unwrap();

@@ -30,7 +30,7 @@
 //! # Reference
 //!
 //! - `[site]`: `id`, `origin = { lat_deg, lon_deg, alt_m }`, `reorder_window_s` (0.05),
-//!   `queue_capacity` (65,536 frames), `step_quantum_s` (0.002: one tracker step per sensor and
+//!   `queue_capacity` (65,536 frames), `step_quantum_s` (0.0005: one tracker step per sensor and
 //!   slot), `late_window_s` (0.05: reports this much older than the last step are taken at it).
 //! - `[[sensor]]`: `name`, `kind`, `format`, `position = [e, n, u]`, either
 //!   `listen = { protocol = "udp"|"tcp", bind, max_connections = 8 }` or `connect = "host:port"`
@@ -129,7 +129,9 @@ fn default_late_window_s() -> f64 {
 }
 
 fn default_step_quantum_s() -> f64 {
-    0.002
+    // A Remote ID or ADS-B step costs the tracker little (it touches only the tracks it can
+    // reach), so a short slot buys latency cheaply; see BENCHMARKS.md.
+    0.0005
 }
 
 fn default_reorder_window_s() -> f64 {

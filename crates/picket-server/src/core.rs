@@ -464,29 +464,12 @@ impl Core {
         self.tracker_time += started.elapsed();
         self.last_step = Some(time);
         let deleted: Vec<TrackId> = self.tracker.deleted().to_vec();
-        // The confirmed tracks this step updated (or whose identity another track took), built
-        // as `Tracker::tracks` builds them but only for those (building all, 6x6 covariances and identities, then filtering cost
-        // more than the rest of a Remote ID step).
+        // The confirmed tracks this step updated (or whose identity another track took).
+        let unbound = self.tracker.unbound();
         let tracks: Vec<Track> = self
             .tracker
-            .states()
-            .filter(|(m, _)| {
-                m.status.is_confirmed()
-                    && (m.last_update == time || self.tracker.unbound().contains(&m.id))
-            })
-            .map(|(m, g)| Track {
-                id: m.id,
-                time,
-                position: Enu::new(g.mean[0], g.mean[1], g.mean[2]),
-                velocity: Enu::new(g.mean[3], g.mean[4], g.mean[5]),
-                cov: std::array::from_fn(|i| std::array::from_fn(|j| g.cov[(i, j)])),
-                status: m.status,
-                class: m.class,
-                identity: m.identity.clone(),
-                pilot: None,
-                sensors: m.sensors,
-                last_update: m.last_update,
-                update_count: m.hits,
+            .tracks_where(|m| {
+                m.status.is_confirmed() && (m.last_update == time || unbound.contains(&m.id))
             })
             .collect();
         let cooperative: Vec<Report> = reports

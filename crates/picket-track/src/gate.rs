@@ -78,6 +78,14 @@ pub trait Hypothesiser {
     fn memory_bytes(&self) -> usize {
         0
     }
+
+    /// The largest Mahalanobis distance², for a measurement of `dimension`, at which a pair
+    /// can be inside the gate; `None` (the default) when there is no such bound, and then
+    /// every step gates every track (see the tracker's narrow steps).
+    fn gate_bound_chi2(&self, dimension: usize) -> Option<f64> {
+        let _ = dimension;
+        None
+    }
 }
 
 /// χ² quantiles at probability 0.999 for 1 to 4 degrees of freedom.
@@ -367,6 +375,10 @@ fn hash_slot(key: u32, capacity: usize) -> usize {
 }
 
 impl Hypothesiser for GridGater {
+    fn gate_bound_chi2(&self, dimension: usize) -> Option<f64> {
+        Some(gate_threshold(dimension))
+    }
+
     fn memory_bytes(&self) -> usize {
         use std::mem::size_of;
         self.entries.capacity() * size_of::<(u32, u32)>()

@@ -123,6 +123,17 @@ impl<const K: usize> Predictor for Imm<K> {
         self.predict_all(std::slice::from_mut(belief), dt_s);
     }
 
+    /// The noisiest model's. (Mixing keeps the mixture's first and second moments, and every
+    /// model moves a position by at most `dt·|v|`: a turn's chord is shorter than its arc.)
+    fn position_noise_bound_m(&self, dt_s: f64) -> Option<f64> {
+        Some(
+            self.models
+                .iter()
+                .map(|m| m.position_noise_m(dt_s))
+                .fold(0.0, f64::max),
+        )
+    }
+
     /// The mode transition matrix and each model's transition depend on `dt_s` alone: they
     /// are computed once for all tracks.
     fn predict_all(&self, beliefs: &mut [ImmBelief<K>], dt_s: f64) {

@@ -7,7 +7,10 @@
 //! ([`KalmanUpdater`], EKF for polar reports), [`Hypothesiser`] ([`GridGater`]: Mahalanobis
 //! gate over a spatial hash grid), [`DataAssociator`] ([`Gnn`]: clusters + optimal assignment),
 //! [`Initiator`] ([`MofNInitiator`]) and [`Deleter`] ([`MissDeleter`]). [`Tracker::step`] runs
-//! them in Stone Soup's order. State is `[x, y, z, vx, vy, vz]` in site ENU metres.
+//! them in Stone Soup's order. State is `[x, y, z, vx, vy, vz]` in site ENU metres. Each
+//! track's estimate carries its own time: a small step of Remote ID or ADS-B positions predicts
+//! only the tracks it can reach (a bound proves the others cannot gate), so its cost does not
+//! grow with the picture.
 //!
 //! ```
 //! use picket_core::{Enu, Geodetic, Measurement, Report, SensorKind, Site, Timestamp};

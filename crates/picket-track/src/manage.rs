@@ -55,8 +55,6 @@ pub struct TrackMeta {
     pub steps: u32,
     /// Updates since birth.
     pub hits: u32,
-    /// When the track was born.
-    pub born: Timestamp,
     /// When a report last updated it.
     pub last_update: Timestamp,
     /// Sensors that contributed.
@@ -98,7 +96,6 @@ impl TrackMeta {
             history: 1,
             steps: 1,
             hits: 1,
-            born: time,
             last_update: time,
             sensors: SensorSet::default(),
             class: ClassProbs::default(),

@@ -6,6 +6,7 @@
 //! single Gaussian; [`crate::Imm`] mixes several linear models.
 
 use crate::gaussian::{Gaussian, Matrix3, StateCovariance};
+use picket_core::Timestamp;
 
 /// What a track carries between steps: one Gaussian, or an IMM's mixture, with a combined
 /// estimate for gating and reporting.
@@ -35,6 +36,30 @@ pub trait Predictor {
             self.predict(belief, dt_s);
         }
     }
+
+    /// Moves each belief from its own time in `times` to `time` and sets that time (each
+    /// time ≤ `time`). Runs of beliefs at one time share one [`Predictor::predict_all`]: after
+    /// a step that predicted every track, that is a single run.
+    fn predict_to(&self, beliefs: &mut [Self::Belief], times: &mut [Timestamp], time: Timestamp) {
+        debug_assert_eq!(beliefs.len(), times.len());
+        let mut start = 0;
+        while start < times.len() {
+            let since = times[start];
+            let run = times[start..].iter().take_while(|&&t| t == since).count();
+            self.predict_all(&mut beliefs[start..start + run], time.since_s(since));
+            times[start..start + run].fill(time);
+            start += run;
+        }
+    }
+
+    /// An upper bound, metres, on the root mean square of the position noise `dt_s` adds:
+    /// `√tr Q_pp(dt_s)` of the noisiest model. With it, a small step skips the tracks none of
+    /// its reports can reach (see the tracker's narrow steps); `None` (the default) means no
+    /// bound is known and every step predicts every track.
+    fn position_noise_bound_m(&self, dt_s: f64) -> Option<f64> {
+        let _ = dt_s;
+        None
+    }
 }
 
 /// A linear motion model on `[x, y, z, vx, vy, vz]`.
@@ -56,6 +81,13 @@ impl LinearMotion {
             q_horizontal: q,
             q_vertical: q,
         }
+    }
+
+    /// `√tr Q_pp(dt_s)`: the root mean square of the position noise a prediction by `dt_s`
+    /// adds (each axis `q·dt³/3`).
+    pub fn position_noise_m(&self, dt_s: f64) -> f64 {
+        let dt_s = dt_s.max(0.0);
+        ((2.0 * self.q_horizontal + self.q_vertical) * dt_s * dt_s * dt_s / 3.0).sqrt()
     }
 
     /// Propagates `g` by `dt_s`: `x ← F x`, `P ← F P Fᵀ + Q`, symmetrised.
@@ -254,6 +286,10 @@ impl Predictor for ConstantVelocity {
 
     fn predict(&self, belief: &mut Gaussian, dt_s: f64) {
         self.model.predict(belief, dt_s);
+    }
+
+    fn position_noise_bound_m(&self, dt_s: f64) -> Option<f64> {
+        Some(self.model.position_noise_m(dt_s))
     }
 }
 

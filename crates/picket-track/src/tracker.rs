@@ -1,8 +1,12 @@
 //! The multi-target tracker: the roles wired into one `step()`.
 
+mod narrow;
+#[cfg(test)]
+mod tests;
+mod view;
+
 use crate::associate::{DataAssociator, Gnn, UNASSIGNED, stable_partition};
 use crate::gate::{Detection, GridGater, Hypothesis, Hypothesiser};
-use crate::gaussian::Gaussian;
 use crate::manage::{
     Deleter, Initiator, MissDeleter, MofNInitiator, Reporting, TrackMeta, learn, reporting_of,
 };
@@ -12,8 +16,7 @@ use crate::motion::{Belief, Predictor};
 use crate::triangulate::{TriangulationConfig, Triangulator};
 use crate::update::{KalmanUpdater, Updater};
 use picket_core::{
-    Enu, IdCounter, Identity, Report, SensorId, SensorKind, Site, Timestamp, Track, TrackId,
-    TrackStatus,
+    Enu, IdCounter, Identity, Report, SensorId, SensorKind, Site, Timestamp, TrackId, TrackStatus,
 };
 
 /// The six roles a tracker is made of.
@@ -77,8 +80,15 @@ pub struct Tracker<P: Predictor, U, H, A, I, D> {
     rebound: Vec<u32>,
     unbound: Vec<TrackId>,
     time: Option<Timestamp>,
+    last_wide: Option<Timestamp>,
     ids: IdCounter,
     beliefs: Vec<P::Belief>,
+    /// The time of each belief (see `narrow`: a track waits at its own time until a step
+    /// concerns it).
+    times: Vec<Timestamp>,
+    /// Narrow steps: the tracks their detections may reach, and a gathered copy of them.
+    near: Vec<u32>,
+    gathered: Vec<P::Belief>,
     meta: Vec<TrackMeta>,
     detections: Vec<Detection>,
     hypotheses: Vec<Hypothesis>,
@@ -120,8 +130,12 @@ where
             rebound: Vec::new(),
             unbound: Vec::new(),
             time: None,
+            last_wide: None,
             ids: IdCounter::starting_at(1),
             beliefs: Vec::new(),
+            times: Vec::new(),
+            near: Vec::new(),
+            gathered: Vec::new(),
             meta: Vec::new(),
             detections: Vec::new(),
             hypotheses: Vec::new(),
@@ -140,6 +154,11 @@ where
     /// Every scanning sensor with a report here counts as having scanned: a track it has seen
     /// before and that none of its reports updated records a miss. Self-reporting sensors
     /// (Remote ID, ADS-B) never cause misses. Use [`Tracker::scan`] for a scan that may be empty.
+    ///
+    /// A step of a few self-reported positions is *narrow*: it predicts and updates only the
+    /// tracks its reports can reach, and the others keep their estimate at its own time (see
+    /// [`Tracker::states`], [`Tracker::tracks_at`]); every other step, and at least one a
+    /// second, predicts every track.
     pub fn step(&mut self, time: Timestamp, reports: &[Report]) -> &[(u32, RejectReason)] {
         self.scanned.clear();
         self.note_scanned(reports.iter().map(|r| r.sensor));
@@ -177,10 +196,21 @@ where
             return &self.rejects;
         }
         self.load(reports);
-        self.predict(time);
-        self.roles
-            .hypothesiser
-            .hypothesise(&self.beliefs, &self.detections, &mut self.hypotheses);
+        let narrow = self.is_narrow(time);
+        self.time = Some(time);
+        if narrow {
+            self.predict_and_gate_near(time);
+        } else {
+            self.last_wide = Some(time);
+            self.roles
+                .predictor
+                .predict_to(&mut self.beliefs, &mut self.times, time);
+            self.roles.hypothesiser.hypothesise(
+                &self.beliefs,
+                &self.detections,
+                &mut self.hypotheses,
+            );
+        }
         self.clear_assignment();
         if reports.iter().any(|r| r.identity.is_some()) {
             self.bind_identities(reports);
@@ -188,10 +218,15 @@ where
         self.associate_confirmed_then_tentative();
         self.rebound.clear();
         self.unbound.clear();
-        self.update(time, reports); // tracks without a detection keep their prediction (coast)
+        self.update(time, reports, narrow); // tracks without a detection coast
         self.unbind_previous_holders();
-        self.merge_duplicates();
-        self.delete(time);
+        self.deleted.clear();
+        if !narrow {
+            // Both look at every track: duplicates are compared at one time, and covariance
+            // growth is read from predicted estimates.
+            self.merge_duplicates();
+            self.delete(time);
+        }
         self.rebound.clear();
         self.initiate(time, reports); // from the detections no track took
         self.unbind_previous_holders();
@@ -217,7 +252,8 @@ where
             (
                 "track store",
                 self.beliefs.capacity() * size_of::<P::Belief>()
-                    + self.meta.capacity() * size_of::<TrackMeta>(),
+                    + self.meta.capacity() * size_of::<TrackMeta>()
+                    + self.times.capacity() * size_of::<Timestamp>(),
             ),
             (
                 "detections",
@@ -236,7 +272,9 @@ where
                 self.roles.associator.memory_bytes()
                     + self.triangulator.memory_bytes()
                     + self.merger.memory_bytes()
-                    + self.merges.capacity() * 8,
+                    + self.merges.capacity() * 8
+                    + self.near.capacity() * 4
+                    + self.gathered.capacity() * size_of::<P::Belief>(),
             ),
         ]
     }
@@ -255,12 +293,6 @@ where
             }
         }
         self.counters.rejected += self.rejects.len() as u64;
-    }
-
-    fn predict(&mut self, time: Timestamp) {
-        let dt_s = self.time.map_or(0.0, |now| time.since_s(now));
-        self.time = Some(time);
-        self.roles.predictor.predict_all(&mut self.beliefs, dt_s);
     }
 
     fn clear_assignment(&mut self) {
@@ -329,8 +361,22 @@ where
         }
     }
 
-    fn update(&mut self, time: Timestamp, reports: &[Report]) {
-        for (track, &det) in self.assignment.iter().enumerate() {
+    /// Updates the assigned tracks and records the scanning sensors' misses. A narrow step
+    /// visits only the tracks it predicted: it has no scanning sensor, and a track without a
+    /// detection changes nothing there.
+    fn update(&mut self, time: Timestamp, reports: &[Report], narrow: bool) {
+        let visits = if narrow {
+            self.near.len()
+        } else {
+            self.assignment.len()
+        };
+        for visit in 0..visits {
+            let track = if narrow {
+                self.near[visit] as usize
+            } else {
+                visit
+            };
+            let det = self.assignment[track];
             let mut hit_by = None;
             let meta = &mut self.meta[track];
             if det != UNASSIGNED {
@@ -417,6 +463,7 @@ where
                 self.deleted.push(self.meta[i].id);
                 self.meta.swap_remove(i);
                 self.beliefs.swap_remove(i);
+                self.times.swap_remove(i);
             } else {
                 i += 1;
             }
@@ -432,6 +479,7 @@ where
             let grow = new.max(self.beliefs.len() / 8);
             self.beliefs.reserve_exact(grow);
             self.meta.reserve_exact(grow);
+            self.times.reserve_exact(grow);
         }
         for (det, detection) in self.detections.iter().enumerate() {
             if self.used[det] {
@@ -474,137 +522,8 @@ where
             }
             self.beliefs.push(self.roles.predictor.initiate(prior));
             self.meta.push(meta);
+            self.times.push(time);
             self.counters.tracks_started += 1;
         }
-    }
-}
-
-impl<P: Predictor, U, H, A, I, D> Tracker<P, U, H, A, I, D> {
-    /// The time of the latest step.
-    pub fn time(&self) -> Option<Timestamp> {
-        self.time
-    }
-
-    /// What was counted so far.
-    pub fn counters(&self) -> Counters {
-        self.counters
-    }
-
-    /// Live tracks (tentative, confirmed, coasting), in storage order.
-    pub fn len(&self) -> usize {
-        self.meta.len()
-    }
-
-    /// True when no track lives.
-    pub fn is_empty(&self) -> bool {
-        self.meta.is_empty()
-    }
-
-    /// Ids of the tracks deleted at the latest step.
-    pub fn deleted(&self) -> &[TrackId] {
-        &self.deleted
-    }
-
-    /// Ids of the tracks whose identity another track took at the latest step (they changed
-    /// though no report updated them: a consumer that follows only updated tracks must look
-    /// at these too).
-    pub fn unbound(&self) -> &[TrackId] {
-        &self.unbound
-    }
-
-    /// Bookkeeping and estimate of each live track.
-    pub fn states(&self) -> impl Iterator<Item = (&TrackMeta, &Gaussian)> + '_ {
-        self.meta
-            .iter()
-            .zip(&self.beliefs)
-            .map(|(m, b)| (m, b.estimate()))
-    }
-
-    /// The live tracks as published [`Track`]s at the tracker's time.
-    pub fn tracks(&self) -> impl Iterator<Item = Track> + '_ {
-        let time = self.time.unwrap_or(Timestamp::ZERO);
-        self.states().map(move |(m, g)| Track {
-            id: m.id,
-            time,
-            position: Enu::new(g.mean[0], g.mean[1], g.mean[2]),
-            velocity: Enu::new(g.mean[3], g.mean[4], g.mean[5]),
-            cov: std::array::from_fn(|i| std::array::from_fn(|j| g.cov[(i, j)])),
-            status: m.status,
-            class: m.class,
-            identity: m.identity.clone(),
-            pilot: None,
-            sensors: m.sensors,
-            last_update: m.last_update,
-            update_count: m.hits,
-        })
-    }
-
-    /// Checks the invariants every step must keep: ids unique, no NaN, covariances symmetric
-    /// positive definite, no stored track marked deleted. Run after every step in debug builds.
-    pub fn check_invariants(&self) -> Result<(), String> {
-        let mut ids: Vec<TrackId> = self.meta.iter().map(|m| m.id).collect();
-        ids.sort_unstable();
-        if ids.windows(2).any(|w| w[0] == w[1]) {
-            return Err("duplicate track id".into());
-        }
-        for (m, g) in self.states() {
-            if !g.is_finite() {
-                return Err(format!("{}: non-finite estimate", m.id));
-            }
-            if !g.is_positive_definite() {
-                return Err(format!("{}: covariance not SPD: {:?}", m.id, g.cov));
-            }
-            if m.status == TrackStatus::Deleted {
-                return Err(format!("{}: stored while deleted", m.id));
-            }
-        }
-        Ok(())
-    }
-
-    /// The sensor positions the tracker measures from.
-    pub fn sensor_position(&self, sensor: SensorId) -> Option<Enu> {
-        self.sensors.get(usize::from(sensor.0)).copied()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::TrackerConfig;
-    use picket_core::{Enu, Geodetic, Measurement, Report, SensorId, SensorKind, Site, Timestamp};
-
-    fn at(t: f64) -> Timestamp {
-        Timestamp::from_secs(t).unwrap()
-    }
-
-    #[test]
-    fn out_of_sequence_and_bad_reports_are_counted_not_used() {
-        let mut site = Site::new("t", Geodetic::new(0.0, 0.0, 0.0));
-        let s = site.add_sensor("S0", SensorKind::Generic, Enu::default());
-        let mut tracker = TrackerConfig::default().build(&site);
-        let good = |t| {
-            Report::new(
-                s,
-                at(t),
-                Measurement::cartesian(Enu::new(1.0, 2.0, 3.0), 5.0),
-            )
-        };
-        let nan = Report::new(
-            s,
-            at(1.0),
-            Measurement::cartesian(Enu::new(f64::NAN, 2.0, 3.0), 5.0),
-        );
-        let stranger = Report::new(
-            SensorId(9),
-            at(1.0),
-            Measurement::cartesian(Enu::default(), 5.0),
-        );
-        let rejects = tracker.step(at(1.0), &[good(1.0), nan, stranger]).to_vec();
-        assert_eq!(rejects.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2]);
-        assert_eq!(tracker.len(), 1);
-        tracker.step(at(0.5), &[good(0.5)]);
-        let c = tracker.counters();
-        assert_eq!((c.reports, c.rejected, c.out_of_sequence), (4, 2, 1));
-        assert_eq!(tracker.len(), 1);
-        assert_eq!(tracker.time(), Some(at(1.0)));
     }
 }

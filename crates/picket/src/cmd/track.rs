@@ -243,7 +243,7 @@ where
         if !last_of_time {
             continue;
         }
-        let mut tracks: Vec<_> = tracker.tracks().collect();
+        let mut tracks: Vec<_> = tracker.tracks_at(time).collect();
         tracks.sort_unstable_by_key(|t| t.id);
         if let Some(guard) = guard.as_deref_mut() {
             run.alerts.extend(guard.step(time, &tracks, &cooperative));
