@@ -136,12 +136,16 @@ impl Packed {
         let origin = modes[0].mean;
         let e: [[f64; 6]; K] =
             std::array::from_fn(|i| std::array::from_fn(|a| modes[i].mean[a] - origin[a]));
-        let mut second: [[f64; 21]; K] = std::array::from_fn(|i| modes[i].upper);
-        for (moment, e) in second.iter_mut().zip(&e).skip(1) {
+        // Each moment written in one pass from its mode (no copy of the triangle first: as
+        // a separate copy the compiler may make it a call to memcpy per mode). Mode 0 is the
+        // origin: its moment is its covariance.
+        let mut second = [[0.0; 21]; K];
+        for (i, (moment, e)) in second.iter_mut().zip(&e).enumerate() {
+            let u = &modes[i].upper;
             let mut k = 0;
             for a in 0..6 {
                 for b in a..6 {
-                    moment[k] += e[a] * e[b];
+                    moment[k] = if i == 0 { u[k] } else { u[k] + e[a] * e[b] };
                     k += 1;
                 }
             }
