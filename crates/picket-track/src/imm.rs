@@ -226,7 +226,14 @@ impl<const K: usize> ImmBelief<K> {
             .fold(f64::INFINITY, f64::min);
         let relative: [f64; K] = std::array::from_fn(|j| {
             let fit = &gains[j].fit;
-            (-0.5 * (fit.squared - best)).exp() / fit.sqrt_det
+            let excess = fit.squared - best;
+            // The best fit's exp(−0) is 1 exactly: no call for it.
+            let shape = if excess == 0.0 {
+                1.0
+            } else {
+                (-0.5 * excess).exp()
+            };
+            shape / fit.sqrt_det
         });
         if !self.reweigh(&relative) {
             return false;

@@ -281,6 +281,9 @@ where
 
     fn load(&mut self, reports: &[Report]) {
         self.detections.clear();
+        // Exactly what the largest step needs, not the next power of two: detections are
+        // scratch counted against the memory budget per track.
+        self.detections.reserve_exact(reports.len());
         self.rejects.clear();
         for (index, report) in reports.iter().enumerate() {
             let built = match self.sensors.get(usize::from(report.sensor.0)) {
