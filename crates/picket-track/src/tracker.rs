@@ -472,6 +472,15 @@ where
             }
         }
         self.counters.tracks_deleted += self.deleted.len() as u64;
+        // Give back what a burst of tentative tracks left behind, with hysteresis against
+        // the eighth `initiate` grows by (the budget is per *live* track).
+        let live = self.meta.len();
+        if self.meta.capacity() > live + live / 4 + 4 {
+            let keep = live + live / 8 + 2;
+            self.beliefs.shrink_to(keep);
+            self.meta.shrink_to(keep);
+            self.times.shrink_to(keep);
+        }
     }
 
     fn initiate(&mut self, time: Timestamp, reports: &[Report]) {

@@ -184,27 +184,33 @@ fn ids_are_stable_on_well_separated_targets() {
     }
 }
 
-/// Memory per live track at 1,000 targets (printed; the budget is 2 KB).
+/// Memory per live track at 10 and 1,000 targets (printed; the budget is 2 KB): the store, the
+/// scratch and the fixed-size parts shared by few tracks in a small picture.
 #[test]
 fn memory_per_live_track_is_within_budget() {
-    let p = Params {
-        seed: 3,
-        targets: 1000,
-        scans: 8,
-        box_m: 10_000.0,
-        clutter: 10.0,
-        ..Params::default()
-    };
-    let s = generate(&p);
-    let mut tracker = TrackerConfig::default().build(&s.site);
-    for scan in &s.scans {
-        tracker.step(scan.time, &scan.reports);
+    for targets in [10, 1000] {
+        let p = Params {
+            seed: 3,
+            targets,
+            scans: 8,
+            box_m: 10_000.0,
+            clutter: 10.0,
+            ..Params::default()
+        };
+        let s = generate(&p);
+        let mut tracker = TrackerConfig::default().build(&s.site);
+        for scan in &s.scans {
+            tracker.step(scan.time, &scan.reports);
+        }
+        let per_track = tracker.memory_bytes() / tracker.len();
+        eprintln!(
+            "{targets} targets: {:?} per track {per_track}",
+            tracker.memory_breakdown()
+        );
+        assert!(
+            per_track < 2048,
+            "{targets} targets: {per_track} B per live track: {:?}",
+            tracker.memory_breakdown()
+        );
     }
-    let per_track = tracker.memory_bytes() / tracker.len();
-    eprintln!("{:?} per track {per_track}", tracker.memory_breakdown());
-    assert!(
-        per_track < 2048,
-        "{per_track} B per live track: {:?}",
-        tracker.memory_breakdown()
-    );
 }
