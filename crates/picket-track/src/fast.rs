@@ -55,6 +55,21 @@ pub fn cartesian_distance(g: &Gaussian, z: &Vector3, r: &Matrix3) -> Option<Dist
     })
 }
 
+/// The upper triangle of `g`'s position covariance, `[p00, p01, p02, p11, p12, p22]`: what
+/// [`gated_cartesian_distance`] reads.
+#[inline]
+pub(crate) fn upper_position(g: &Gaussian) -> [f64; 6] {
+    let c = &g.cov;
+    [
+        c[(0, 0)],
+        c[(0, 1)],
+        c[(0, 2)],
+        c[(1, 1)],
+        c[(1, 2)],
+        c[(2, 2)],
+    ]
+}
+
 /// [`cartesian_distance`] from a prediction's position and the upper triangle of its position
 /// covariance (`[p00, p01, p02, p11, p12, p22]`: all that the inverse reads), with the gate
 /// applied first: `None` also when the squared distance is not below `gate`, and the
@@ -202,15 +217,7 @@ mod tests {
                 _ => b * b.transpose() + Matrix3::identity(),
             };
             let z = g.position() + Vector3::from_fn(|_, _| rng.random::<f64>() - 0.5) * 200.0;
-            let c = &g.cov;
-            let upper = [
-                c[(0, 0)],
-                c[(0, 1)],
-                c[(0, 2)],
-                c[(1, 1)],
-                c[(1, 2)],
-                c[(2, 2)],
-            ];
+            let upper = upper_position(&g);
             let position = [mean[0], mean[1], mean[2]];
             let gate = gate_threshold(3);
             let plain = cartesian_distance(&g, &z, &r).filter(|d| d.squared < gate);

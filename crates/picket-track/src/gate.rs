@@ -213,18 +213,10 @@ impl GridGater {
             let g = belief.estimate();
             let half = Vector3::new(g.cov[(0, 0)], g.cov[(1, 1)], g.cov[(2, 2)])
                 .map(|v| v.max(0.0).sqrt() * self.box_sigmas);
-            let c = &g.cov;
             let gate_box = GateBox {
                 centre: [g.mean[0], g.mean[1], g.mean[2]],
                 half: half.into(),
-                upper: [
-                    c[(0, 0)],
-                    c[(0, 1)],
-                    c[(0, 2)],
-                    c[(1, 1)],
-                    c[(1, 2)],
-                    c[(2, 2)],
-                ],
+                upper: crate::fast::upper_position(g),
             };
             self.boxes.push(gate_box);
             match self.cell_range(&gate_box.centre.into(), &half) {

@@ -464,6 +464,15 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
+    /// A track at `mean` with position sigma `sigma` on each axis (unit velocity variance).
+    fn with_position_sigma(mean: StateVector, sigma: f64) -> Gaussian {
+        let mut cov = StateCovariance::identity();
+        for i in 0..3 {
+            cov[(i, i)] = sigma * sigma;
+        }
+        Gaussian::new(mean, cov)
+    }
+
     /// The plain sweep the strips replace: every track against the tracks east of it within
     /// its reach (tight: the short reach, tight partners only), loose tracks also west.
     fn plain_sweep(merger: &Merger) -> Vec<(u32, u32)> {
@@ -533,11 +542,7 @@ mod tests {
                         rng.random::<f64>() * 3.0,
                         0.0,
                     ]);
-                    let mut cov = StateCovariance::identity();
-                    for i in 0..3 {
-                        cov[(i, i)] = sigma * sigma;
-                    }
-                    Gaussian::new(mean, cov)
+                    with_position_sigma(mean, sigma)
                 })
                 .collect();
             let mut merger = Merger::new(MergeConfig::default());
@@ -579,11 +584,7 @@ mod tests {
                         rng.random::<f64>() * 2.0,
                         0.0,
                     ]);
-                    let mut cov = StateCovariance::identity();
-                    for i in 0..3 {
-                        cov[(i, i)] = sigma * sigma;
-                    }
-                    Gaussian::new(mean, cov)
+                    with_position_sigma(mean, sigma)
                 })
                 .collect();
             let meta: Vec<TrackMeta> = (0..n)

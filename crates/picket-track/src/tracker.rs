@@ -454,7 +454,6 @@ where
     }
 
     fn delete(&mut self, time: Timestamp) {
-        self.deleted.clear();
         let mut i = 0;
         while i < self.meta.len() {
             if self.meta[i].merged

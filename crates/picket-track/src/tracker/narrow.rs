@@ -29,7 +29,7 @@ use picket_core::Timestamp;
 
 /// A wide step comes at least this often, seconds of event time, whatever the steps between:
 /// every track is then predicted, compared for duplicates and checked for covariance growth.
-pub(super) const WIDE_EVERY_S: f64 = 1.0;
+const WIDE_EVERY_S: f64 = 1.0;
 
 /// A step is narrow only when the tracks outnumber its detections this many times (otherwise
 /// predicting every track costs about as much as bounding them).
